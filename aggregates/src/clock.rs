@@ -1,0 +1,16 @@
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// Where the domain learns the time, so that tests (and `prune`) can choose it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The wall clock, to the microsecond (what both stores keep).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now().trunc_subsecs(6)
+    }
+}

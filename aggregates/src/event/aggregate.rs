@@ -1,0 +1,147 @@
+use std::sync::Arc;
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{EventCommand, EventDetails, EventError, EventFact, Seat};
+use crate::{Actor, Clock};
+
+/// What `handle` needs from outside: only the time.
+pub struct EventServices {
+    pub clock: Arc<dyn Clock>,
+}
+
+/// One event as its rules see it. `None` until the event is created.
+///
+/// It keeps only what the rules need (not descriptions of who did what), so handling a
+/// command costs the same however long the history is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub(super) version: u64,
+    pub(super) state: Option<EventState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct EventState {
+    pub creator: Actor,
+    pub details: EventDetails,
+    /// Members by id, with the name they joined under.
+    pub members: IndexMap<Uuid, String>,
+    /// Waitlisted users in the order they will be promoted.
+    pub waitlist: IndexMap<Uuid, String>,
+    pub deleted: bool,
+}
+
+impl Event {
+    /// How many facts the event has recorded: its `version` and `ETag`.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    pub fn members_count(&self) -> usize {
+        self.state.as_ref().map_or(0, |s| s.members.len())
+    }
+
+    pub fn waitlist(&self) -> Vec<Uuid> {
+        self.state
+            .as_ref()
+            .map_or_else(Vec::new, |s| s.waitlist.keys().copied().collect())
+    }
+}
+
+impl Aggregate for Event {
+    const TYPE: &'static str = "Event";
+    type Command = EventCommand;
+    type Event = EventFact;
+    type Error = EventError;
+    type Services = EventServices;
+
+    async fn handle(
+        &mut self,
+        command: EventCommand,
+        services: &EventServices,
+        sink: &EventSink<Self>,
+    ) -> Result<(), EventError> {
+        // Every rule is checked before the first fact is written, so a refused command
+        // leaves the aggregate exactly as it was.
+        let facts = self.decide(command, services.clock.now())?;
+        for fact in facts {
+            sink.write(fact, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, fact: EventFact) {
+        self.version += 1;
+        if let EventFact::EventCreated { details, actor, .. } = fact {
+            self.state = Some(EventState {
+                creator: actor,
+                details,
+                members: IndexMap::new(),
+                waitlist: IndexMap::new(),
+                deleted: false,
+            });
+            return;
+        }
+        let Some(state) = self.state.as_mut() else {
+            return;
+        };
+        state.apply(fact);
+    }
+}
+
+impl EventState {
+    fn apply(&mut self, fact: EventFact) {
+        let details = &mut self.details;
+        match fact {
+            EventFact::EventCreated { .. } => {}
+            EventFact::EventUpdated { changes, .. } => {
+                if let Some(title) = changes.title {
+                    details.title = title;
+                }
+                if let Some(description) = changes.description {
+                    details.description = description;
+                }
+                if let Some(location) = changes.location {
+                    details.location = location;
+                }
+                if let Some(start_time) = changes.start_time {
+                    details.start_time = start_time;
+                }
+                if let Some(end_time) = changes.end_time {
+                    details.end_time = end_time;
+                }
+                if let Some(capacity) = changes.capacity {
+                    details.capacity = capacity;
+                }
+                if let Some(enabled) = changes.waitlist_enabled {
+                    details.waitlist_enabled = enabled;
+                }
+            }
+            EventFact::EventClosed { .. } => details.status = crate::values::EventStatus::Closed,
+            EventFact::EventOpened { .. } => details.status = crate::values::EventStatus::Open,
+            EventFact::EventDeleted { .. } => self.deleted = true,
+            EventFact::MemberJoined { member, .. } => {
+                self.members.insert(member.id, member.username);
+            }
+            EventFact::MemberWaitlisted { member, .. } => {
+                self.waitlist.insert(member.id, member.username);
+            }
+            EventFact::MemberLeft { member, seat, .. } | EventFact::MemberRemoved { member, seat, .. } => match seat {
+                Seat::Member => {
+                    self.members.swap_remove(&member.id);
+                }
+                Seat::Waitlist => {
+                    self.waitlist.shift_remove(&member.id);
+                }
+            },
+            EventFact::MemberPromoted { member, .. } => {
+                self.waitlist.shift_remove(&member.id);
+                self.members.insert(member.id, member.username);
+            }
+        }
+    }
+}

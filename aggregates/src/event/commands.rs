@@ -1,0 +1,104 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::values::{Capacity, Description, EventStatus, Location, Title};
+use crate::Actor;
+
+/// Everything that describes an event when it is created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDetails {
+    pub title: Title,
+    pub description: Description,
+    pub location: Option<Location>,
+    pub start_time: DateTime<Utc>,
+    pub end_time: Option<DateTime<Utc>>,
+    pub capacity: Capacity,
+    pub status: EventStatus,
+    pub waitlist_enabled: bool,
+}
+
+/// The descriptive fields a creator changes; `None` leaves a field as it is.
+///
+/// `location` and `end_time` are nullable, so `Some(None)` clears them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetailChanges {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Title>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Description>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub location: Option<Option<Location>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub end_time: Option<Option<DateTime<Utc>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<Capacity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waitlist_enabled: Option<bool>,
+}
+
+impl DetailChanges {
+    /// The names of the fields this change touches, in a stable order.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        [
+            ("title", self.title.is_some()),
+            ("description", self.description.is_some()),
+            ("location", self.location.is_some()),
+            ("start_time", self.start_time.is_some()),
+            ("end_time", self.end_time.is_some()),
+            ("capacity", self.capacity.is_some()),
+            ("waitlist_enabled", self.waitlist_enabled.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, touched)| touched.then_some(name))
+        .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.field_names().is_empty()
+    }
+}
+
+/// A field that is present (perhaps as `null`) serialises as `Some(value)`.
+mod present {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+        value.as_ref().and_then(Option::as_ref).serialize(s)
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+/// What users ask of an event. `expected_version` carries an `If-Match` precondition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventCommand {
+    CreateEvent {
+        details: EventDetails,
+        actor: Actor,
+    },
+    UpdateEvent {
+        changes: DetailChanges,
+        status: Option<EventStatus>,
+        expected_version: Option<u64>,
+        actor: Actor,
+    },
+    DeleteEvent {
+        expected_version: Option<u64>,
+        actor: Actor,
+    },
+    JoinEvent {
+        actor: Actor,
+    },
+    LeaveEvent {
+        actor: Actor,
+    },
+    RemoveMember {
+        user_id: Uuid,
+        actor: Actor,
+    },
+}

@@ -1,0 +1,231 @@
+//! The rules: each command either becomes facts or is refused, without touching state.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::aggregate::{Event, EventState};
+use super::{DetailChanges, EventCommand, EventDetails, EventError, EventFact, Seat};
+use crate::values::EventStatus;
+use crate::Actor;
+
+type Decision = Result<Vec<EventFact>, EventError>;
+
+impl Event {
+    pub(super) fn decide(&self, command: EventCommand, at: DateTime<Utc>) -> Decision {
+        match command {
+            EventCommand::CreateEvent { details, actor } => self.create(details, actor, at),
+            EventCommand::UpdateEvent {
+                changes,
+                status,
+                expected_version,
+                actor,
+            } => {
+                let state = self.guarded(&actor, expected_version)?;
+                state.update(changes, status, actor, at)
+            }
+            EventCommand::DeleteEvent {
+                expected_version,
+                actor,
+            } => {
+                self.guarded(&actor, expected_version)?;
+                Ok(vec![EventFact::EventDeleted { actor, at }])
+            }
+            EventCommand::JoinEvent { actor } => self.live()?.join(actor, at),
+            EventCommand::LeaveEvent { actor } => self.live()?.leave(actor, at),
+            EventCommand::RemoveMember { user_id, actor } => self.guarded(&actor, None)?.remove(user_id, actor, at),
+        }
+    }
+
+    fn create(&self, details: EventDetails, actor: Actor, at: DateTime<Utc>) -> Decision {
+        if self.state.is_some() {
+            return Err(EventError::AlreadyExists);
+        }
+        check_times(Some(details.start_time), details.start_time, details.end_time, at)?;
+        Ok(vec![EventFact::EventCreated { details, actor, at }])
+    }
+
+    /// The event, unless it was never created or has been deleted.
+    fn live(&self) -> Result<&EventState, EventError> {
+        self.state.as_ref().filter(|s| !s.deleted).ok_or(EventError::NotFound)
+    }
+
+    /// The live event, for its creator only, at the version the caller expects.
+    fn guarded(&self, actor: &Actor, expected_version: Option<u64>) -> Result<&EventState, EventError> {
+        let state = self.live()?;
+        if state.creator.id != actor.id {
+            return Err(EventError::NotCreator);
+        }
+        match expected_version {
+            Some(expected) if expected != self.version => Err(EventError::VersionMismatch { current: self.version }),
+            _ => Ok(state),
+        }
+    }
+}
+
+impl EventState {
+    fn update(&self, changes: DetailChanges, status: Option<EventStatus>, actor: Actor, at: DateTime<Utc>) -> Decision {
+        let changes = self.effective(changes);
+        let start = changes.start_time.unwrap_or(self.details.start_time);
+        let end = changes.end_time.unwrap_or(self.details.end_time);
+        check_times(changes.start_time, start, end, at)?;
+        let capacity = changes.capacity.unwrap_or(self.details.capacity).get();
+        if capacity < self.members.len() {
+            return Err(EventError::CapacityBelowMembers {
+                members: self.members.len(),
+            });
+        }
+        let mut facts = Vec::new();
+        if !changes.is_empty() {
+            facts.push(EventFact::EventUpdated {
+                changes,
+                actor: actor.clone(),
+                at,
+            });
+        }
+        match status {
+            Some(EventStatus::Closed) if self.details.status == EventStatus::Open => {
+                facts.push(EventFact::EventClosed {
+                    actor: actor.clone(),
+                    at,
+                });
+            }
+            Some(EventStatus::Open) if self.details.status == EventStatus::Closed => {
+                facts.push(EventFact::EventOpened {
+                    actor: actor.clone(),
+                    at,
+                });
+            }
+            _ => {}
+        }
+        facts.extend(self.promotions(capacity, self.members.len(), &actor, at));
+        Ok(facts)
+    }
+
+    /// Only the fields whose value actually changes.
+    fn effective(&self, changes: DetailChanges) -> DetailChanges {
+        fn differs<T: PartialEq>(new: Option<T>, current: &T) -> Option<T> {
+            new.filter(|value| value != current)
+        }
+        let d = &self.details;
+        DetailChanges {
+            title: differs(changes.title, &d.title),
+            description: differs(changes.description, &d.description),
+            location: differs(changes.location, &d.location),
+            start_time: differs(changes.start_time, &d.start_time),
+            end_time: differs(changes.end_time, &d.end_time),
+            capacity: differs(changes.capacity, &d.capacity),
+            waitlist_enabled: differs(changes.waitlist_enabled, &d.waitlist_enabled),
+        }
+    }
+
+    fn join(&self, member: Actor, at: DateTime<Utc>) -> Decision {
+        if self.members.contains_key(&member.id) {
+            return Err(EventError::AlreadyJoined);
+        }
+        if self.waitlist.contains_key(&member.id) {
+            return Err(EventError::AlreadyWaitlisted);
+        }
+        if self.details.status == EventStatus::Closed {
+            return Err(EventError::Closed);
+        }
+        if at >= self.details.start_time {
+            return Err(EventError::AlreadyStarted);
+        }
+        let actor = member.clone();
+        if self.members.len() < self.details.capacity.get() {
+            return Ok(vec![EventFact::MemberJoined { member, actor, at }]);
+        }
+        if !self.details.waitlist_enabled {
+            return Err(EventError::Full);
+        }
+        let position = self.waitlist.len() + 1;
+        Ok(vec![EventFact::MemberWaitlisted {
+            member,
+            position,
+            actor,
+            at,
+        }])
+    }
+
+    fn leave(&self, actor: Actor, at: DateTime<Utc>) -> Decision {
+        let seat = self.seat_of(actor.id).ok_or(EventError::NotJoined)?;
+        let member = actor.clone();
+        let mut facts = vec![EventFact::MemberLeft {
+            member,
+            seat,
+            actor: actor.clone(),
+            at,
+        }];
+        facts.extend(self.promotions_after_leaving(seat, &actor, at));
+        Ok(facts)
+    }
+
+    fn remove(&self, user_id: Uuid, actor: Actor, at: DateTime<Utc>) -> Decision {
+        let seat = self.seat_of(user_id).ok_or(EventError::MemberNotFound)?;
+        let seats = match seat {
+            Seat::Member => &self.members,
+            Seat::Waitlist => &self.waitlist,
+        };
+        let member = Actor::new(user_id, seats[&user_id].clone());
+        let mut facts = vec![EventFact::MemberRemoved {
+            member,
+            seat,
+            actor: actor.clone(),
+            at,
+        }];
+        facts.extend(self.promotions_after_leaving(seat, &actor, at));
+        Ok(facts)
+    }
+
+    fn seat_of(&self, user_id: Uuid) -> Option<Seat> {
+        if self.members.contains_key(&user_id) {
+            Some(Seat::Member)
+        } else if self.waitlist.contains_key(&user_id) {
+            Some(Seat::Waitlist)
+        } else {
+            None
+        }
+    }
+
+    fn promotions_after_leaving(&self, seat: Seat, actor: &Actor, at: DateTime<Utc>) -> Vec<EventFact> {
+        match seat {
+            Seat::Member => self.promotions(self.details.capacity.get(), self.members.len() - 1, actor, at),
+            Seat::Waitlist => Vec::new(),
+        }
+    }
+
+    /// The waitlisted users, first come first served, who fit into the free seats.
+    fn promotions(&self, capacity: usize, members: usize, actor: &Actor, at: DateTime<Utc>) -> Vec<EventFact> {
+        let free = capacity.saturating_sub(members);
+        self.waitlist
+            .iter()
+            .take(free)
+            .map(|(id, username)| EventFact::MemberPromoted {
+                member: Actor::new(*id, username.clone()),
+                actor: actor.clone(),
+                at,
+            })
+            .collect()
+    }
+}
+
+/// A start time that is being set must lie in the future; an end time must follow the start.
+fn check_times(
+    new_start: Option<DateTime<Utc>>,
+    start: DateTime<Utc>,
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), EventError> {
+    let mut invalid = Vec::new();
+    if new_start.is_some_and(|start| start <= now) {
+        invalid.push(("start_time", "must be in the future".to_owned()));
+    }
+    if end.is_some_and(|end| end <= start) {
+        invalid.push(("end_time", "must be after start_time".to_owned()));
+    }
+    if invalid.is_empty() {
+        Ok(())
+    } else {
+        Err(EventError::InvalidFields(invalid))
+    }
+}

@@ -1,0 +1,132 @@
+use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use super::{DetailChanges, EventDetails};
+use crate::Actor;
+
+/// Where a user sat before they left or were removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Seat {
+    Member,
+    Waitlist,
+}
+
+/// What happened to an event: the facts its history is made of.
+///
+/// Every fact names its `actor` (whose request caused it) and when it happened (`at`).
+/// Names and shapes are a stored contract: change one only through a new version and an
+/// upcaster (see `crate::upcast`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum EventFact {
+    EventCreated {
+        details: EventDetails,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    EventUpdated {
+        changes: DetailChanges,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    EventClosed {
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    EventOpened {
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    EventDeleted {
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    MemberJoined {
+        member: Actor,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    MemberWaitlisted {
+        member: Actor,
+        position: usize,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    MemberLeft {
+        member: Actor,
+        seat: Seat,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    MemberRemoved {
+        member: Actor,
+        seat: Seat,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// The first waitlisted user took a seat that `actor` freed or added.
+    MemberPromoted {
+        member: Actor,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+}
+
+impl EventFact {
+    pub fn actor(&self) -> &Actor {
+        match self {
+            Self::EventCreated { actor, .. }
+            | Self::EventUpdated { actor, .. }
+            | Self::EventClosed { actor, .. }
+            | Self::EventOpened { actor, .. }
+            | Self::EventDeleted { actor, .. }
+            | Self::MemberJoined { actor, .. }
+            | Self::MemberWaitlisted { actor, .. }
+            | Self::MemberLeft { actor, .. }
+            | Self::MemberRemoved { actor, .. }
+            | Self::MemberPromoted { actor, .. } => actor,
+        }
+    }
+
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Self::EventCreated { at, .. }
+            | Self::EventUpdated { at, .. }
+            | Self::EventClosed { at, .. }
+            | Self::EventOpened { at, .. }
+            | Self::EventDeleted { at, .. }
+            | Self::MemberJoined { at, .. }
+            | Self::MemberWaitlisted { at, .. }
+            | Self::MemberLeft { at, .. }
+            | Self::MemberRemoved { at, .. }
+            | Self::MemberPromoted { at, .. } => *at,
+        }
+    }
+
+    /// The stable name stored as `event_type`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::EventCreated { .. } => "EventCreated",
+            Self::EventUpdated { .. } => "EventUpdated",
+            Self::EventClosed { .. } => "EventClosed",
+            Self::EventOpened { .. } => "EventOpened",
+            Self::EventDeleted { .. } => "EventDeleted",
+            Self::MemberJoined { .. } => "MemberJoined",
+            Self::MemberWaitlisted { .. } => "MemberWaitlisted",
+            Self::MemberLeft { .. } => "MemberLeft",
+            Self::MemberRemoved { .. } => "MemberRemoved",
+            Self::MemberPromoted { .. } => "MemberPromoted",
+        }
+    }
+}
+
+impl DomainEvent for EventFact {
+    fn event_type(&self) -> String {
+        self.name().to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        crate::upcast::CURRENT_VERSION.to_owned()
+    }
+}

@@ -1,0 +1,18 @@
+//! The `Event` aggregate: one event's details and its seats.
+//!
+//! Members and waitlist live in the same aggregate as capacity and status because the seat
+//! invariant (never more members than capacity, nobody twice, waitlist order) spans all of
+//! them: a single `handle` sees them together, and one commit records every consequence.
+
+mod aggregate;
+mod commands;
+mod decide;
+mod errors;
+mod facts;
+#[cfg(test)]
+mod tests;
+
+pub use aggregate::{Event, EventServices};
+pub use commands::{DetailChanges, EventCommand, EventDetails};
+pub use errors::EventError;
+pub use facts::{EventFact, Seat};

@@ -1,0 +1,116 @@
+use super::{bounded_text, check_length};
+
+bounded_text!(
+    /// A login name: 3–150 letters, digits and `@.+-_`; unique regardless of case.
+    Username, 3, 150
+);
+
+impl Username {
+    /// Parses a username, also checking its alphabet.
+    pub fn parse_new(value: &str) -> Result<Self, String> {
+        let username = Self::parse(value)?;
+        let allowed = |c: char| c.is_alphanumeric() || "@.+-_".contains(c);
+        if value.chars().all(allowed) {
+            Ok(username)
+        } else {
+            Err("enter a valid username: letters, digits and @/./+/-/_ only".to_owned())
+        }
+    }
+}
+
+/// An email address, checked for the shape `local@domain.tld`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        const INVALID: &str = "enter a valid email address";
+        check_length(value, 3, 254).map_err(|_| INVALID.to_owned())?;
+        let (local, domain) = value.rsplit_once('@').ok_or(INVALID)?;
+        let labels_ok = domain.split('.').count() >= 2
+            && domain
+                .split('.')
+                .all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'));
+        let local_ok = !local.is_empty() && !local.contains(char::is_whitespace) && !local.contains('@');
+        if labels_ok && local_ok {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(INVALID.to_owned())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least 8 characters and not only digits. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        if value.chars().count() < 8 {
+            return Err("this password is too short: it must contain at least 8 characters".to_owned());
+        }
+        if value.chars().count() > 4096 {
+            return Err("ensure this field has no more than 4096 characters".to_owned());
+        }
+        if value.chars().all(|c| c.is_ascii_digit()) {
+            return Err("this password is entirely numeric".to_owned());
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_accept_letters_digits_and_the_django_punctuation() {
+        assert!(Username::parse_new("ali.b+c-d_e@x").is_ok());
+        assert!(Username::parse_new("ab").is_err());
+        assert!(Username::parse_new("has space").is_err());
+        assert!(Username::parse_new(&"a".repeat(151)).is_err());
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert!(Email::parse("ali@example.com").is_ok());
+        for bad in [
+            "",
+            "ali",
+            "ali@",
+            "@example.com",
+            "ali@example",
+            "a b@example.com",
+            "ali@exa mple.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn passwords_must_be_long_enough_and_not_all_digits() {
+        assert!(Password::parse("correct horse").is_ok());
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse("1234567890").is_err());
+    }
+
+    #[test]
+    fn passwords_never_print() {
+        let password = Password::parse("correct horse").unwrap();
+        assert!(!format!("{password:?}").contains("horse"));
+    }
+}

@@ -1,0 +1,70 @@
+use serde::{Deserialize, Serialize};
+
+use super::bounded_text;
+
+bounded_text!(
+    /// An event's title: 1–200 characters.
+    Title, 1, 200
+);
+bounded_text!(
+    /// An event's description: 0–5000 characters.
+    Description, 0, 5000
+);
+bounded_text!(
+    /// An event's location: 0–200 characters.
+    Location, 0, 200
+);
+
+impl Default for Description {
+    /// No description: the empty string.
+    fn default() -> Self {
+        Self(String::new())
+    }
+}
+
+/// How many members an event seats: 1–100000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Capacity(u32);
+
+impl Capacity {
+    pub const MAX: i64 = 100_000;
+
+    pub fn parse(value: i64) -> Result<Self, String> {
+        if (1..=Self::MAX).contains(&value) {
+            Ok(Self(value as u32))
+        } else {
+            Err(format!("ensure this value is between 1 and {}", Self::MAX))
+        }
+    }
+
+    pub fn get(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Whether an event takes new members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    #[default]
+    Open,
+    Closed,
+}
+
+impl EventStatus {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value {
+            "open" => Ok(Self::Open),
+            "closed" => Ok(Self::Closed),
+            other => Err(format!("\"{other}\" is not a valid choice (open, closed)")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}

@@ -1,0 +1,92 @@
+use aggregates::event::Seat;
+use aggregates::{Actor, EventFact};
+use serde_json::{json, Value};
+
+/// Every `type` the log can hold.
+pub const LOG_TYPES: [&str; 14] = [
+    "event_created",
+    "event_updated",
+    "event_opened",
+    "event_closed",
+    "event_deleted",
+    "member_joined",
+    "member_left",
+    "member_removed",
+    "member_waitlisted",
+    "member_promoted",
+    "invitation_sent",
+    "invitation_accepted",
+    "invitation_declined",
+    "feedback_left",
+];
+
+/// How one fact reads in the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub kind: &'static str,
+    pub action: String,
+    /// Details beyond the actor; `via` is added by the fold.
+    pub metadata: Value,
+}
+
+fn user(actor: &Actor) -> Value {
+    json!({"id": actor.id, "username": actor.username})
+}
+
+fn place(seat: Seat) -> &'static str {
+    match seat {
+        Seat::Member => "the event",
+        Seat::Waitlist => "the waitlist",
+    }
+}
+
+fn seat_name(seat: Seat) -> &'static str {
+    match seat {
+        Seat::Member => "member",
+        Seat::Waitlist => "waitlist",
+    }
+}
+
+pub fn describe(fact: &EventFact) -> Entry {
+    let entry = |kind, action: String, metadata| Entry { kind, action, metadata };
+    let who = &fact.actor().username;
+    match fact {
+        EventFact::EventCreated { .. } => entry("event_created", format!("{who} created the event"), json!({})),
+        EventFact::EventUpdated { changes, .. } => {
+            let fields = changes.field_names();
+            entry(
+                "event_updated",
+                format!("{who} updated {}", fields.join(", ")),
+                json!({ "fields": fields }),
+            )
+        }
+        EventFact::EventClosed { .. } => entry("event_closed", format!("{who} closed the event"), json!({})),
+        EventFact::EventOpened { .. } => entry("event_opened", format!("{who} opened the event"), json!({})),
+        EventFact::EventDeleted { .. } => entry("event_deleted", format!("{who} deleted the event"), json!({})),
+        EventFact::MemberJoined { member, .. } => entry(
+            "member_joined",
+            format!("{} joined the event", member.username),
+            json!({"user": user(member)}),
+        ),
+        EventFact::MemberWaitlisted { member, position, .. } => entry(
+            "member_waitlisted",
+            format!("{} joined the waitlist at position {position}", member.username),
+            json!({"user": user(member), "position": position}),
+        ),
+        EventFact::MemberLeft { member, seat, .. } => entry(
+            "member_left",
+            format!("{} left {}", member.username, place(*seat)),
+            json!({"user": user(member), "seat": seat_name(*seat)}),
+        ),
+        EventFact::MemberRemoved { member, seat, .. } => entry(
+            "member_removed",
+            format!("{who} removed {} from {}", member.username, place(*seat)),
+            json!({"user": user(member), "seat": seat_name(*seat)}),
+        ),
+        EventFact::MemberPromoted { member, .. } => entry(
+            "member_promoted",
+            format!("{} was promoted from the waitlist", member.username),
+            json!({"user": user(member)}),
+        ),
+    }
+}

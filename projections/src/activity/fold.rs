@@ -1,0 +1,41 @@
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::describe;
+use crate::time::to_micros;
+use crate::write::{args, Write};
+use crate::Recorded;
+
+/// Log entry ids are derived from (event, sequence), so a rebuild writes the same ids.
+const ENTRY_NAMESPACE: Uuid = Uuid::from_u128(0x6d1c_54a2_8f0e_4c57_9a0b_2f43_e1d8_7c15);
+
+pub fn project(event: &Recorded) -> Vec<Write> {
+    let entry = describe(&event.fact);
+    let mut metadata = entry.metadata;
+    if let Value::Object(map) = &mut metadata {
+        map.insert("via".to_owned(), Value::String(event.via.clone()));
+    }
+    let id = Uuid::new_v5(
+        &ENTRY_NAMESPACE,
+        format!("{}/{}", event.event_id, event.sequence).as_bytes(),
+    );
+    let actor = event.fact.actor();
+    vec![Write::new(
+        "INSERT INTO activity_log (id, event_id, sequence, tx, pos, type, action, actor_id,
+            actor_username, metadata, timestamp)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        args![
+            id,
+            event.event_id,
+            event.sequence,
+            event.position.tx,
+            event.position.pos,
+            entry.kind,
+            entry.action,
+            actor.id,
+            actor.username.as_str(),
+            metadata.to_string(),
+            to_micros(event.fact.at()),
+        ],
+    )]
+}

@@ -1,0 +1,8 @@
+//! The event listing: one row per event with its counts, kept after deletion (marked) so
+//! that logs and history can still name and authorise it.
+
+mod fold;
+mod query;
+
+pub use fold::project;
+pub use query::{creator_of, get, list, version, CreatorFilter, EventFilter, EventOrdering, EventRow};

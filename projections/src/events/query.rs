@@ -1,0 +1,195 @@
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use uuid::Uuid;
+
+use crate::sql::{contains_pattern, uuid, Sql};
+use crate::time::{from_micros, to_micros};
+use crate::{Page, PageRequest};
+
+/// An event as the listing shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub location: Option<String>,
+    pub start_time: DateTime<Utc>,
+    pub end_time: Option<DateTime<Utc>>,
+    pub capacity: i64,
+    pub status: String,
+    pub waitlist_enabled: bool,
+    pub creator_id: Uuid,
+    pub creator_username: String,
+    pub members_count: i64,
+    pub waitlist_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreatorFilter {
+    Id(Uuid),
+    Username(String),
+}
+
+/// The listing's filters; every one that is set must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventFilter {
+    pub title: Option<String>,
+    pub location: Option<String>,
+    pub creator: Option<CreatorFilter>,
+    pub status: Option<String>,
+    pub start_at_or_after: Option<DateTime<Utc>>,
+    pub start_at_or_before: Option<DateTime<Utc>>,
+    pub start_after: Option<DateTime<Utc>>,
+}
+
+/// The listing's order; ties are always broken by id, ascending.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EventOrdering {
+    #[default]
+    StartTime,
+    StartTimeDesc,
+    CreatedAt,
+    CreatedAtDesc,
+    Title,
+    TitleDesc,
+}
+
+impl EventOrdering {
+    pub const CHOICES: [(&'static str, Self); 6] = [
+        ("start_time", Self::StartTime),
+        ("-start_time", Self::StartTimeDesc),
+        ("created_at", Self::CreatedAt),
+        ("-created_at", Self::CreatedAtDesc),
+        ("title", Self::Title),
+        ("-title", Self::TitleDesc),
+    ];
+
+    fn sql(self) -> &'static str {
+        match self {
+            Self::StartTime => " ORDER BY start_time ASC, id ASC",
+            Self::StartTimeDesc => " ORDER BY start_time DESC, id ASC",
+            Self::CreatedAt => " ORDER BY created_at ASC, id ASC",
+            Self::CreatedAtDesc => " ORDER BY created_at DESC, id ASC",
+            Self::Title => " ORDER BY title ASC, id ASC",
+            Self::TitleDesc => " ORDER BY title DESC, id ASC",
+        }
+    }
+}
+
+const COLUMNS: &str = "id, title, description, location, start_time, end_time, capacity, status, \
+    waitlist_enabled, creator_id, creator_username, members_count, waitlist_count, created_at, \
+    updated_at, version";
+
+/// An event that exists and is not deleted.
+pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Error> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND id = "
+    ));
+    sql.bind(id);
+    sql.fetch_optional(pool).await?.map(|row| decode(&row)).transpose()
+}
+
+/// Who created an event, deleted or not; `None` if it never existed.
+pub async fn creator_of(pool: &AnyPool, id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT creator_id FROM event_view WHERE id = ");
+    sql.bind(id);
+    match sql.fetch_optional(pool).await? {
+        Some(row) => Ok(Some(uuid(&row, "creator_id")?)),
+        None => Ok(None),
+    }
+}
+
+/// The event's version as far as the read models have caught up, deleted or not.
+pub async fn version(pool: &AnyPool, id: Uuid) -> Result<Option<i64>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT version FROM event_view WHERE id = ");
+    sql.bind(id);
+    sql.fetch_optional(pool).await?.map(|row| row.try_get(0)).transpose()
+}
+
+pub async fn list(
+    pool: &AnyPool,
+    filter: &EventFilter,
+    ordering: EventOrdering,
+    page: PageRequest,
+) -> Result<Page<EventRow>, sqlx::Error> {
+    let mut count = Sql::new("SELECT COUNT(*) FROM event_view");
+    where_clause(&mut count, filter);
+    let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM event_view"));
+    where_clause(&mut select, filter);
+    select
+        .push(ordering.sql())
+        .push(" LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let items = select
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(decode)
+        .collect::<Result<_, _>>()?;
+    Ok(Page {
+        count: count.count(pool).await?,
+        items,
+    })
+}
+
+fn where_clause(sql: &mut Sql, filter: &EventFilter) {
+    sql.push(" WHERE deleted_at IS NULL");
+    if let Some(title) = &filter.title {
+        sql.push(" AND title_key LIKE ")
+            .bind(contains_pattern(title))
+            .push(" ESCAPE '\\'");
+    }
+    if let Some(location) = &filter.location {
+        sql.push(" AND location_key LIKE ")
+            .bind(contains_pattern(location))
+            .push(" ESCAPE '\\'");
+    }
+    match &filter.creator {
+        Some(CreatorFilter::Id(id)) => {
+            sql.push(" AND creator_id = ").bind(*id);
+        }
+        Some(CreatorFilter::Username(name)) => {
+            sql.push(" AND LOWER(creator_username) = ").bind(name.to_lowercase());
+        }
+        None => {}
+    }
+    if let Some(status) = &filter.status {
+        sql.push(" AND status = ").bind(status.as_str());
+    }
+    if let Some(time) = filter.start_at_or_after {
+        sql.push(" AND start_time >= ").bind(to_micros(time));
+    }
+    if let Some(time) = filter.start_at_or_before {
+        sql.push(" AND start_time <= ").bind(to_micros(time));
+    }
+    if let Some(time) = filter.start_after {
+        sql.push(" AND start_time > ").bind(to_micros(time));
+    }
+}
+
+fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
+    Ok(EventRow {
+        id: uuid(row, "id")?,
+        title: row.try_get("title")?,
+        description: row.try_get("description")?,
+        location: row.try_get("location")?,
+        start_time: from_micros(row.try_get("start_time")?),
+        end_time: row.try_get::<Option<i64>, _>("end_time")?.map(from_micros),
+        capacity: row.try_get("capacity")?,
+        status: row.try_get("status")?,
+        waitlist_enabled: row.try_get::<i64, _>("waitlist_enabled")? != 0,
+        creator_id: uuid(row, "creator_id")?,
+        creator_username: row.try_get("creator_username")?,
+        members_count: row.try_get("members_count")?,
+        waitlist_count: row.try_get("waitlist_count")?,
+        created_at: from_micros(row.try_get("created_at")?),
+        updated_at: from_micros(row.try_get("updated_at")?),
+        version: row.try_get("version")?,
+    })
+}

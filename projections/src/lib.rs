@@ -1,0 +1,23 @@
+//! The read side: pure folds from recorded domain events to row writes, the projector that
+//! applies them with a checkpoint in the same transaction, and the queries the API reads.
+//!
+//! Read models use one SQL dialect for SQLite and PostgreSQL (through `sqlx::Any`): ids
+//! as text, times as microseconds since the epoch, flags as integers.
+
+pub mod activity;
+pub mod events;
+pub mod members;
+mod page;
+mod projector;
+mod recorded;
+mod sql;
+mod time;
+mod write;
+
+pub use page::{Page, PageRequest};
+pub use projector::{Projection, Projector, ProjectorHandle, WaitError, PROJECTIONS};
+pub use recorded::{EventSource, Position, Recorded};
+pub use time::{from_micros, to_micros};
+
+/// A read-model query or projection failed in the database.
+pub type DbError = sqlx::Error;

@@ -1,0 +1,7 @@
+//! Who holds a seat or waits for one, per event and per user.
+
+mod fold;
+mod query;
+
+pub use fold::project;
+pub use query::{members, memberships, waitlist, MemberRow, MembershipRow, WaitlistRow};

@@ -1,0 +1,125 @@
+use chrono::{DateTime, Utc};
+use sqlx::{AnyPool, Row};
+use uuid::Uuid;
+
+use crate::sql::{uuid, Sql};
+use crate::time::from_micros;
+use crate::{Page, PageRequest};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberRow {
+    pub user_id: Uuid,
+    pub username: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitlistRow {
+    pub user_id: Uuid,
+    pub username: String,
+    pub position: i64,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// One of a user's seats, with what the listing shows of its event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MembershipRow {
+    pub event_id: Uuid,
+    pub title: String,
+    pub start_time: DateTime<Utc>,
+    pub status: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+async fn seats(
+    pool: &AnyPool,
+    event_id: Uuid,
+    status: &str,
+    page: PageRequest,
+) -> Result<Page<MemberRow>, sqlx::Error> {
+    let filter = |sql: &mut Sql| {
+        sql.bind(event_id).push(" AND status = ").bind(status);
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM member_view WHERE event_id = ");
+    filter(&mut count);
+    let mut select = Sql::new("SELECT user_id, username, joined_at FROM member_view WHERE event_id = ");
+    filter(&mut select);
+    select
+        .push(" ORDER BY queue LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let items = select
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(MemberRow {
+                user_id: uuid(row, "user_id")?,
+                username: row.try_get("username")?,
+                joined_at: from_micros(row.try_get("joined_at")?),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Page {
+        count: count.count(pool).await?,
+        items,
+    })
+}
+
+/// The event's members in the order they took their seats.
+pub async fn members(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Result<Page<MemberRow>, sqlx::Error> {
+    seats(pool, event_id, "member", page).await
+}
+
+/// The event's waitlist in promotion order; positions start at 1.
+pub async fn waitlist(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Result<Page<WaitlistRow>, sqlx::Error> {
+    let first = page.offset() + 1;
+    let page = seats(pool, event_id, "waitlisted", page).await?;
+    let mut position = first;
+    Ok(page.map(|row| {
+        let entry = WaitlistRow {
+            user_id: row.user_id,
+            username: row.username,
+            position,
+            joined_at: row.joined_at,
+        };
+        position += 1;
+        entry
+    }))
+}
+
+/// The events a user holds a seat in or waits for, soonest first.
+pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Result<Page<MembershipRow>, sqlx::Error> {
+    const FROM: &str = " FROM member_view m JOIN event_view e ON e.id = m.event_id
+        WHERE e.deleted_at IS NULL AND m.user_id = ";
+    let mut count = Sql::new(&format!("SELECT COUNT(*){FROM}"));
+    count.bind(user_id);
+    let mut select = Sql::new(&format!(
+        "SELECT m.event_id, e.title, e.start_time, m.status, m.joined_at{FROM}"
+    ));
+    select
+        .bind(user_id)
+        .push(" ORDER BY e.start_time, m.event_id LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let items = select
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(MembershipRow {
+                event_id: uuid(row, "event_id")?,
+                title: row.try_get("title")?,
+                start_time: from_micros(row.try_get("start_time")?),
+                status: row.try_get("status")?,
+                joined_at: from_micros(row.try_get("joined_at")?),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Page {
+        count: count.count(pool).await?,
+        items,
+    })
+}

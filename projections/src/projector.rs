@@ -1,0 +1,201 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{AnyPool, Row};
+use tokio::sync::{watch, Notify};
+use tokio::time::{sleep, timeout, Instant};
+use uuid::Uuid;
+
+use crate::write::{args, Write};
+use crate::{activity, events, members, EventSource, Position, Recorded};
+
+/// A read model: its name (also its checkpoint's) and its fold.
+pub struct Projection {
+    pub name: &'static str,
+    pub project: fn(&Recorded) -> Vec<Write>,
+}
+
+/// Every read model, in the order their writes run.
+pub const PROJECTIONS: [Projection; 3] = [
+    Projection {
+        name: "events",
+        project: events::project,
+    },
+    Projection {
+        name: "members",
+        project: members::project,
+    },
+    Projection {
+        name: "activity",
+        project: activity::project,
+    },
+];
+
+const BATCH: i64 = 500;
+
+/// A catch-up subscriber: reads the store after its checkpoints and folds what it finds
+/// into every read model, rows and checkpoints in one transaction.
+pub struct Projector<S> {
+    source: S,
+    pool: AnyPool,
+    handle: ProjectorHandle,
+    applied: watch::Sender<Position>,
+}
+
+/// What the rest of the service sees of the projector: a bell to ring after a commit, and
+/// a way to wait until the read models show a change.
+#[derive(Clone)]
+pub struct ProjectorHandle {
+    wake: Arc<Notify>,
+    applied: watch::Receiver<Position>,
+}
+
+impl<S: EventSource> Projector<S> {
+    pub fn new(source: S, pool: AnyPool) -> Self {
+        let (applied, receiver) = watch::channel(Position::default());
+        let handle = ProjectorHandle {
+            wake: Arc::new(Notify::new()),
+            applied: receiver,
+        };
+        Self {
+            source,
+            pool,
+            handle,
+            applied,
+        }
+    }
+
+    pub fn handle(&self) -> ProjectorHandle {
+        self.handle.clone()
+    }
+
+    /// Runs until the process ends. Errors are logged and retried: a read model may lag,
+    /// but never skips an event.
+    pub async fn run(self) {
+        let mut quick_polls = 0u32;
+        loop {
+            match self.catch_up().await {
+                Ok(0) => {}
+                Ok(_) => continue,
+                Err(error) => {
+                    tracing::error!(%error, "projection failed; retrying");
+                    sleep(Duration::from_millis(500)).await;
+                    continue;
+                }
+            }
+            // After a local commit, an event may still be invisible for a moment (an older
+            // transaction holds the PostgreSQL horizon), so look again soon for a while.
+            let pause = if quick_polls > 0 {
+                quick_polls -= 1;
+                Duration::from_millis(2)
+            } else {
+                Duration::from_millis(100)
+            };
+            if timeout(pause, self.handle.wake.notified()).await.is_ok() {
+                quick_polls = 100;
+            }
+        }
+    }
+
+    /// Applies everything committed so far; answers how many events it applied.
+    pub async fn catch_up(&self) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+        let mut total = 0;
+        loop {
+            let checkpoints = load_checkpoints(&self.pool).await?;
+            let from = checkpoints.values().min().copied().unwrap_or_default();
+            let batch = self.source.read_after(from, BATCH).await?;
+            let Some(last) = batch.last().map(|event| event.position) else {
+                self.applied.send_replace(from);
+                return Ok(total);
+            };
+            self.apply(&batch, &checkpoints, last).await?;
+            total += batch.len();
+            self.applied.send_replace(last);
+        }
+    }
+
+    async fn apply(
+        &self,
+        batch: &[Recorded],
+        checkpoints: &HashMap<String, Position>,
+        last: Position,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        for projection in &PROJECTIONS {
+            let done = checkpoints.get(projection.name).copied().unwrap_or_default();
+            for event in batch.iter().filter(|event| event.position > done) {
+                for write in (projection.project)(event) {
+                    write.run(&mut tx).await?;
+                }
+            }
+            Write::new(
+                "UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1",
+                args![projection.name, last.tx, last.pos],
+            )
+            .run(&mut tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+}
+
+async fn load_checkpoints(pool: &AnyPool) -> Result<HashMap<String, Position>, sqlx::Error> {
+    let rows = sqlx::query("SELECT name, tx, pos FROM projection_checkpoints")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("name")?,
+                Position {
+                    tx: row.try_get("tx")?,
+                    pos: row.try_get("pos")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The read models did not show a change in time.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    #[error("the read models did not catch up in time")]
+    TimedOut,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl ProjectorHandle {
+    /// Rings the projector: something was just committed.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Waits until the read models show `event_id` at `version` or later (read-your-writes).
+    ///
+    /// It checks the read model itself, so it also works when another instance projects.
+    pub async fn wait_for(
+        &self,
+        pool: &AnyPool,
+        event_id: Uuid,
+        version: u64,
+        limit: Duration,
+    ) -> Result<(), WaitError> {
+        self.wake();
+        let deadline = Instant::now() + limit;
+        let mut applied = self.applied.clone();
+        loop {
+            let seen = events::version(pool, event_id).await?.unwrap_or(0);
+            if u64::try_from(seen).unwrap_or(0) >= version {
+                return Ok(());
+            }
+            let poll = Instant::now() + Duration::from_millis(25);
+            if Instant::now() >= deadline {
+                return Err(WaitError::TimedOut);
+            }
+            // Woken by our projector, or by polling when another instance projects.
+            let _ = tokio::time::timeout_at(poll.min(deadline), applied.changed()).await;
+        }
+    }
+}

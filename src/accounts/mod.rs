@@ -1,0 +1,22 @@
+//! Accounts are the service's own store (not event-sourced): who may log in, their
+//! password hashes and their tokens.
+
+mod passwords;
+mod tokens;
+mod users;
+
+pub use passwords::Passwords;
+pub use tokens::{Claims, IssuedTokens, TokenError, Tokens};
+pub use users::{NewUser, User, UserChanges, Users};
+
+fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+/// A random 256-bit value as hex (for refresh tokens, token ids and generated secrets).
+pub fn random_token() -> String {
+    let bytes = [Uuid::new_v4(), Uuid::new_v4()].map(|id| id.as_u128().to_be_bytes());
+    bytes.concat().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+use uuid::Uuid;

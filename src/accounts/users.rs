@@ -1,0 +1,146 @@
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use uuid::Uuid;
+
+use super::now_micros;
+
+/// A user as the API shows them (never with the password hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_joined: DateTime<Utc>,
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+}
+
+#[derive(Default)]
+pub struct UserChanges {
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub password_hash: Option<String>,
+}
+
+/// The `users` table.
+#[derive(Clone)]
+pub struct Users {
+    pool: AnyPool,
+}
+
+const COLUMNS: &str = "id, username, email, first_name, last_name, date_joined";
+
+fn decode(row: &AnyRow) -> Result<User, sqlx::Error> {
+    let id: String = row.try_get("id")?;
+    Ok(User {
+        id: Uuid::parse_str(&id).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        username: row.try_get("username")?,
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        date_joined: projections::from_micros(row.try_get("date_joined")?),
+    })
+}
+
+/// The key usernames are unique by: case does not count.
+fn username_key(username: &str) -> String {
+    username.to_lowercase()
+}
+
+impl Users {
+    pub fn new(pool: AnyPool) -> Self {
+        Self { pool }
+    }
+
+    /// Creates the user; `None` if the username is taken (in any case).
+    pub async fn create(&self, new: NewUser) -> Result<Option<User>, sqlx::Error> {
+        let id = Uuid::new_v4();
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, username, username_key, email, first_name, last_name, password_hash, date_joined)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id.to_string())
+        .bind(&new.username)
+        .bind(username_key(&new.username))
+        .bind(&new.email)
+        .bind(&new.first_name)
+        .bind(&new.last_name)
+        .bind(&new.password_hash)
+        .bind(now_micros())
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(_) => self.find(id).await,
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn find(&self, id: Uuid) -> Result<Option<User>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    /// The user and their password hash, by username in any case.
+    pub async fn find_for_login(&self, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
+        let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE username_key = $1");
+        let row = sqlx::query(&sql)
+            .bind(username_key(username))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| Ok((decode(&row)?, row.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    pub async fn password_hash(&self, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| row.try_get(0)).transpose()
+    }
+
+    pub async fn update(&self, id: Uuid, changes: UserChanges) -> Result<Option<User>, sqlx::Error> {
+        sqlx::query(
+            "UPDATE users SET email = COALESCE($2, email), first_name = COALESCE($3, first_name),
+                last_name = COALESCE($4, last_name), password_hash = COALESCE($5, password_hash)
+             WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .bind(changes.email)
+        .bind(changes.first_name)
+        .bind(changes.last_name)
+        .bind(changes.password_hash)
+        .execute(&self.pool)
+        .await?;
+        self.find(id).await
+    }
+
+    /// Deletes the account; its refresh tokens go with it and the username is free again.
+    pub async fn delete(&self, id: Uuid) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,93 @@
+//! Configuration: one typed struct, from flags or the environment (the same names).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Event Manager: an event-sourced service for events, their members and waitlists.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8000", global = true)]
+    pub bind: SocketAddr,
+    /// `sqlite:…` or `postgres://…`; by default an SQLite file under ./data/.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:data/event-manager.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// HS256 signing secret; by default one is generated at first start and kept in the store.
+    #[arg(long, env = "JWT_SECRET", global = true)]
+    pub jwt_secret: Option<Secret>,
+    /// Lifetime of access tokens (`15m`, `900s`, …).
+    #[arg(long, env = "ACCESS_TOKEN_TTL", default_value = "15m", value_parser = parse_duration, global = true)]
+    pub access_token_ttl: Duration,
+    /// Lifetime of refresh tokens.
+    #[arg(long, env = "REFRESH_TOKEN_TTL", default_value = "14d", value_parser = parse_duration, global = true)]
+    pub refresh_token_ttl: Duration,
+}
+
+impl Config {
+    /// The defaults, as `serve` would start with no flags and no environment.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        let mut config = Cli::parse_from(["event-manager"]).config;
+        config.database_url = database_url.into();
+        config
+    }
+}
+
+/// `15m`, `2h`, `14d` or a number of seconds.
+fn parse_duration(value: &str) -> Result<Duration, String> {
+    match value.parse::<u64>() {
+        Ok(seconds) => Ok(Duration::from_secs(seconds)),
+        Err(_) => humantime::parse_duration(value).map_err(|e| e.to_string()),
+    }
+}
+
+/// A secret that never prints.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        if value.len() < 32 {
+            return Err("JWT_SECRET must have at least 32 characters".to_owned());
+        }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}

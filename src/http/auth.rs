@@ -1,0 +1,106 @@
+//! Registration, login, token refresh and logout.
+
+use aggregates::values::{Email, Password, Username};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::extract::{AuthUser, JsonBody};
+use super::fields::{string, text, Fields};
+use super::users::user_body;
+use crate::accounts::{IssuedTokens, NewUser};
+use crate::state::AppState;
+
+/// First and last names: at most 150 characters, like Django's.
+pub fn name(value: &Value) -> Result<String, String> {
+    let name = string(value)?;
+    if name.chars().count() > 150 {
+        return Err("ensure this field has no more than 150 characters".to_owned());
+    }
+    Ok(name)
+}
+
+pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let mut fields = Fields::new(body.object()?);
+    let username = fields.required("username", &text(Username::parse_new));
+    let email = fields.required("email", &text(Email::parse));
+    let password = fields.required("password", &text(Password::parse));
+    let first_name = fields.optional("first_name", &name).unwrap_or_default();
+    let last_name = fields.optional("last_name", &name).unwrap_or_default();
+    fields.finish()?;
+    let (Some(username), Some(email), Some(password)) = (username, email, password) else {
+        unreachable!("finish() reports missing required fields");
+    };
+    let password_hash = state
+        .passwords
+        .hash(password.expose())
+        .await
+        .map_err(ApiError::internal)?;
+    let new = NewUser {
+        username: username.as_str().to_owned(),
+        email: email.as_str().to_owned(),
+        first_name,
+        last_name,
+        password_hash,
+    };
+    let user = state
+        .users
+        .create(new)
+        .await?
+        .ok_or_else(|| ApiError::Conflict("a user with that username already exists".to_owned()))?;
+    Ok((StatusCode::CREATED, Json(user_body(&user))))
+}
+
+fn tokens_body(tokens: IssuedTokens) -> Json<Value> {
+    Json(json!({
+        "access": tokens.access,
+        "refresh": tokens.refresh,
+        "token_type": "Bearer",
+        "expires_in": tokens.expires_in,
+    }))
+}
+
+pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json<Value>, ApiError> {
+    const WRONG: &str = "no active account found with the given credentials";
+    let mut fields = Fields::new(body.object()?);
+    let username = fields.required("username", &string);
+    let password = fields.required("password", &string);
+    fields.finish()?;
+    let (Some(username), Some(password)) = (username, password) else {
+        unreachable!("finish() reports missing required fields");
+    };
+    let found = state.users.find_for_login(&username).await?;
+    let hash = found.as_ref().map(|(_, hash)| hash.as_str());
+    let matches = state
+        .passwords
+        .verify(&password, hash)
+        .await
+        .map_err(ApiError::internal)?;
+    let user = found.filter(|_| matches).ok_or(ApiError::Unauthorized(WRONG))?.0;
+    let tokens = state.tokens.issue(user.id).await.map_err(ApiError::internal)?;
+    Ok(tokens_body(tokens))
+}
+
+pub async fn refresh(State(state): State<AppState>, body: JsonBody) -> Result<Json<Value>, ApiError> {
+    let mut fields = Fields::new(body.object()?);
+    let refresh = fields.required("refresh", &string);
+    fields.finish()?;
+    let refresh = refresh.unwrap_or_default();
+    match state.tokens.refresh(&refresh).await {
+        Ok(tokens) => Ok(tokens_body(tokens)),
+        Err(crate::accounts::TokenError::Invalid) => Err(ApiError::Unauthorized(
+            "the refresh token is invalid, expired or revoked",
+        )),
+        Err(crate::accounts::TokenError::Database(e)) => Err(e.into()),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<StatusCode, ApiError> {
+    let mut fields = Fields::new(body.object_or_empty()?);
+    let refresh = fields.optional("refresh", &string);
+    fields.finish()?;
+    state.tokens.logout(&user.claims, refresh.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

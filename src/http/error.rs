@@ -1,0 +1,148 @@
+//! One error type for every failure, mapped to its status and problem+json body here only.
+
+use std::collections::BTreeMap;
+
+use aggregates::EventError;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::commands::CommandError;
+
+/// Field name → messages, for 400 answers that name every bad field at once.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    NotFound(&'static str),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("request body is larger than 64 KiB")]
+    PayloadTooLarge,
+    #[error("request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    #[error("{0}")]
+    Unavailable(&'static str),
+    #[error("internal error")]
+    Internal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        Self::Validation(BTreeMap::from([(name.to_owned(), vec![message.into()])]))
+    }
+
+    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(error.into())
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut body = json!({
+            "type": "about:blank",
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": self.to_string(),
+        });
+        match &self {
+            Self::Validation(errors) => body["errors"] = json!(errors),
+            Self::Internal(error) => tracing::error!(error = %error, "internal error"),
+            _ => {}
+        }
+        let mut response = (status, axum::Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        match self {
+            Self::Unauthorized(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            Self::Unavailable(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::warn!(%error, "store unavailable");
+                Self::Unavailable("the store is unavailable; try again")
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<EventError> for ApiError {
+    fn from(error: EventError) -> Self {
+        match error {
+            EventError::NotFound => Self::NotFound("event not found"),
+            EventError::MemberNotFound => Self::NotFound("this user is neither a member nor on the waitlist"),
+            EventError::NotCreator => Self::Forbidden("only the creator of the event may do this"),
+            EventError::VersionMismatch { .. } => Self::PreconditionFailed(error.to_string()),
+            EventError::InvalidFields(fields) => Self::Validation(
+                fields
+                    .into_iter()
+                    .map(|(name, message)| (name.to_owned(), vec![message]))
+                    .collect(),
+            ),
+            EventError::AlreadyExists
+            | EventError::CapacityBelowMembers { .. }
+            | EventError::Full
+            | EventError::Closed
+            | EventError::AlreadyStarted
+            | EventError::AlreadyJoined
+            | EventError::AlreadyWaitlisted
+            | EventError::NotJoined => Self::Conflict(error.to_string()),
+        }
+    }
+}
+
+impl From<CommandError> for ApiError {
+    fn from(error: CommandError) -> Self {
+        match error {
+            CommandError::Rejected(error) => error.into(),
+            CommandError::Contended => Self::Unavailable("the event is too busy right now; try again"),
+            CommandError::Lagging => Self::Unavailable("the change was saved but is not readable yet; try again"),
+            CommandError::Store(error) => Self::internal(error),
+        }
+    }
+}

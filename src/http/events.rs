@@ -1,0 +1,264 @@
+//! `/api/events`: listing, creation, and a creator's changes to an event.
+
+use aggregates::event::{DetailChanges, EventDetails};
+use aggregates::values::{Capacity, Description, EventStatus, Location, Title};
+use aggregates::EventCommand;
+use axum::extract::State;
+use axum::http::header::{ETAG, IF_MATCH, LOCATION};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use projections::events::{self, CreatorFilter, EventFilter, EventOrdering, EventRow};
+use uuid::Uuid;
+
+use super::error::ApiError;
+use super::extract::{AuthUser, Id, JsonBody};
+use super::fields::{boolean, datetime, integer, text, Fields};
+use super::query::Params;
+use super::wire::EventBody;
+use crate::commands::Via;
+use crate::state::AppState;
+
+/// An event with its `ETag`.
+fn with_etag(status: StatusCode, row: EventRow) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", row.version)).expect("a number is a valid header");
+    (status, [(ETAG, etag)], Json(EventBody::from(row))).into_response()
+}
+
+/// The live event, or 404.
+pub async fn find(state: &AppState, id: Uuid) -> Result<EventRow, ApiError> {
+    events::get(&state.store.read, id)
+        .await?
+        .ok_or(ApiError::NotFound("event not found"))
+}
+
+/// The live event, if the caller created it: 404, then 403.
+pub async fn find_as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Result<EventRow, ApiError> {
+    let row = find(state, id).await?;
+    if row.creator_id != user.id {
+        return Err(ApiError::Forbidden("only the creator of the event may do this"));
+    }
+    Ok(row)
+}
+
+pub async fn list(State(state): State<AppState>, mut params: Params) -> Result<Json<serde_json::Value>, ApiError> {
+    respond_list(&state, &mut params, false).await
+}
+
+pub async fn upcoming(State(state): State<AppState>, mut params: Params) -> Result<Json<serde_json::Value>, ApiError> {
+    respond_list(&state, &mut params, true).await
+}
+
+async fn respond_list(
+    state: &AppState,
+    params: &mut Params,
+    upcoming: bool,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let page = params.page();
+    let mut filter = EventFilter {
+        title: params.get("title").map(str::to_owned),
+        location: params.get("location").map(str::to_owned),
+        creator: params.get("creator").map(|c| match Uuid::parse_str(c) {
+            Ok(id) => CreatorFilter::Id(id),
+            Err(_) => CreatorFilter::Username(c.to_owned()),
+        }),
+        status: params.parse("status", |raw| EventStatus::parse(raw).map(|s| s.as_str().to_owned())),
+        start_at_or_after: params.parse("start_after", |raw| day_or_time(raw, false)),
+        start_at_or_before: params.parse("start_before", |raw| day_or_time(raw, true)),
+        start_after: None,
+    };
+    let upcoming = upcoming || params.parse("upcoming", parse_bool).unwrap_or(false);
+    if upcoming {
+        filter.start_after = Some(state.clock.now());
+    }
+    let ordering = params
+        .parse("ordering", |raw| {
+            EventOrdering::CHOICES
+                .iter()
+                .find(|(name, _)| *name == raw)
+                .map(|(_, ordering)| *ordering)
+                .ok_or_else(|| {
+                    "must be one of start_time, -start_time, created_at, -created_at, title, -title".to_owned()
+                })
+        })
+        .unwrap_or_default();
+    params.finish()?;
+    let rows = events::list(&state.store.read, &filter, ordering, page).await?;
+    Ok(Json(params.envelope(page, rows.map(EventBody::from))))
+}
+
+fn parse_bool(raw: &str) -> Result<bool, String> {
+    match raw.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err("must be true or false".to_owned()),
+    }
+}
+
+/// RFC 3339, or a bare `YYYY-MM-DD` meaning the whole UTC day (its start, or its last instant).
+fn day_or_time(raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| "must be an RFC 3339 date-time or YYYY-MM-DD")?;
+    let start = day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+    Ok(if end_of_day {
+        start + chrono::Duration::days(1) - chrono::Duration::microseconds(1)
+    } else {
+        start
+    })
+}
+
+pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, ApiError> {
+    Ok(with_etag(StatusCode::OK, find(&state, id).await?))
+}
+
+pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Response, ApiError> {
+    let mut fields = Fields::new(body.object()?);
+    let title = fields.required("title", &text(Title::parse));
+    let description = fields
+        .optional("description", &text(Description::parse))
+        .unwrap_or_default();
+    let location = fields.nullable("location", &text(Location::parse)).flatten();
+    let start_time = fields.required("start_time", &datetime);
+    let end_time = fields.nullable("end_time", &datetime).flatten();
+    let capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
+    let status = fields.optional("status", &text(EventStatus::parse)).unwrap_or_default();
+    let waitlist_enabled = fields.optional("waitlist_enabled", &boolean).unwrap_or(false);
+    fields.finish()?;
+    let (Some(title), Some(start_time), Some(capacity)) = (title, start_time, capacity) else {
+        unreachable!("finish() reports missing required fields");
+    };
+    let details = EventDetails {
+        title,
+        description,
+        location,
+        start_time,
+        end_time,
+        capacity,
+        status,
+        waitlist_enabled,
+    };
+    let id = Uuid::new_v4();
+    state
+        .commands
+        .execute(
+            id,
+            EventCommand::CreateEvent {
+                details,
+                actor: user.actor(),
+            },
+            Via::Api,
+        )
+        .await?;
+    let row = find(&state, id).await?;
+    let mut response = with_etag(StatusCode::CREATED, row);
+    let location = HeaderValue::from_str(&format!("/api/events/{id}")).expect("a path is a valid header");
+    response.headers_mut().insert(LOCATION, location);
+    Ok(response)
+}
+
+/// `PUT` needs every writable field; `PATCH` takes the ones given.
+async fn change(
+    state: AppState,
+    user: AuthUser,
+    id: Uuid,
+    headers: HeaderMap,
+    body: JsonBody,
+    full: bool,
+) -> Result<Response, ApiError> {
+    find_as_creator(&state, id, &user).await?;
+    let mut fields = Fields::new(body.object()?);
+    let (title, description, start_time, capacity, status, waitlist_enabled, location, end_time);
+    if full {
+        title = fields.required("title", &text(Title::parse));
+        description = fields.required("description", &text(Description::parse));
+        start_time = fields.required("start_time", &datetime);
+        capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
+        status = fields.required("status", &text(EventStatus::parse));
+        waitlist_enabled = fields.required("waitlist_enabled", &boolean);
+        location = fields.required_nullable("location", &text(Location::parse));
+        end_time = fields.required_nullable("end_time", &datetime);
+    } else {
+        title = fields.optional("title", &text(Title::parse));
+        description = fields.optional("description", &text(Description::parse));
+        start_time = fields.optional("start_time", &datetime);
+        capacity = fields.optional("capacity", &|v| Capacity::parse(integer(v)?));
+        status = fields.optional("status", &text(EventStatus::parse));
+        waitlist_enabled = fields.optional("waitlist_enabled", &boolean);
+        location = fields.nullable("location", &text(Location::parse));
+        end_time = fields.nullable("end_time", &datetime);
+    }
+    fields.finish()?;
+    let expected_version = if_match(&headers);
+    let changes = DetailChanges {
+        title,
+        description,
+        location,
+        start_time,
+        end_time,
+        capacity,
+        waitlist_enabled,
+    };
+    let command = EventCommand::UpdateEvent {
+        changes,
+        status,
+        expected_version,
+        actor: user.actor(),
+    };
+    state.commands.execute(id, command, Via::Api).await?;
+    Ok(with_etag(StatusCode::OK, find(&state, id).await?))
+}
+
+/// The version an `If-Match` header asks for (`"7"`, `7` or `W/"7"`); `*` or none asks for
+/// none. An ETag we never issued asks for version 0, which never matches.
+fn if_match(headers: &HeaderMap) -> Option<u64> {
+    let raw = headers.get(IF_MATCH)?.to_str().unwrap_or("").trim();
+    if raw == "*" {
+        return None;
+    }
+    Some(raw.trim_start_matches("W/").trim_matches('"').parse().unwrap_or(0))
+}
+
+pub async fn put(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change(state, user, id, headers, body, true).await
+}
+
+pub async fn patch(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change(state, user, id, headers, body, false).await
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    find_as_creator(&state, id, &user).await?;
+    let expected_version = if_match(&headers);
+    state
+        .commands
+        .execute(
+            id,
+            EventCommand::DeleteEvent {
+                expected_version,
+                actor: user.actor(),
+            },
+            Via::Api,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,144 @@
+//! Extractors whose rejections are `ApiError`s, so every bad request gets our problem+json.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::error::ApiError;
+use crate::accounts::Claims;
+use crate::state::AppState;
+
+/// The caller, authenticated by a valid, unexpired and unrevoked access token.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: Uuid,
+    pub username: String,
+    pub claims: Claims,
+}
+
+impl AuthUser {
+    pub fn actor(&self) -> aggregates::Actor {
+        aggregates::Actor::new(self.id, self.username.clone())
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        const MISSING: &str = "authentication credentials were not provided";
+        const INVALID: &str = "the access token is invalid, expired or revoked";
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or(ApiError::Unauthorized(MISSING))?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+            .ok_or(ApiError::Unauthorized(INVALID))?;
+        let claims = state
+            .tokens
+            .verify(token.trim())
+            .map_err(|_| ApiError::Unauthorized(INVALID))?;
+        let username = state
+            .tokens
+            .is_active(&claims)
+            .await?
+            .ok_or(ApiError::Unauthorized(INVALID))?;
+        Ok(Self {
+            id: claims.sub,
+            username,
+            claims,
+        })
+    }
+}
+
+/// A JSON object body. Reading it never rejects the request by itself: handlers call
+/// [`JsonBody::object`] after the checks that take precedence (401, 404, 403).
+pub struct JsonBody(Result<Map<String, Value>, ApiError>);
+
+impl JsonBody {
+    pub fn object(self) -> Result<Map<String, Value>, ApiError> {
+        self.0
+    }
+
+    /// An empty body counts as `{}` (for endpoints whose body is optional).
+    pub fn object_or_empty(self) -> Result<Map<String, Value>, ApiError> {
+        match self.0 {
+            Err(ApiError::BadRequest(message)) if message == EMPTY => Ok(Map::new()),
+            other => other,
+        }
+    }
+}
+
+const EMPTY: &str = "a JSON body is required";
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|mime| mime.trim().to_ascii_lowercase())
+            .map(|mime| mime == "application/json" || mime.ends_with("+json"));
+        let bytes = match Bytes::from_request(request, state).await {
+            Ok(bytes) => bytes,
+            Err(_) => return Ok(Self(Err(ApiError::PayloadTooLarge))),
+        };
+        Ok(Self(parse(&bytes, is_json)))
+    }
+}
+
+fn parse(bytes: &[u8], is_json: Option<bool>) -> Result<Map<String, Value>, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) && is_json != Some(false) {
+        return Err(ApiError::BadRequest(EMPTY.to_owned()));
+    }
+    if is_json != Some(true) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::BadRequest("the body must be a JSON object".to_owned())),
+        Err(error) => Err(ApiError::BadRequest(format!("malformed JSON: {error}"))),
+    }
+}
+
+/// A resource id from the path; anything that is not a UUID names no resource (404).
+pub struct Id(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("not found"))?;
+        Uuid::parse_str(&raw)
+            .map(Self)
+            .map_err(|_| ApiError::NotFound("not found"))
+    }
+}
+
+/// Two ids from the path (an event and a user).
+pub struct Ids(pub Uuid, pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("not found"))?;
+        match (Uuid::parse_str(&a), Uuid::parse_str(&b)) {
+            (Ok(a), Ok(b)) => Ok(Self(a, b)),
+            _ => Err(ApiError::NotFound("not found")),
+        }
+    }
+}

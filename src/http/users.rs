@@ -1,0 +1,164 @@
+//! The caller's own account and memberships.
+
+use aggregates::values::{Email, Password};
+use aggregates::EventCommand;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use projections::events::{self, CreatorFilter, EventFilter, EventOrdering};
+use projections::{members, PageRequest};
+use serde_json::{json, Value};
+
+use super::auth::name;
+use super::error::ApiError;
+use super::extract::{AuthUser, JsonBody};
+use super::fields::{string, text, Fields};
+use super::membership::at;
+use super::query::Params;
+use crate::accounts::{User, UserChanges};
+use crate::commands::{CommandError, Via};
+use crate::state::AppState;
+
+pub fn user_body(user: &User) -> Value {
+    json!({
+        "id": user.id,
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_joined": at(user.date_joined),
+    })
+}
+
+async fn current(state: &AppState, user: &AuthUser) -> Result<User, ApiError> {
+    state
+        .users
+        .find(user.id)
+        .await?
+        .ok_or(ApiError::Unauthorized("the user no longer exists"))
+}
+
+pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Value>, ApiError> {
+    Ok(Json(user_body(&current(&state, &user).await?)))
+}
+
+pub async fn update_me(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Json<Value>, ApiError> {
+    let mut fields = Fields::new(body.object()?);
+    let email = fields.optional("email", &text(Email::parse));
+    let first_name = fields.optional("first_name", &name);
+    let last_name = fields.optional("last_name", &name);
+    let password = fields.optional("password", &text(Password::parse));
+    let current_password = fields.optional("current_password", &string);
+    if password.is_some() {
+        match &current_password {
+            None => fields.error("current_password", "this field is required to change the password"),
+            Some(given) => {
+                let hash = state.users.password_hash(user.id).await?;
+                if !state
+                    .passwords
+                    .verify(given, hash.as_deref())
+                    .await
+                    .map_err(ApiError::internal)?
+                {
+                    fields.error("current_password", "the current password is not correct");
+                }
+            }
+        }
+    }
+    fields.finish()?;
+    let password_hash = match password {
+        Some(password) => Some(
+            state
+                .passwords
+                .hash(password.expose())
+                .await
+                .map_err(ApiError::internal)?,
+        ),
+        None => None,
+    };
+    let changes = UserChanges {
+        email: email.map(|e| e.as_str().to_owned()),
+        first_name,
+        last_name,
+        password_hash,
+    };
+    let changed_password = changes.password_hash.is_some();
+    let updated = state
+        .users
+        .update(user.id, changes)
+        .await?
+        .ok_or(ApiError::Unauthorized("the user no longer exists"))?;
+    if changed_password {
+        state.tokens.revoke_all(user.id).await?;
+    }
+    Ok(Json(user_body(&updated)))
+}
+
+/// Deleting an account deletes the events it created and leaves the ones it joined, each
+/// through the ordinary commands, so every step is in the logs.
+pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
+    let first_page = PageRequest { page: 1, size: 100 };
+    loop {
+        let filter = EventFilter {
+            creator: Some(CreatorFilter::Id(user.id)),
+            ..EventFilter::default()
+        };
+        let created = events::list(&state.store.read, &filter, EventOrdering::default(), first_page).await?;
+        if created.items.is_empty() {
+            break;
+        }
+        for event in created.items {
+            let command = EventCommand::DeleteEvent {
+                expected_version: None,
+                actor: user.actor(),
+            };
+            tolerate_gone(state.commands.execute(event.id, command, Via::AccountDeletion).await)?;
+        }
+    }
+    loop {
+        let joined = members::memberships(&state.store.read, user.id, first_page).await?;
+        if joined.items.is_empty() {
+            break;
+        }
+        for membership in joined.items {
+            let command = EventCommand::LeaveEvent { actor: user.actor() };
+            tolerate_gone(
+                state
+                    .commands
+                    .execute(membership.event_id, command, Via::AccountDeletion)
+                    .await,
+            )?;
+        }
+    }
+    state.users.delete(user.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A step whose target went away meanwhile (deleted, or already left) is done.
+fn tolerate_gone<T>(result: Result<T, CommandError>) -> Result<(), ApiError> {
+    use aggregates::EventError::{NotFound, NotJoined};
+    match result {
+        Ok(_) | Err(CommandError::Rejected(NotFound | NotJoined)) => Ok(()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn my_events(
+    State(state): State<AppState>,
+    user: AuthUser,
+    mut params: Params,
+) -> Result<Json<Value>, ApiError> {
+    let page = params.page();
+    params.finish()?;
+    let rows = members::memberships(&state.store.read, user.id, page).await?;
+    Ok(Json(params.envelope(
+        page,
+        rows.map(|row| {
+            json!({
+                "event": {"id": row.event_id, "title": row.title, "start_time": at(row.start_time)},
+                "status": row.status,
+                "joined_at": at(row.joined_at),
+            })
+        }),
+    )))
+}

@@ -1,0 +1,13 @@
+//! Event Manager: an event-sourced CQRS service for events, their members and waitlists.
+//!
+//! HTTP commands go to the `Event` aggregate (crate `aggregates`), which records domain
+//! events in the store; the projector folds them into read models (crate `projections`)
+//! that the HTTP queries read.
+
+pub mod accounts;
+pub mod commands;
+pub mod config;
+pub mod http;
+pub mod startup;
+pub mod state;
+pub mod store;

@@ -1,0 +1,39 @@
+use clap::Parser;
+use event_manager::config::{Cli, Command};
+use event_manager::startup::{Application, BoxError};
+use event_manager::store::Store;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            Store::connect(&cli.config.database_url).await?.migrate().await?;
+            println!("migrations applied to {}", redact(&cli.config.database_url));
+        }
+        Command::Serve => {
+            let app = Application::build(cli.config.clone()).await?;
+            let address = format!("http://{}:{}", cli.config.bind.ip(), app.port());
+            println!(
+                "Event Manager listening on {address} (store: {})",
+                redact(&cli.config.database_url)
+            );
+            println!("Try: curl -X POST {address}/api/auth/register -H 'Content-Type: application/json' \\");
+            println!("       -d '{{\"username\": \"ali\", \"email\": \"ali@example.com\", \"password\": \"correct horse\"}}'");
+            app.run_until_stopped().await?;
+        }
+    }
+    Ok(())
+}
+
+/// The database URL without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
+    }
+}

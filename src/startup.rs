@@ -1,0 +1,86 @@
+//! Builds the application from its configuration; `main` and the tests both start here.
+
+use std::sync::Arc;
+
+use aggregates::{Clock, EventServices, SystemClock};
+use axum::extract::Request;
+use axum::ServiceExt;
+use projections::Projector;
+use tokio::net::TcpListener;
+use tower::Layer;
+use tower_http::normalize_path::NormalizePathLayer;
+
+use crate::accounts::{Passwords, Tokens, Users};
+use crate::commands::Commands;
+use crate::config::Config;
+use crate::http::router;
+use crate::state::AppState;
+use crate::store::{AggregateStore, Store};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the store, applies migrations, starts the projector and binds the port.
+    pub async fn build(config: Config) -> Result<Self, BoxError> {
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let projector = Projector::new(store.event_log(), store.read.clone());
+        let handle = projector.handle();
+        tokio::spawn(projector.run());
+        let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
+        let services = EventServices { clock: clock.clone() };
+        let commands = Commands::new(aggregates, services, handle, store.read.clone());
+        let tokens = Tokens::load(
+            store.read.clone(),
+            config.jwt_secret.as_ref(),
+            config.access_token_ttl,
+            config.refresh_token_ttl,
+        )
+        .await?;
+        let state = AppState {
+            event_log: Arc::new(store.event_log()),
+            users: Users::new(store.read.clone()),
+            store,
+            commands,
+            tokens,
+            passwords: Passwords::new(),
+            clock,
+        };
+        let listener = TcpListener::bind(config.bind).await?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // Trailing slashes are trimmed before routing: `/api/events/` is `/api/events`.
+        let app = NormalizePathLayer::trim_trailing_slash().layer(router(self.state));
+        axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,19 @@
+use std::sync::Arc;
+
+use aggregates::Clock;
+
+use crate::accounts::{Passwords, Tokens, Users};
+use crate::commands::Commands;
+use crate::store::{EventLog, Store};
+
+/// What every handler may use; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub event_log: Arc<EventLog>,
+    pub commands: Commands,
+    pub users: Users,
+    pub tokens: Tokens,
+    pub passwords: Passwords,
+    pub clock: Arc<dyn Clock>,
+}

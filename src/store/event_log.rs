@@ -1,0 +1,149 @@
+use std::collections::HashMap;
+
+use aggregates::EventFact;
+use chrono::{DateTime, Utc};
+use cqrs_es::persist::SerializedEvent;
+use projections::{EventSource, Page, PageRequest, Position, Recorded};
+use serde_json::Value;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::Backend;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Reads the event store itself: in global order for the projector, per event for history.
+pub struct EventLog(pub(super) Backend);
+
+/// One stored domain event, as the history endpoint shows it.
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub sequence: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub payload: Value,
+    pub metadata: Value,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Only transactions older than every running one are read (`tx < xmin`): they have all
+/// finished, so nothing can later commit before the checkpoint.
+const PG_READ_AFTER: &str = "
+    SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version,
+           payload, metadata, recorded_at
+      FROM events
+     WHERE aggregate_type = 'Event'
+       AND (tx, position) > ($1::bigint::text::xid8, $2)
+       AND tx < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY tx, position
+     LIMIT $3";
+
+const SQLITE_READ_AFTER: &str = "
+    SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version,
+           payload, metadata, recorded_at
+      FROM events
+     WHERE aggregate_type = 'Event' AND rowid > $1
+     ORDER BY rowid
+     LIMIT $2";
+
+const HISTORY: &str = "
+    SELECT sequence, event_type, event_version, payload, metadata, recorded_at
+      FROM events
+     WHERE aggregate_type = 'Event' AND aggregate_id = $1
+     ORDER BY sequence
+     LIMIT $2 OFFSET $3";
+
+const HISTORY_COUNT: &str = "SELECT COUNT(*) FROM events WHERE aggregate_type = 'Event' AND aggregate_id = $1";
+
+macro_rules! on_backend {
+    ($backend:expr, $pool:ident => $body:expr) => {
+        match $backend {
+            Backend::Postgres($pool) => $body,
+            Backend::Sqlite($pool) => $body,
+        }
+    };
+}
+
+/// Turns rows of either backend into recorded events.
+macro_rules! decode_recorded {
+    ($rows:expr) => {
+        $rows
+            .iter()
+            .map(|row| {
+                let serialized = SerializedEvent::new(
+                    row.try_get("aggregate_id")?,
+                    row.try_get::<i64, _>("sequence")? as usize,
+                    "Event".to_owned(),
+                    row.try_get("event_type")?,
+                    row.try_get("event_version")?,
+                    row.try_get("payload")?,
+                    row.try_get("metadata")?,
+                );
+                let position = Position {
+                    tx: row.try_get("tx")?,
+                    pos: row.try_get("position")?,
+                };
+                recorded(serialized, position, row.try_get("recorded_at")?)
+            })
+            .collect()
+    };
+}
+
+impl EventSource for EventLog {
+    async fn read_after(&self, after: Position, limit: i64) -> Result<Vec<Recorded>, BoxError> {
+        match &self.0 {
+            Backend::Postgres(pool) => {
+                let query = sqlx::query(PG_READ_AFTER).bind(after.tx).bind(after.pos).bind(limit);
+                decode_recorded!(query.fetch_all(pool).await?)
+            }
+            Backend::Sqlite(pool) => {
+                let query = sqlx::query(SQLITE_READ_AFTER).bind(after.pos).bind(limit);
+                decode_recorded!(query.fetch_all(pool).await?)
+            }
+        }
+    }
+}
+
+fn recorded(event: SerializedEvent, position: Position, recorded_at: DateTime<Utc>) -> Result<Recorded, BoxError> {
+    let event = aggregates::upcasters().iter().fold(event, |event, upcaster| {
+        if upcaster.can_upcast(&event.event_type, &event.event_version) {
+            upcaster.upcast(event)
+        } else {
+            event
+        }
+    });
+    let metadata: HashMap<String, String> = serde_json::from_value(event.metadata)?;
+    Ok(Recorded {
+        position,
+        event_id: Uuid::parse_str(&event.aggregate_id)?,
+        sequence: event.sequence as i64,
+        fact: serde_json::from_value::<EventFact>(event.payload)?,
+        via: metadata.get("via").cloned().unwrap_or_else(|| "api".to_owned()),
+        recorded_at,
+    })
+}
+
+impl EventLog {
+    /// An event's stored domain events, oldest first.
+    pub async fn history(&self, event_id: Uuid, page: PageRequest) -> Result<Page<HistoryRow>, sqlx::Error> {
+        let id = event_id.to_string();
+        on_backend!(&self.0, pool => {
+            let count: i64 = sqlx::query(HISTORY_COUNT).bind(&id).fetch_one(pool).await?.try_get(0)?;
+            let rows = sqlx::query(HISTORY).bind(&id).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
+            let items = rows
+                .iter()
+                .map(|row| {
+                    Ok(HistoryRow {
+                        sequence: row.try_get("sequence")?,
+                        event_type: row.try_get("event_type")?,
+                        event_version: row.try_get("event_version")?,
+                        payload: row.try_get("payload")?,
+                        metadata: row.try_get("metadata")?,
+                        recorded_at: row.try_get("recorded_at")?,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()?;
+            Ok(Page { count, items })
+        })
+    }
+}

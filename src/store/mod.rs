@@ -1,0 +1,93 @@
+//! Storage wiring: the event store (sqlite-es or postgres-es) and the read-model pool.
+
+mod aggregate_store;
+mod event_log;
+mod repository;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AnyPool, PgPool, SqlitePool};
+
+pub use aggregate_store::{AggregateStore, Versioned};
+pub use event_log::{EventLog, HistoryRow};
+pub use repository::Repository;
+
+/// How long a request may wait for a database connection before it is answered 503.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The backend's own pool, used by the event store and its readers.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+/// Everything the service keeps: the event store and, through `read`, the read models and
+/// accounts (one SQL dialect for both backends).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub backend: Backend,
+    pub read: AnyPool,
+}
+
+impl Store {
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await?;
+            Backend::Postgres(pool)
+        } else {
+            Backend::Sqlite(connect_sqlite(url).await?)
+        };
+        let read = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await?;
+        Ok(Self { backend, read })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match &self.backend {
+            Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
+            Backend::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
+        }
+    }
+
+    pub fn repository(&self) -> Repository {
+        match &self.backend {
+            Backend::Postgres(pool) => Repository::Postgres(postgres_es::PostgresEventRepository::new(pool.clone())),
+            Backend::Sqlite(pool) => Repository::Sqlite(sqlite_es::SqliteEventRepository::new(pool.clone())),
+        }
+    }
+
+    pub fn event_log(&self) -> EventLog {
+        EventLog(self.backend.clone())
+    }
+}
+
+async fn connect_sqlite(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10));
+    if let Some(dir) = Path::new(options.get_filename()).parent() {
+        std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+    }
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+}
