@@ -152,3 +152,7 @@ fn backoff(attempt: u32) -> Duration {
     let jitter = Uuid::new_v4().as_u128() as u64 % ceiling.max(1);
     Duration::from_millis(1 + jitter)
 }
+
+#[cfg(test)]
+#[path = "commands_tests.rs"]
+mod tests;

@@ -11,3 +11,5 @@ pub mod http;
 pub mod startup;
 pub mod state;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;

@@ -147,3 +147,7 @@ impl EventLog {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "late_commit_tests.rs"]
+mod late_commit_tests;

@@ -1,0 +1,78 @@
+//! Databases for tests: a fresh SQLite file or a fresh PostgreSQL database per test.
+
+use uuid::Uuid;
+
+/// A throwaway database, removed on drop.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteDir(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!("em-test-{}", Uuid::new_v4().simple()));
+        let url = format!("sqlite:{}/db.sqlite", dir.display());
+        Self {
+            url,
+            cleanup: Cleanup::SqliteDir(dir),
+        }
+    }
+
+    /// A new database on `TEST_DATABASE_URL`; `None` (after saying so) when it is unset,
+    /// except under CI, where PostgreSQL tests must run.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL tests must run under CI: set TEST_DATABASE_URL"
+            );
+            eprintln!("skipping: TEST_DATABASE_URL not set");
+            return None;
+        };
+        let name = format!("em_test_{}", Uuid::new_v4().simple());
+        let admin = sqlx::PgPool::connect(&admin_url)
+            .await
+            .expect("TEST_DATABASE_URL connects");
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&admin)
+            .await
+            .expect("create test database");
+        admin.close().await;
+        let (base, _) = admin_url.rsplit_once('/').expect("a database URL has a path");
+        Some(Self {
+            url: format!("{base}/{name}"),
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteDir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs outside any runtime guarantee, so use a thread of its own.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                    if let Ok(runtime) = runtime {
+                        runtime.block_on(async {
+                            if let Ok(admin) = sqlx::PgPool::connect(&admin_url).await {
+                                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                                let _ = sqlx::query(&sql).execute(&admin).await;
+                            }
+                        });
+                    }
+                })
+                .join();
+            }
+        }
+    }
+}
