@@ -31,6 +31,8 @@ pub enum CommandError {
     Contended,
     #[error("the read models are lagging behind")]
     Lagging,
+    #[error("the store is unavailable")]
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
     #[error("store failure: {0}")]
     Store(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -116,6 +118,7 @@ impl Inner {
                     tokio::time::sleep(backoff(attempt)).await;
                 }
                 Err(AggregateError::UserError(error)) => return Err(CommandError::Rejected(error)),
+                Err(AggregateError::DatabaseConnectionError(error)) => return Err(CommandError::Unavailable(error)),
                 Err(other) => return Err(CommandError::Store(Box::new(other))),
             }
         }

@@ -67,7 +67,7 @@ impl Params {
                 .filter(|n| (min..=max).contains(n))
                 .ok_or_else(|| format!("must be an integer between {min} and {max}"))
         };
-        let page = self.parse("page", |raw| number(raw, 1, u32::MAX / 100)).unwrap_or(1);
+        let page = self.parse("page", |raw| number(raw, 1, u32::MAX - 1)).unwrap_or(1);
         let size = self.parse("page_size", |raw| number(raw, 1, 100)).unwrap_or(20);
         PageRequest { page, size }
     }
