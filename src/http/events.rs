@@ -1,6 +1,6 @@
 //! `/api/events`: listing, creation, and a creator's changes to an event.
 
-use aggregates::event::{DetailChanges, EventDetails};
+use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
 use aggregates::values::{Capacity, Description, EventStatus, Location, Title};
 use aggregates::EventCommand;
 use axum::extract::State;
@@ -126,6 +126,9 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
     let capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
     let status = fields.optional("status", &text(EventStatus::parse)).unwrap_or_default();
     let waitlist_enabled = fields.optional("waitlist_enabled", &boolean).unwrap_or(false);
+    if let Some(start) = start_time {
+        fields.problems(schedule_problems(start_time, start, end_time, state.clock.now()));
+    }
     fields.finish()?;
     let (Some(title), Some(start_time), Some(capacity)) = (title, start_time, capacity) else {
         unreachable!("finish() reports missing required fields");
@@ -168,7 +171,7 @@ async fn change(
     body: JsonBody,
     full: bool,
 ) -> Result<Response, ApiError> {
-    find_as_creator(&state, id, &user).await?;
+    let current = find_as_creator(&state, id, &user).await?;
     let mut fields = Fields::new(body.object()?);
     let (title, description, start_time, capacity, status, waitlist_enabled, location, end_time);
     if full {
@@ -190,6 +193,10 @@ async fn change(
         location = fields.nullable("location", &text(Location::parse));
         end_time = fields.nullable("end_time", &datetime);
     }
+    // The aggregate decides on its own state; this only names the problems together early.
+    let start = start_time.unwrap_or(current.start_time);
+    let end = end_time.unwrap_or(current.end_time);
+    fields.problems(schedule_problems(start_time, start, end, state.clock.now()));
     fields.finish()?;
     let expected_version = if_match(&headers);
     let changes = DetailChanges {

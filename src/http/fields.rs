@@ -24,6 +24,12 @@ impl Fields {
         self.errors.entry(name.to_owned()).or_default().push(message.into());
     }
 
+    pub fn problems(&mut self, problems: impl IntoIterator<Item = (&'static str, String)>) {
+        for (name, message) in problems {
+            self.error(name, message);
+        }
+    }
+
     fn parse<T>(&mut self, name: &str, value: &Value, parse: Parser<'_, T>) -> Option<T> {
         parse(value).map_err(|message| self.error(name, message)).ok()
     }
@@ -81,10 +87,18 @@ impl Fields {
 }
 
 pub fn string(value: &Value) -> Result<String, String> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| "not a valid string".to_owned())
+    let text = value.as_str().ok_or("not a valid string")?;
+    no_nul(text)?;
+    Ok(text.to_owned())
+}
+
+/// PostgreSQL cannot store NUL in text, and no field of ours has a use for it.
+pub fn no_nul(text: &str) -> Result<(), String> {
+    if text.contains('\0') {
+        Err("null characters are not allowed".to_owned())
+    } else {
+        Ok(())
+    }
 }
 
 pub fn integer(value: &Value) -> Result<i64, String> {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::error::{ApiError, FieldErrors};
+use super::fields::no_nul;
 
 /// The query string's parameters (the last value wins), and where the request was sent.
 pub struct Params {
@@ -32,11 +33,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
             .and_then(|h| h.to_str().ok())
             .unwrap_or("localhost");
         let path = uri.path().trim_end_matches('/');
-        Ok(Self {
-            pairs,
+        let mut params = Self {
+            pairs: Vec::new(),
             base: format!("http://{host}{path}"),
             errors: FieldErrors::new(),
-        })
+        };
+        for (key, value) in pairs {
+            match no_nul(&key).and(no_nul(&value)) {
+                Ok(()) => params.pairs.push((key, value)),
+                Err(message) => params.error(&key.replace('\0', ""), message),
+            }
+        }
+        Ok(params)
     }
 }
 

@@ -216,6 +216,22 @@ fn check_times(
     end: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), EventError> {
+    let invalid = schedule_problems(new_start, start, end, now);
+    if invalid.is_empty() {
+        Ok(())
+    } else {
+        Err(EventError::InvalidFields(invalid))
+    }
+}
+
+/// The schedule rules as field problems, public so that a caller can report them together
+/// with its own field errors before sending a command.
+pub fn schedule_problems(
+    new_start: Option<DateTime<Utc>>,
+    start: DateTime<Utc>,
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Vec<(&'static str, String)> {
     let mut invalid = Vec::new();
     if new_start.is_some_and(|start| start <= now) {
         invalid.push(("start_time", "must be in the future".to_owned()));
@@ -223,9 +239,5 @@ fn check_times(
     if end.is_some_and(|end| end <= start) {
         invalid.push(("end_time", "must be after start_time".to_owned()));
     }
-    if invalid.is_empty() {
-        Ok(())
-    } else {
-        Err(EventError::InvalidFields(invalid))
-    }
+    invalid
 }

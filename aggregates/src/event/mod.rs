@@ -14,5 +14,6 @@ mod tests;
 
 pub use aggregate::{Event, EventServices};
 pub use commands::{DetailChanges, EventCommand, EventDetails};
+pub use decide::schedule_problems;
 pub use errors::EventError;
 pub use facts::{EventFact, Seat};

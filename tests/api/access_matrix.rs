@@ -1,0 +1,281 @@
+//! Who may do what: every endpoint, as anonymous, as an outsider, as a member and as the
+//! creator. Rows run in order (some change state), and every mismatch is reported at once.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Anonymous,
+    Outsider,
+    Member,
+    Creator,
+}
+
+use Who::*;
+
+struct Row {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    expect: Vec<(Who, u16)>,
+}
+
+fn row(method: Method, path: impl Into<String>, body: Option<Value>, expect: &[(Who, u16)]) -> Row {
+    Row {
+        method,
+        path: path.into(),
+        body,
+        expect: expect.to_vec(),
+    }
+}
+
+both_stores!(each_endpoint_answers_each_kind_of_caller_as_the_contract_says);
+async fn each_endpoint_answers_each_kind_of_caller_as_the_contract_says(app: TestApp) {
+    let creator = app.user("alice").await;
+    let member = app.user("bob").await;
+    let outsider = app.user("carol").await;
+    let e = id_of(
+        &app.event(&creator, json!({"capacity": 5, "waitlist_enabled": true}))
+            .await,
+    );
+    app.join(&e, &member).await.expect(201);
+    let unknown = uuid::Uuid::new_v4();
+    let full = json!({
+        "title": "Replaced", "description": "", "location": null, "start_time": in_days(9), "end_time": null,
+        "capacity": 5, "status": "open", "waitlist_enabled": true,
+    });
+    let get = |path: String, expect: &[(Who, u16)]| row(Method::GET, path, None, expect);
+
+    let rows = vec![
+        get(
+            "/api/events".into(),
+            &[(Anonymous, 200), (Outsider, 200), (Member, 200), (Creator, 200)],
+        ),
+        get(
+            "/api/events/upcoming".into(),
+            &[(Anonymous, 200), (Outsider, 200), (Creator, 200)],
+        ),
+        get(
+            format!("/api/events/{e}"),
+            &[(Anonymous, 200), (Outsider, 200), (Member, 200), (Creator, 200)],
+        ),
+        get(
+            format!("/api/events/{e}/capacity"),
+            &[(Anonymous, 200), (Outsider, 200), (Creator, 200)],
+        ),
+        get(
+            format!("/api/events/{e}/members"),
+            &[(Anonymous, 401), (Outsider, 403), (Member, 403), (Creator, 200)],
+        ),
+        get(
+            format!("/api/events/{e}/waitlist"),
+            &[(Anonymous, 401), (Outsider, 403), (Member, 403), (Creator, 200)],
+        ),
+        get(
+            format!("/api/events/{e}/history"),
+            &[(Anonymous, 401), (Outsider, 403), (Member, 403), (Creator, 200)],
+        ),
+        get(
+            format!("/api/logs/{e}"),
+            &[(Anonymous, 401), (Outsider, 403), (Member, 403), (Creator, 200)],
+        ),
+        get(
+            "/api/logs".into(),
+            &[(Anonymous, 401), (Outsider, 200), (Member, 200), (Creator, 200)],
+        ),
+        get(
+            "/api/users/me".into(),
+            &[(Anonymous, 401), (Outsider, 200), (Member, 200), (Creator, 200)],
+        ),
+        get(
+            "/api/users/me/events".into(),
+            &[(Anonymous, 401), (Outsider, 200), (Member, 200), (Creator, 200)],
+        ),
+        row(
+            Method::PATCH,
+            format!("/api/events/{e}"),
+            Some(json!({"description": "patched"})),
+            &[(Anonymous, 401), (Outsider, 403), (Member, 403), (Creator, 200)],
+        ),
+        row(
+            Method::PUT,
+            format!("/api/events/{e}"),
+            Some(full.clone()),
+            &[(Anonymous, 401), (Outsider, 403), (Member, 403), (Creator, 200)],
+        ),
+        row(
+            Method::POST,
+            format!("/api/events/{e}/join"),
+            None,
+            &[(Anonymous, 401), (Member, 409), (Outsider, 201), (Outsider, 409)],
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/events/{e}/exit"),
+            None,
+            &[(Anonymous, 401), (Creator, 409), (Outsider, 204), (Outsider, 409)],
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/events/{e}/members/{}", member.id),
+            None,
+            &[
+                (Anonymous, 401),
+                (Outsider, 403),
+                (Member, 403),
+                (Creator, 204),
+                (Creator, 404),
+            ],
+        ),
+        // Unknown events: 401 first, then 404 before 403.
+        get(
+            format!("/api/events/{unknown}"),
+            &[(Anonymous, 404), (Outsider, 404), (Creator, 404)],
+        ),
+        get(
+            format!("/api/events/{unknown}/capacity"),
+            &[(Anonymous, 404), (Outsider, 404)],
+        ),
+        get(
+            format!("/api/events/{unknown}/members"),
+            &[(Anonymous, 401), (Outsider, 404), (Creator, 404)],
+        ),
+        get(
+            format!("/api/events/{unknown}/waitlist"),
+            &[(Anonymous, 401), (Outsider, 404)],
+        ),
+        get(
+            format!("/api/events/{unknown}/history"),
+            &[(Anonymous, 401), (Outsider, 404)],
+        ),
+        get(
+            format!("/api/logs/{unknown}"),
+            &[(Anonymous, 401), (Outsider, 404), (Creator, 404)],
+        ),
+        row(
+            Method::PATCH,
+            format!("/api/events/{unknown}"),
+            Some(json!({"title": "x"})),
+            &[(Anonymous, 401), (Outsider, 404)],
+        ),
+        row(
+            Method::PUT,
+            format!("/api/events/{unknown}"),
+            Some(full.clone()),
+            &[(Anonymous, 401), (Outsider, 404)],
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/events/{unknown}"),
+            None,
+            &[(Anonymous, 401), (Outsider, 404)],
+        ),
+        row(
+            Method::POST,
+            format!("/api/events/{unknown}/join"),
+            None,
+            &[(Anonymous, 401), (Outsider, 404)],
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/events/{unknown}/exit"),
+            None,
+            &[(Anonymous, 401), (Outsider, 404)],
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/events/{unknown}/members/{}", member.id),
+            None,
+            &[(Anonymous, 401), (Outsider, 404)],
+        ),
+        // 404 before 400: an invalid body for an unknown event.
+        row(
+            Method::PATCH,
+            format!("/api/events/{unknown}"),
+            Some(json!({"title": ""})),
+            &[(Outsider, 404)],
+        ),
+        // 403 before 400: an invalid body from someone who may not change the event.
+        row(
+            Method::PATCH,
+            format!("/api/events/{e}"),
+            Some(json!({"title": ""})),
+            &[(Outsider, 403), (Creator, 400)],
+        ),
+        row(
+            Method::POST,
+            "/api/events",
+            Some(event_body("Anyone's")),
+            &[(Anonymous, 401), (Outsider, 201)],
+        ),
+        row(
+            Method::DELETE,
+            format!("/api/events/{e}"),
+            None,
+            &[
+                (Anonymous, 401),
+                (Outsider, 403),
+                (Member, 403),
+                (Creator, 204),
+                (Creator, 404),
+            ],
+        ),
+        get(format!("/api/events/{e}"), &[(Anonymous, 404), (Creator, 404)]),
+        get(
+            format!("/api/logs/{e}"),
+            &[(Anonymous, 401), (Outsider, 403), (Creator, 200)],
+        ),
+        get(
+            format!("/api/events/{e}/history"),
+            &[(Anonymous, 401), (Outsider, 403), (Creator, 200)],
+        ),
+        get(
+            format!("/api/events/{e}/members"),
+            &[(Anonymous, 401), (Outsider, 404), (Creator, 404)],
+        ),
+    ];
+
+    let mut table = Vec::new();
+    let mut mismatches = Vec::new();
+    for Row {
+        method,
+        path,
+        body,
+        expect,
+    } in rows
+    {
+        for (who, expected) in expect {
+            let auth = match who {
+                Anonymous => None,
+                Outsider => Some(&outsider),
+                Member => Some(&member),
+                Creator => Some(&creator),
+            };
+            let answer = match auth {
+                Some(user) => app.call(method.clone(), &path, user, body.clone()).await,
+                None => app.call(method.clone(), &path, Anon, body.clone()).await,
+            };
+            let mark = if answer.status == expected { "ok" } else { "MISMATCH" };
+            let line = format!(
+                "{mark:8} {method:6} {path:70} {who:9?} expected {expected} got {}",
+                answer.status
+            );
+            if answer.status != expected {
+                mismatches.push(format!("{line}: {}", answer.body));
+            }
+            table.push(line);
+        }
+    }
+    if !mismatches.is_empty() {
+        eprintln!("{}", table.join("\n"));
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}

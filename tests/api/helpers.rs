@@ -1,0 +1,642 @@
+//! The harness: every test gets its own service, on its own port, over its own database
+//! (a fresh SQLite file or a fresh PostgreSQL database), and talks to it over HTTP only.
+
+use std::collections::HashSet;
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use event_manager::config::Config;
+use event_manager::startup::Application;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, RequestBuilder};
+use serde_json::{json, Value};
+use sqlx::{Connection, PgConnection};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+/// Every user in the tests has this password unless a test says otherwise.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The HS256 secret the service signs with in tests, so tests can forge and expire tokens.
+pub const JWT_SECRET: &str = "event-manager-test-secret-0123456789abcdef";
+
+/// At most this many PostgreSQL-backed services at once (each may hold 32 connections and
+/// the server allows 100).
+const POSTGRES_APPS_AT_ONCE: usize = 2;
+
+/// Runs the async fn of the same name once on SQLite and once on PostgreSQL, as the tests
+/// `<name>::sqlite` and `<name>::postgres` (a module and a function may share a name).
+///
+/// ```ignore
+/// both_stores!(joining_twice_is_409);
+/// async fn joining_twice_is_409(app: TestApp) { ... }
+/// ```
+macro_rules! both_stores {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                    super::$name(app).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What to throw away when the test ends.
+enum Database {
+    Sqlite { dir: PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+/// A running service over a database of its own. Derefs to [`Api`], the HTTP client.
+pub struct TestApp {
+    pub api: Api,
+    pub backend: Backend,
+    server: JoinHandle<()>,
+    database: Database,
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Deref for TestApp {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+fn postgres_slots() -> Arc<Semaphore> {
+    static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| Arc::new(Semaphore::new(POSTGRES_APPS_AT_ONCE)))
+        .clone()
+}
+
+/// `postgres://u@h:p/db?x` with its database name replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    format!("{base}/{name}{query}")
+}
+
+impl TestApp {
+    /// Starts a service over a fresh database; `None` when PostgreSQL is not configured
+    /// (outside CI only: under CI a missing PostgreSQL fails the test).
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let (url, database, permit) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("em-test-{}", Uuid::new_v4()));
+                std::fs::create_dir_all(&dir).expect("creating the test directory");
+                let url = format!("sqlite:{}", dir.join("db.sqlite").display());
+                (url, Database::Sqlite { dir }, None)
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+                    if std::env::var_os("CI").is_some() {
+                        panic!("PostgreSQL tests must run under CI: TEST_DATABASE_URL is not set");
+                    }
+                    eprintln!("skipping: TEST_DATABASE_URL not set");
+                    return None;
+                };
+                let permit = postgres_slots()
+                    .acquire_owned()
+                    .await
+                    .expect("the semaphore is never closed");
+                let name = format!("em_test_{}", Uuid::new_v4().simple());
+                let mut admin = PgConnection::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| panic!("connecting to TEST_DATABASE_URL ({admin_url}): {e}"));
+                sqlx::raw_sql(&format!(r#"CREATE DATABASE "{name}""#))
+                    .execute(&mut admin)
+                    .await
+                    .expect("creating the test database");
+                let _ = admin.close().await;
+                (
+                    with_database(&admin_url, &name),
+                    Database::Postgres { admin_url, name },
+                    Some(permit),
+                )
+            }
+        };
+
+        let mut config = Config::for_database(url);
+        config.bind = "127.0.0.1:0".parse().expect("a valid address");
+        config.jwt_secret = Some(JWT_SECRET.parse().expect("a long enough secret"));
+        let application = Application::build(config).await.expect("the service starts");
+        let port = application.port();
+        let server = tokio::spawn(async move {
+            let _ = application.run_until_stopped().await;
+        });
+
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .pool_max_idle_per_host(256)
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("an HTTP client");
+        let api = Api {
+            address: format!("http://127.0.0.1:{port}"),
+            client,
+        };
+        let app = TestApp {
+            api,
+            backend,
+            server,
+            database,
+            _permit: permit,
+        };
+        app.wait_until_healthy().await;
+        Some(app)
+    }
+
+    async fn wait_until_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let answer = self.client.get(self.url("/healthz")).send().await;
+            if answer.is_ok_and(|r| r.status().is_success()) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the service did not become healthy within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        match &self.database {
+            Database::Sqlite { dir } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Database::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop may run inside the test's runtime (or while unwinding from a panic):
+                // a thread of our own with a small runtime of its own can always block.
+                let dropped = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    runtime.block_on(async move {
+                        let mut admin = PgConnection::connect(&admin_url).await?;
+                        sqlx::raw_sql(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+                            .execute(&mut admin)
+                            .await?;
+                        admin.close().await
+                    })?;
+                    Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+                })
+                .join();
+                if let Ok(Err(e)) = dropped {
+                    eprintln!("warning: could not drop the test database: {e}");
+                }
+            }
+        }
+    }
+}
+
+/// Who a request is made as.
+pub trait Auth {
+    fn token(&self) -> Option<String>;
+}
+
+/// No `Authorization` header at all.
+#[derive(Clone, Copy, Debug)]
+pub struct Anon;
+
+impl Auth for Anon {
+    fn token(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Auth for &TestUser {
+    fn token(&self) -> Option<String> {
+        Some(self.access.clone())
+    }
+}
+
+impl Auth for &str {
+    fn token(&self) -> Option<String> {
+        Some((*self).to_owned())
+    }
+}
+
+impl Auth for &String {
+    fn token(&self) -> Option<String> {
+        Some((*self).clone())
+    }
+}
+
+/// A registered, logged-in user.
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub id: String,
+    pub username: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+/// An answer: status, headers and the body as JSON (`Null` when empty, a string when not JSON).
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status and hands back the body.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        self.body
+    }
+
+    /// Asserts an RFC 9457 problem with this status (and hands back the body).
+    #[track_caller]
+    pub fn problem(self, status: u16) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        let content_type = self.header("content-type").unwrap_or_default();
+        assert!(
+            content_type.starts_with("application/problem+json"),
+            "a {status} must be application/problem+json, got {content_type:?}; body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.body["status"],
+            json!(status),
+            "a problem carries its status: {}",
+            self.body
+        );
+        assert!(
+            self.body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "a problem carries a human detail: {}",
+            self.body
+        );
+        self.body
+    }
+
+    /// Asserts a 400 whose `errors` name (at least) these fields.
+    #[track_caller]
+    pub fn invalid(self, fields: &[&str]) -> Value {
+        let body = self.problem(400);
+        let errors = body["errors"]
+            .as_object()
+            .unwrap_or_else(|| panic!("a 400 carries `errors`: {body}"));
+        for field in fields {
+            let messages = errors
+                .get(*field)
+                .unwrap_or_else(|| panic!("`errors` should name {field}: {body}"));
+            assert!(
+                messages
+                    .as_array()
+                    .is_some_and(|m| !m.is_empty() && m.iter().all(Value::is_string)),
+                "errors.{field} should be a list of messages: {body}"
+            );
+        }
+        body
+    }
+
+    /// The `ETag` header.
+    #[track_caller]
+    pub fn etag(&self) -> String {
+        self.header("etag")
+            .unwrap_or_else(|| panic!("no ETag; headers: {:?}", self.headers))
+            .to_owned()
+    }
+}
+
+/// The version an `ETag` carries (`"3"`, `W/"3"` or `3`).
+pub fn etag_version(etag: &str) -> u64 {
+    etag.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .unwrap_or_else(|_| panic!("ETag {etag:?} is not a version"))
+}
+
+/// An HTTP client bound to one running service; cheap to clone into tasks.
+#[derive(Clone)]
+pub struct Api {
+    pub address: String,
+    pub client: reqwest::Client,
+}
+
+impl Api {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.address, path)
+        }
+    }
+
+    /// A request to customise (headers, raw bodies); send it with [`Api::send`].
+    pub fn request(&self, method: Method, path: &str, auth: impl Auth) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match auth.token() {
+            Some(token) => builder.header("authorization", format!("Bearer {token}")),
+            None => builder,
+        }
+    }
+
+    /// Sends it and reads the answer. A 500 fails the test wherever it happens.
+    pub async fn send(&self, builder: RequestBuilder) -> Resp {
+        let described = format!("{builder:?}");
+        let answer = self.send_unchecked(builder).await;
+        assert!(
+            answer.status != 500,
+            "the service answered 500: {}; request: {described}",
+            answer.body
+        );
+        answer
+    }
+
+    /// Sends it and reads the answer, whatever it is.
+    pub async fn send_unchecked(&self, builder: RequestBuilder) -> Resp {
+        let described = format!("{builder:?}");
+        let response = builder.send().await.unwrap_or_else(|e| {
+            let mut chain = format!("{e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                chain.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            panic!("request failed: {chain}; {described}")
+        });
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap_or_default();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Resp { status, headers, body }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, auth: impl Auth, body: Option<Value>) -> Resp {
+        let builder = self.request(method, path, auth);
+        let builder = match body {
+            Some(body) => builder.json(&body),
+            None => builder,
+        };
+        self.send(builder).await
+    }
+
+    pub async fn get(&self, path: &str, auth: impl Auth) -> Resp {
+        self.call(Method::GET, path, auth, None).await
+    }
+
+    pub async fn post(&self, path: &str, auth: impl Auth, body: Value) -> Resp {
+        self.call(Method::POST, path, auth, Some(body)).await
+    }
+
+    pub async fn post_empty(&self, path: &str, auth: impl Auth) -> Resp {
+        self.call(Method::POST, path, auth, None).await
+    }
+
+    pub async fn put(&self, path: &str, auth: impl Auth, body: Value) -> Resp {
+        self.call(Method::PUT, path, auth, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, auth: impl Auth, body: Value) -> Resp {
+        self.call(Method::PATCH, path, auth, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, auth: impl Auth) -> Resp {
+        self.call(Method::DELETE, path, auth, None).await
+    }
+
+    // ---- users -------------------------------------------------------------------------
+
+    pub async fn register_with(&self, body: Value) -> Resp {
+        self.post("/api/auth/register", Anon, body).await
+    }
+
+    /// Registers `username` with [`PASSWORD`] (asserting 201) and answers the user.
+    pub async fn register(&self, username: &str) -> Value {
+        self.register_with(json!({
+            "username": username,
+            "email": format!("{}@example.com", username.to_lowercase()),
+            "password": PASSWORD,
+        }))
+        .await
+        .expect(201)
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Resp {
+        self.post(
+            "/api/auth/login",
+            Anon,
+            json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// Logs in (asserting 200) and answers the token pair.
+    pub async fn tokens(&self, username: &str, password: &str) -> Value {
+        self.login(username, password).await.expect(200)
+    }
+
+    /// Registers and logs in `username`.
+    pub async fn user(&self, username: &str) -> TestUser {
+        let registered = self.register(username).await;
+        let tokens = self.tokens(username, PASSWORD).await;
+        TestUser {
+            id: registered["id"].as_str().expect("a user id").to_owned(),
+            username: username.to_owned(),
+            access: tokens["access"].as_str().expect("an access token").to_owned(),
+            refresh: tokens["refresh"].as_str().expect("a refresh token").to_owned(),
+        }
+    }
+
+    /// `n` users named `{prefix}{i:03}`, registered and logged in concurrently, in order.
+    pub async fn users(&self, prefix: &str, n: usize) -> Vec<TestUser> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..n {
+            let api = self.clone();
+            let name = format!("{prefix}{i:03}");
+            tasks.spawn(async move { (i, api.user(&name).await) });
+        }
+        let mut users: Vec<(usize, TestUser)> = tasks.join_all().await;
+        users.sort_by_key(|(i, _)| *i);
+        users.into_iter().map(|(_, u)| u).collect()
+    }
+
+    // ---- events ------------------------------------------------------------------------
+
+    /// Creates an event as `user` (asserting 201) and answers it.
+    pub async fn create_event(&self, user: &TestUser, body: Value) -> Value {
+        self.post("/api/events", user, body).await.expect(201)
+    }
+
+    /// Creates an event from [`event_body`] with `overrides` on top.
+    pub async fn event(&self, user: &TestUser, overrides: Value) -> Value {
+        self.create_event(user, merge(event_body("Rust meetup"), overrides))
+            .await
+    }
+
+    pub async fn event_of(&self, id: &str, auth: impl Auth) -> Value {
+        self.get(&format!("/api/events/{id}"), auth).await.expect(200)
+    }
+
+    pub async fn join(&self, event: &str, user: &TestUser) -> Resp {
+        self.post_empty(&format!("/api/events/{event}/join"), user).await
+    }
+
+    pub async fn leave(&self, event: &str, user: &TestUser) -> Resp {
+        self.delete(&format!("/api/events/{event}/exit"), user).await
+    }
+
+    pub async fn capacity(&self, event: &str) -> Value {
+        self.get(&format!("/api/events/{event}/capacity"), Anon)
+            .await
+            .expect(200)
+    }
+
+    /// Every item of a paginated list, following `next` (page size 100).
+    pub async fn all_pages(&self, path: &str, auth: impl Auth + Copy) -> Vec<Value> {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let mut next = Some(format!("{path}{separator}page_size=100"));
+        let mut items = Vec::new();
+        let mut pages = 0;
+        while let Some(url) = next {
+            let page = self.get(&url, auth).await.expect(200);
+            items.extend(page["results"].as_array().expect("a results list").iter().cloned());
+            next = page["next"].as_str().map(str::to_owned);
+            pages += 1;
+            assert!(pages < 1000, "`next` never ends");
+        }
+        items
+    }
+}
+
+// ---- values --------------------------------------------------------------------------------
+
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A whole-second UTC time `days` from now.
+pub fn in_days(days: i64) -> String {
+    rfc3339(Utc::now() + chrono::Duration::days(days))
+}
+
+pub fn parse_time(value: &Value) -> DateTime<Utc> {
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("{value} is not a timestamp string"));
+    DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|e| panic!("{text:?} is not RFC 3339: {e}"))
+        .with_timezone(&Utc)
+}
+
+/// The minimal valid event.
+pub fn event_body(title: &str) -> Value {
+    json!({"title": title, "start_time": in_days(7), "capacity": 10})
+}
+
+/// `base` with the keys of `overrides` set (a `null` override sets null; it does not remove).
+pub fn merge(mut base: Value, overrides: Value) -> Value {
+    if let (Some(base), Value::Object(overrides)) = (base.as_object_mut(), overrides) {
+        for (key, value) in overrides {
+            base.insert(key, value);
+        }
+    }
+    base
+}
+
+pub fn id_of(value: &Value) -> String {
+    value["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {value}"))
+        .to_owned()
+}
+
+/// The `results` of a page.
+#[track_caller]
+pub fn results(page: &Value) -> &Vec<Value> {
+    page["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a page: {page}"))
+}
+
+/// The given field of every result of a page, as strings.
+pub fn column(page: &Value, pointer: &str) -> Vec<String> {
+    results(page)
+        .iter()
+        .map(|item| match item.pointer(pointer) {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => panic!("no {pointer} in {item}"),
+        })
+        .collect()
+}
+
+pub fn assert_unique(items: &[String]) {
+    let set: HashSet<&String> = items.iter().collect();
+    assert_eq!(set.len(), items.len(), "duplicates in {items:?}");
+}
+
+/// base64url without padding (for hand-made JWTs).
+pub fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// An HS256 JWT over `claims` signed with `secret`.
+pub fn sign(claims: &Value, secret: &str) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("signing a token")
+}
+
+/// Claims like the service's own for `user_id`, expiring `exp_in_seconds` from now.
+pub fn claims(user_id: &str, exp_in_seconds: i64) -> Value {
+    let now = Utc::now().timestamp();
+    json!({"sub": user_id, "jti": Uuid::new_v4().simple().to_string(), "iat": now, "exp": now + exp_in_seconds})
+}

@@ -1,0 +1,14 @@
+//! The HTTP contract (`API.md`), checked end to end against a running service, on SQLite
+//! and on PostgreSQL (set `TEST_DATABASE_URL`; under `CI` it is required).
+
+#[macro_use]
+mod helpers;
+
+mod access_matrix;
+mod auth;
+mod errors;
+mod events;
+mod logs;
+mod membership;
+mod read_your_writes;
+mod storms;
