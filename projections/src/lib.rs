@@ -6,6 +6,8 @@
 
 pub mod activity;
 pub mod events;
+pub mod feedback;
+pub mod invitations;
 pub mod members;
 mod page;
 mod projector;

@@ -8,7 +8,7 @@ use tokio::time::{sleep, timeout, Instant};
 use uuid::Uuid;
 
 use crate::write::{args, Write};
-use crate::{activity, events, members, EventSource, Position, Recorded};
+use crate::{activity, events, feedback, invitations, members, EventSource, Position, Recorded};
 
 /// A read model: its name (also its checkpoint's) and its fold.
 pub struct Projection {
@@ -17,7 +17,7 @@ pub struct Projection {
 }
 
 /// Every read model, in the order their writes run.
-pub const PROJECTIONS: [Projection; 3] = [
+pub const PROJECTIONS: [Projection; 5] = [
     Projection {
         name: "events",
         project: events::project,
@@ -29,6 +29,14 @@ pub const PROJECTIONS: [Projection; 3] = [
     Projection {
         name: "activity",
         project: activity::project,
+    },
+    Projection {
+        name: "invitations",
+        project: invitations::project,
+    },
+    Projection {
+        name: "feedback",
+        project: feedback::project,
     },
 ];
 

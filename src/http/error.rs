@@ -35,6 +35,10 @@ pub enum ApiError {
     #[error("request body must be JSON (Content-Type: application/json)")]
     UnsupportedMediaType,
     #[error("{0}")]
+    Unprocessable(&'static str),
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
+    #[error("{0}")]
     Unavailable(&'static str),
     #[error("internal error")]
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -60,6 +64,8 @@ impl ApiError {
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -93,6 +99,9 @@ impl IntoResponse for ApiError {
             Self::Unavailable(_) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
+            Self::TooManyRequests { retry_after, .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            }
             _ => {}
         }
         response
@@ -116,7 +125,11 @@ impl From<EventError> for ApiError {
         match error {
             EventError::NotFound => Self::NotFound("event not found"),
             EventError::MemberNotFound => Self::NotFound("this user is neither a member nor on the waitlist"),
+            EventError::InvitationNotFound => Self::NotFound("invitation not found"),
             EventError::NotCreator => Self::Forbidden("only the creator of the event may do this"),
+            EventError::NotAnAttendee => {
+                Self::Forbidden("only users who were members when the event started may leave feedback")
+            }
             EventError::VersionMismatch { .. } => Self::PreconditionFailed(error.to_string()),
             EventError::InvalidFields(fields) => Self::Validation(
                 fields
@@ -131,7 +144,12 @@ impl From<EventError> for ApiError {
             | EventError::AlreadyStarted
             | EventError::AlreadyJoined
             | EventError::AlreadyWaitlisted
-            | EventError::NotJoined => Self::Conflict(error.to_string()),
+            | EventError::NotJoined
+            | EventError::InviteeAlreadyJoined
+            | EventError::AlreadyInvited
+            | EventError::InvitationAnswered
+            | EventError::NotStarted
+            | EventError::FeedbackAlreadyLeft => Self::Conflict(error.to_string()),
         }
     }
 }

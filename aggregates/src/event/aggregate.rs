@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use indexmap::IndexMap;
@@ -33,6 +34,24 @@ pub(super) struct EventState {
     /// Waitlisted users in the order they will be promoted.
     pub waitlist: IndexMap<Uuid, String>,
     pub deleted: bool,
+    pub invitations: IndexMap<Uuid, Invitation>,
+    /// Each user's latest time in a seat: feedback asks who was seated when the event
+    /// started, which only history can tell.
+    pub stints: IndexMap<Uuid, Stint>,
+    /// Who left feedback, and which.
+    pub feedback: IndexMap<Uuid, Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Invitation {
+    pub invitee: Actor,
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub(super) struct Stint {
+    pub from: DateTime<Utc>,
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl Event {
@@ -83,6 +102,9 @@ impl Aggregate for Event {
                 members: IndexMap::new(),
                 waitlist: IndexMap::new(),
                 deleted: false,
+                invitations: IndexMap::new(),
+                stints: IndexMap::new(),
+                feedback: IndexMap::new(),
             });
             return;
         }
@@ -124,24 +146,50 @@ impl EventState {
             EventFact::EventClosed { .. } => details.status = crate::values::EventStatus::Closed,
             EventFact::EventOpened { .. } => details.status = crate::values::EventStatus::Open,
             EventFact::EventDeleted { .. } => self.deleted = true,
-            EventFact::MemberJoined { member, .. } => {
-                self.members.insert(member.id, member.username);
-            }
+            EventFact::MemberJoined { member, at, .. } => self.seat(member, at),
             EventFact::MemberWaitlisted { member, .. } => {
                 self.waitlist.insert(member.id, member.username);
             }
-            EventFact::MemberLeft { member, seat, .. } | EventFact::MemberRemoved { member, seat, .. } => match seat {
+            EventFact::MemberLeft { member, seat, at, .. } | EventFact::MemberRemoved { member, seat, at, .. } => match seat {
                 Seat::Member => {
                     self.members.swap_remove(&member.id);
+                    if let Some(stint) = self.stints.get_mut(&member.id) {
+                        stint.until = Some(at);
+                    }
                 }
                 Seat::Waitlist => {
                     self.waitlist.shift_remove(&member.id);
                 }
             },
-            EventFact::MemberPromoted { member, .. } => {
+            EventFact::MemberPromoted { member, at, .. } => {
                 self.waitlist.shift_remove(&member.id);
-                self.members.insert(member.id, member.username);
+                self.seat(member, at);
+            }
+            EventFact::InvitationSent {
+                invitation_id, invitee, ..
+            } => {
+                let invitation = Invitation { invitee, pending: true };
+                self.invitations.insert(invitation_id, invitation);
+            }
+            EventFact::InvitationAccepted { invitation_id, .. } | EventFact::InvitationDeclined { invitation_id, .. } => {
+                if let Some(invitation) = self.invitations.get_mut(&invitation_id) {
+                    invitation.pending = false;
+                }
+            }
+            EventFact::InvitationWithdrawn { invitation_id, .. } => {
+                self.invitations.shift_remove(&invitation_id);
+            }
+            EventFact::FeedbackLeft { feedback_id, actor, .. } => {
+                self.feedback.insert(actor.id, feedback_id);
+            }
+            EventFact::FeedbackWithdrawn { actor, .. } => {
+                self.feedback.shift_remove(&actor.id);
             }
         }
+    }
+
+    fn seat(&mut self, member: Actor, at: DateTime<Utc>) {
+        self.stints.insert(member.id, Stint { from: at, until: None });
+        self.members.insert(member.id, member.username);
     }
 }

@@ -101,4 +101,26 @@ pub enum EventCommand {
         user_id: Uuid,
         actor: Actor,
     },
+    SendInvitation {
+        invitation_id: Uuid,
+        invitee: Actor,
+        actor: Actor,
+    },
+    AnswerInvitation {
+        invitation_id: Uuid,
+        accept: bool,
+        actor: Actor,
+    },
+    /// Rating and comment arrive unchecked: who may leave feedback is decided first.
+    LeaveFeedback {
+        feedback_id: Uuid,
+        rating: i64,
+        comment: String,
+        actor: Actor,
+    },
+    /// The actor's account is being deleted: they leave, and their invitations and
+    /// feedback go with them.
+    ForgetParticipant {
+        actor: Actor,
+    },
 }

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::aggregate::{Event, EventState};
 use super::{DetailChanges, EventCommand, EventDetails, EventError, EventFact, Seat};
-use crate::values::EventStatus;
+use crate::values::{Comment, EventStatus, Rating};
 use crate::Actor;
 
 type Decision = Result<Vec<EventFact>, EventError>;
@@ -33,6 +33,24 @@ impl Event {
             EventCommand::JoinEvent { actor } => self.live()?.join(actor, at),
             EventCommand::LeaveEvent { actor } => self.live()?.leave(actor, at),
             EventCommand::RemoveMember { user_id, actor } => self.guarded(&actor, None)?.remove(user_id, actor, at),
+            EventCommand::SendInvitation {
+                invitation_id,
+                invitee,
+                actor,
+            } => self.guarded(&actor, None)?.invite(invitation_id, invitee, actor, at),
+            EventCommand::AnswerInvitation {
+                invitation_id,
+                accept,
+                actor,
+            } => self.live()?.answer(invitation_id, accept, actor, at),
+            EventCommand::LeaveFeedback {
+                feedback_id,
+                rating,
+                comment,
+                actor,
+            } => self.live()?.review(feedback_id, rating, &comment, actor, at),
+            // A deleted event has nothing of the user's left to forget.
+            EventCommand::ForgetParticipant { actor } => self.live().map_or(Ok(Vec::new()), |s| s.forget(actor, at)),
         }
     }
 
@@ -128,23 +146,137 @@ impl EventState {
         if self.details.status == EventStatus::Closed {
             return Err(EventError::Closed);
         }
+        Ok(vec![self.take_seat(member, at)?])
+    }
+
+    /// A seat if one is free, else a place on the waitlist if it is on; never after the start.
+    fn take_seat(&self, member: Actor, at: DateTime<Utc>) -> Result<EventFact, EventError> {
         if at >= self.details.start_time {
             return Err(EventError::AlreadyStarted);
         }
         let actor = member.clone();
         if self.members.len() < self.details.capacity.get() {
-            return Ok(vec![EventFact::MemberJoined { member, actor, at }]);
+            return Ok(EventFact::MemberJoined { member, actor, at });
         }
         if !self.details.waitlist_enabled {
             return Err(EventError::Full);
         }
         let position = self.waitlist.len() + 1;
-        Ok(vec![EventFact::MemberWaitlisted {
+        Ok(EventFact::MemberWaitlisted {
             member,
             position,
             actor,
             at,
+        })
+    }
+
+    fn invite(&self, invitation_id: Uuid, invitee: Actor, actor: Actor, at: DateTime<Utc>) -> Decision {
+        if self.seat_of(invitee.id).is_some() {
+            return Err(EventError::InviteeAlreadyJoined);
+        }
+        if self.invitations.values().any(|i| i.pending && i.invitee.id == invitee.id) {
+            return Err(EventError::AlreadyInvited);
+        }
+        Ok(vec![EventFact::InvitationSent {
+            invitation_id,
+            invitee,
+            actor,
+            at,
         }])
+    }
+
+    /// Accepting takes a seat like a join, but also in a closed event: the creator asked.
+    fn answer(&self, invitation_id: Uuid, accept: bool, actor: Actor, at: DateTime<Utc>) -> Decision {
+        let invitation = self
+            .invitations
+            .get(&invitation_id)
+            .filter(|i| i.invitee.id == actor.id)
+            .ok_or(EventError::InvitationNotFound)?;
+        if !invitation.pending {
+            return Err(EventError::InvitationAnswered);
+        }
+        if !accept {
+            return Ok(vec![EventFact::InvitationDeclined {
+                invitation_id,
+                actor,
+                at,
+            }]);
+        }
+        let accepted = EventFact::InvitationAccepted {
+            invitation_id,
+            actor: actor.clone(),
+            at,
+        };
+        if self.seat_of(actor.id).is_some() {
+            return Ok(vec![accepted]);
+        }
+        let seat = self.take_seat(actor, at)?;
+        Ok(vec![accepted, seat])
+    }
+
+    /// Who may is checked before what they wrote: 403 comes before 400 in the contract.
+    fn review(&self, feedback_id: Uuid, rating: i64, comment: &str, actor: Actor, at: DateTime<Utc>) -> Decision {
+        let started = at >= self.details.start_time;
+        let attended = if started {
+            self.was_seated_at_start(actor.id)
+        } else {
+            self.members.contains_key(&actor.id)
+        };
+        if !attended {
+            return Err(EventError::NotAnAttendee);
+        }
+        let (rating, comment) = match (Rating::parse(rating), Comment::parse(comment)) {
+            (Ok(rating), Ok(comment)) => (rating, comment),
+            (rating, comment) => {
+                let problems = [("rating", rating.err()), ("comment", comment.err())];
+                let invalid = problems.into_iter().filter_map(|(name, p)| Some((name, p?))).collect();
+                return Err(EventError::InvalidFields(invalid));
+            }
+        };
+        if !started {
+            return Err(EventError::NotStarted);
+        }
+        if self.feedback.contains_key(&actor.id) {
+            return Err(EventError::FeedbackAlreadyLeft);
+        }
+        Ok(vec![EventFact::FeedbackLeft {
+            feedback_id,
+            rating,
+            comment,
+            actor,
+            at,
+        }])
+    }
+
+    fn was_seated_at_start(&self, user_id: Uuid) -> bool {
+        let start = self.details.start_time;
+        self.stints
+            .get(&user_id)
+            .is_some_and(|stint| stint.from <= start && stint.until.is_none_or(|until| until > start))
+    }
+
+    /// Everything of the actor's in this event goes: their seat (promoting the next in
+    /// line), the invitations they received, and their feedback.
+    fn forget(&self, actor: Actor, at: DateTime<Utc>) -> Decision {
+        let mut facts = match self.seat_of(actor.id) {
+            Some(_) => self.leave(actor.clone(), at)?,
+            None => Vec::new(),
+        };
+        let invitations = self.invitations.iter().filter(|(_, i)| i.invitee.id == actor.id);
+        facts.extend(invitations.map(|(id, i)| EventFact::InvitationWithdrawn {
+            invitation_id: *id,
+            invitee: i.invitee.clone(),
+            actor: actor.clone(),
+            at,
+        }));
+        if let Some(feedback_id) = self.feedback.get(&actor.id) {
+            facts.push(EventFact::FeedbackWithdrawn {
+                feedback_id: *feedback_id,
+                actor,
+                at,
+            });
+        }
+        Ok(facts)
     }
 
     fn leave(&self, actor: Actor, at: DateTime<Utc>) -> Decision {

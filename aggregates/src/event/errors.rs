@@ -28,4 +28,18 @@ pub enum EventError {
     NotJoined,
     #[error("this user is neither a member nor on the waitlist of this event")]
     MemberNotFound,
+    #[error("this user already has a seat or a place on the waitlist of this event")]
+    InviteeAlreadyJoined,
+    #[error("this user already has a pending invitation to this event")]
+    AlreadyInvited,
+    #[error("invitation not found")]
+    InvitationNotFound,
+    #[error("this invitation has already been answered")]
+    InvitationAnswered,
+    #[error("only users who were members when the event started may leave feedback")]
+    NotAnAttendee,
+    #[error("feedback opens when the event starts")]
+    NotStarted,
+    #[error("you have already left feedback for this event")]
+    FeedbackAlreadyLeft,
 }

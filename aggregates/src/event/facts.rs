@@ -1,8 +1,10 @@
 use chrono::{DateTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::{DetailChanges, EventDetails};
+use crate::values::{Comment, Rating};
 use crate::Actor;
 
 /// Where a user sat before they left or were removed.
@@ -71,6 +73,43 @@ pub enum EventFact {
         actor: Actor,
         at: DateTime<Utc>,
     },
+    InvitationSent {
+        invitation_id: Uuid,
+        invitee: Actor,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// The invitee (`actor`) accepted; a seat, if they had none, follows as its own fact.
+    InvitationAccepted {
+        invitation_id: Uuid,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    InvitationDeclined {
+        invitation_id: Uuid,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// The invitee's account was deleted.
+    InvitationWithdrawn {
+        invitation_id: Uuid,
+        invitee: Actor,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    FeedbackLeft {
+        feedback_id: Uuid,
+        rating: Rating,
+        comment: Comment,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// The author's account was deleted.
+    FeedbackWithdrawn {
+        feedback_id: Uuid,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
 }
 
 impl EventFact {
@@ -85,7 +124,13 @@ impl EventFact {
             | Self::MemberWaitlisted { actor, .. }
             | Self::MemberLeft { actor, .. }
             | Self::MemberRemoved { actor, .. }
-            | Self::MemberPromoted { actor, .. } => actor,
+            | Self::MemberPromoted { actor, .. }
+            | Self::InvitationSent { actor, .. }
+            | Self::InvitationAccepted { actor, .. }
+            | Self::InvitationDeclined { actor, .. }
+            | Self::InvitationWithdrawn { actor, .. }
+            | Self::FeedbackLeft { actor, .. }
+            | Self::FeedbackWithdrawn { actor, .. } => actor,
         }
     }
 
@@ -100,7 +145,13 @@ impl EventFact {
             | Self::MemberWaitlisted { at, .. }
             | Self::MemberLeft { at, .. }
             | Self::MemberRemoved { at, .. }
-            | Self::MemberPromoted { at, .. } => *at,
+            | Self::MemberPromoted { at, .. }
+            | Self::InvitationSent { at, .. }
+            | Self::InvitationAccepted { at, .. }
+            | Self::InvitationDeclined { at, .. }
+            | Self::InvitationWithdrawn { at, .. }
+            | Self::FeedbackLeft { at, .. }
+            | Self::FeedbackWithdrawn { at, .. } => *at,
         }
     }
 
@@ -117,6 +168,12 @@ impl EventFact {
             Self::MemberLeft { .. } => "MemberLeft",
             Self::MemberRemoved { .. } => "MemberRemoved",
             Self::MemberPromoted { .. } => "MemberPromoted",
+            Self::InvitationSent { .. } => "InvitationSent",
+            Self::InvitationAccepted { .. } => "InvitationAccepted",
+            Self::InvitationDeclined { .. } => "InvitationDeclined",
+            Self::InvitationWithdrawn { .. } => "InvitationWithdrawn",
+            Self::FeedbackLeft { .. } => "FeedbackLeft",
+            Self::FeedbackWithdrawn { .. } => "FeedbackWithdrawn",
         }
     }
 }

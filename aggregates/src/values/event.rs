@@ -15,6 +15,11 @@ bounded_text!(
     Location, 0, 200
 );
 
+bounded_text!(
+    /// A comment left with feedback: 0–2000 characters.
+    Comment, 0, 2000
+);
+
 impl Default for Description {
     /// No description: the empty string.
     fn default() -> Self {
@@ -66,5 +71,24 @@ impl EventStatus {
             Self::Open => "open",
             Self::Closed => "closed",
         }
+    }
+}
+
+/// A feedback rating: 1 to 5 stars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Rating(u8);
+
+impl Rating {
+    pub fn parse(value: i64) -> Result<Self, String> {
+        if (1..=5).contains(&value) {
+            Ok(Self(value as u8))
+        } else {
+            Err("ensure this value is between 1 and 5".to_owned())
+        }
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
     }
 }

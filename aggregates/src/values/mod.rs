@@ -6,7 +6,7 @@ mod account;
 mod event;
 
 pub use account::{Email, Password, Username};
-pub use event::{Capacity, Description, EventStatus, Location, Title};
+pub use event::{Capacity, Comment, Description, EventStatus, Location, Rating, Title};
 
 /// Checks that `value` has between `min` and `max` characters (not bytes).
 fn check_length(value: &str, min: usize, max: usize) -> Result<(), String> {

@@ -3,7 +3,7 @@ use aggregates::{Actor, EventFact};
 use serde_json::{json, Value};
 
 /// Every `type` the log can hold.
-pub const LOG_TYPES: [&str; 14] = [
+pub const LOG_TYPES: [&str; 16] = [
     "event_created",
     "event_updated",
     "event_opened",
@@ -18,6 +18,9 @@ pub const LOG_TYPES: [&str; 14] = [
     "invitation_accepted",
     "invitation_declined",
     "feedback_left",
+    // Beyond the contract's list: what deleting an account takes away.
+    "invitation_withdrawn",
+    "feedback_withdrawn",
 ];
 
 /// How one fact reads in the log.
@@ -87,6 +90,42 @@ pub fn describe(fact: &EventFact) -> Entry {
             "member_promoted",
             format!("{} was promoted from the waitlist", member.username),
             json!({"user": user(member)}),
+        ),
+        EventFact::InvitationSent {
+            invitation_id, invitee, ..
+        } => entry(
+            "invitation_sent",
+            format!("{who} invited {}", invitee.username),
+            json!({"invitation_id": invitation_id, "user": user(invitee)}),
+        ),
+        EventFact::InvitationAccepted { invitation_id, .. } => entry(
+            "invitation_accepted",
+            format!("{who} accepted the invitation"),
+            json!({"invitation_id": invitation_id}),
+        ),
+        EventFact::InvitationDeclined { invitation_id, .. } => entry(
+            "invitation_declined",
+            format!("{who} declined the invitation"),
+            json!({"invitation_id": invitation_id}),
+        ),
+        EventFact::InvitationWithdrawn {
+            invitation_id, invitee, ..
+        } => entry(
+            "invitation_withdrawn",
+            format!("the invitation of {} was withdrawn", invitee.username),
+            json!({"invitation_id": invitation_id, "user": user(invitee)}),
+        ),
+        EventFact::FeedbackLeft {
+            feedback_id, rating, ..
+        } => entry(
+            "feedback_left",
+            format!("{who} left feedback rated {}/5", rating.get()),
+            json!({"feedback_id": feedback_id, "rating": rating.get()}),
+        ),
+        EventFact::FeedbackWithdrawn { feedback_id, .. } => entry(
+            "feedback_withdrawn",
+            format!("the feedback of {who} was withdrawn"),
+            json!({"feedback_id": feedback_id}),
         ),
     }
 }

@@ -93,6 +93,12 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             Seat::Waitlist => vec![counts(event, 0, -1)],
         },
         EventFact::MemberPromoted { .. } => vec![counts(event, 1, -1)],
+        EventFact::InvitationSent { .. }
+        | EventFact::InvitationAccepted { .. }
+        | EventFact::InvitationDeclined { .. }
+        | EventFact::InvitationWithdrawn { .. }
+        | EventFact::FeedbackLeft { .. }
+        | EventFact::FeedbackWithdrawn { .. } => Vec::new(),
     };
     writes.push(Write::new(
         "UPDATE event_view SET version = $2, updated_at = $3 WHERE id = $1",

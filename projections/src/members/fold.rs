@@ -29,7 +29,13 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::EventCreated { .. }
         | EventFact::EventUpdated { .. }
         | EventFact::EventClosed { .. }
-        | EventFact::EventOpened { .. } => Vec::new(),
+        | EventFact::EventOpened { .. }
+        | EventFact::InvitationSent { .. }
+        | EventFact::InvitationAccepted { .. }
+        | EventFact::InvitationDeclined { .. }
+        | EventFact::InvitationWithdrawn { .. }
+        | EventFact::FeedbackLeft { .. }
+        | EventFact::FeedbackWithdrawn { .. } => Vec::new(),
     }
 }
 

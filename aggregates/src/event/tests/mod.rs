@@ -13,7 +13,7 @@ use cqrs_es::{Aggregate, DomainEvent};
 use uuid::Uuid;
 
 use super::{DetailChanges, Event, EventCommand, EventDetails, EventError, EventFact, EventServices, Seat};
-use crate::values::{Capacity, Description, EventStatus, Location, Title};
+use crate::values::{Capacity, Comment, Description, EventStatus, Location, Rating, Title};
 use crate::{Actor, Clock};
 
 // ---------------------------------------------------------------------------------------------
@@ -215,6 +215,74 @@ fn promoted(member: Actor, by: Actor) -> EventFact {
         actor: by,
         at: now(),
     }
+}
+
+fn invitation(n: u128) -> Uuid {
+    Uuid::from_u128(1000 + n)
+}
+
+fn feedback_id(user: &Actor) -> Uuid {
+    Uuid::from_u128(2000 + user.id.as_u128())
+}
+
+fn invited(n: u128, invitee: Actor) -> EventFact {
+    EventFact::InvitationSent {
+        invitation_id: invitation(n),
+        invitee,
+        actor: alice(),
+        at: now(),
+    }
+}
+
+fn accepted(n: u128, invitee: Actor) -> EventFact {
+    EventFact::InvitationAccepted {
+        invitation_id: invitation(n),
+        actor: invitee,
+        at: now(),
+    }
+}
+
+fn declined(n: u128, invitee: Actor) -> EventFact {
+    EventFact::InvitationDeclined {
+        invitation_id: invitation(n),
+        actor: invitee,
+        at: now(),
+    }
+}
+
+fn withdrawn(n: u128, invitee: Actor) -> EventFact {
+    EventFact::InvitationWithdrawn {
+        invitation_id: invitation(n),
+        invitee: invitee.clone(),
+        actor: invitee,
+        at: now(),
+    }
+}
+
+fn feedback_left(author: Actor, stars: i64, comment: &str) -> EventFact {
+    EventFact::FeedbackLeft {
+        feedback_id: feedback_id(&author),
+        rating: Rating::parse(stars).unwrap(),
+        comment: Comment::parse(comment).unwrap(),
+        actor: author,
+        at: now(),
+    }
+}
+
+fn feedback_withdrawn(author: Actor) -> EventFact {
+    EventFact::FeedbackWithdrawn {
+        feedback_id: feedback_id(&author),
+        actor: author,
+        at: now(),
+    }
+}
+
+/// The same fact, happening at `at`.
+fn at(fact: EventFact, at: DateTime<Utc>) -> EventFact {
+    let mut json = serde_json::to_value(&fact).unwrap();
+    let body = json.as_object_mut().unwrap().values_mut().next().unwrap();
+    body["at"] = serde_json::to_value(at).unwrap();
+    serde_json::from_value(json).unwrap()
 }
 
 /// One seat, held by bob; carol, then dave, wait for it.
@@ -1100,6 +1168,12 @@ fn one_fact_of_each_kind() -> Vec<EventFact> {
         left(bob(), Seat::Member),
         removed(carol(), Seat::Waitlist),
         promoted(carol(), bob()),
+        invited(1, bob()),
+        accepted(1, bob()),
+        declined(1, bob()),
+        withdrawn(1, bob()),
+        feedback_left(bob(), 5, "Great"),
+        feedback_withdrawn(bob()),
     ]
 }
 
@@ -1145,5 +1219,9 @@ fn event_type_is_the_variant_name_and_event_version_is_1() {
     let mut types: Vec<String> = facts.iter().map(DomainEvent::event_type).collect();
     types.sort();
     types.dedup();
-    assert_eq!(types.len(), 10, "every kind of fact has its own name");
+    assert_eq!(types.len(), 16, "every kind of fact has its own name");
 }
+
+mod account_deletion;
+mod feedback;
+mod invitations;
