@@ -42,6 +42,7 @@ pub enum CommandError {
 pub enum Via {
     Api,
     AccountDeletion,
+    Prune,
 }
 
 impl Via {
@@ -49,6 +50,7 @@ impl Via {
         match self {
             Self::Api => "api",
             Self::AccountDeletion => "account_deletion",
+            Self::Prune => "prune",
         }
     }
 }

@@ -22,6 +22,12 @@ pub enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Delete events that ended longer ago than `--older-than`, each a logged command.
+    Prune {
+        /// `30d`, `12h`, … (an event without an end time ends at its start time).
+        #[arg(long, value_parser = parse_duration)]
+        older_than: Duration,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -46,6 +52,9 @@ pub struct Config {
     /// Lifetime of refresh tokens.
     #[arg(long, env = "REFRESH_TOKEN_TTL", default_value = "14d", value_parser = parse_duration, global = true)]
     pub refresh_token_ttl: Duration,
+    /// Event creations allowed per user in any rolling 24 hours; 0 means no limit.
+    #[arg(long, env = "EVENTS_PER_DAY", default_value_t = 5, global = true)]
+    pub events_per_day: u32,
 }
 
 impl Config {

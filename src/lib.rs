@@ -8,8 +8,11 @@ pub mod accounts;
 pub mod commands;
 pub mod config;
 pub mod http;
+pub mod idempotency;
+pub mod prune;
 pub mod startup;
 pub mod state;
 pub mod store;
 #[doc(hidden)]
 pub mod testing;
+pub mod throttle;

@@ -1,6 +1,10 @@
+use std::sync::Arc;
+
+use aggregates::SystemClock;
 use clap::Parser;
 use event_manager::config::{Cli, Command};
-use event_manager::startup::{Application, BoxError};
+use event_manager::prune::prune;
+use event_manager::startup::{app_state, Application, BoxError};
 use event_manager::store::Store;
 use tracing_subscriber::EnvFilter;
 
@@ -14,6 +18,16 @@ async fn main() -> Result<(), BoxError> {
         Command::Migrate => {
             Store::connect(&cli.config.database_url).await?.migrate().await?;
             println!("migrations applied to {}", redact(&cli.config.database_url));
+        }
+        Command::Prune { older_than } => {
+            let state = app_state(&cli.config, Arc::new(SystemClock)).await?;
+            let cutoff = state.clock.now() - chrono::Duration::from_std(older_than)?;
+            let deleted = prune(&state, cutoff).await?;
+            for event in &deleted {
+                let ended = event.end_time.unwrap_or(event.start_time);
+                println!("deleted {} \"{}\" (ended {ended})", event.id, event.title);
+            }
+            println!("pruned {} events that ended before {cutoff}", deleted.len());
         }
         Command::Serve => {
             let app = Application::build(cli.config.clone()).await?;

@@ -14,8 +14,10 @@ use crate::accounts::{Passwords, Tokens, Users};
 use crate::commands::Commands;
 use crate::config::Config;
 use crate::http::router;
+use crate::idempotency::IdempotencyKeys;
 use crate::state::AppState;
 use crate::store::{AggregateStore, Store};
+use crate::throttle::CreationThrottle;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -27,31 +29,12 @@ pub struct Application {
 impl Application {
     /// Connects to the store, applies migrations, starts the projector and binds the port.
     pub async fn build(config: Config) -> Result<Self, BoxError> {
-        let store = Store::connect(&config.database_url).await?;
-        store.migrate().await?;
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let projector = Projector::new(store.event_log(), store.read.clone());
-        let handle = projector.handle();
-        tokio::spawn(projector.run());
-        let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
-        let services = EventServices { clock: clock.clone() };
-        let commands = Commands::new(aggregates, services, handle, store.read.clone());
-        let tokens = Tokens::load(
-            store.read.clone(),
-            config.jwt_secret.as_ref(),
-            config.access_token_ttl,
-            config.refresh_token_ttl,
-        )
-        .await?;
-        let state = AppState {
-            event_log: Arc::new(store.event_log()),
-            users: Users::new(store.read.clone()),
-            store,
-            commands,
-            tokens,
-            passwords: Passwords::new(),
-            clock,
-        };
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// The same, on a clock of the caller's (tests travel in time with it).
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
+        let state = app_state(&config, clock).await?;
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Self { listener, state })
     }
@@ -83,4 +66,36 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// Everything the service runs on: the store (migrated), the projector (started), commands,
+/// accounts. `serve` puts HTTP in front of it; the maintenance commands use it directly.
+pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppState, BoxError> {
+    let store = Store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let projector = Projector::new(store.event_log(), store.read.clone());
+    let handle = projector.handle();
+    tokio::spawn(projector.run());
+    let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
+    let services = EventServices { clock: clock.clone() };
+    let commands = Commands::new(aggregates, services, handle, store.read.clone());
+    let tokens = Tokens::load(
+        store.read.clone(),
+        config.jwt_secret.as_ref(),
+        config.access_token_ttl,
+        config.refresh_token_ttl,
+    )
+    .await?;
+    let state = AppState {
+        event_log: Arc::new(store.event_log()),
+        users: Users::new(store.read.clone()),
+        idempotency: IdempotencyKeys::new(store.read.clone()),
+        store,
+        commands,
+        tokens,
+        passwords: Passwords::new(),
+        clock,
+        throttle: Arc::new(CreationThrottle::new(config.events_per_day)),
+    };
+    Ok(state)
 }

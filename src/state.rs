@@ -4,7 +4,9 @@ use aggregates::Clock;
 
 use crate::accounts::{Passwords, Tokens, Users};
 use crate::commands::Commands;
+use crate::idempotency::IdempotencyKeys;
 use crate::store::{EventLog, Store};
+use crate::throttle::CreationThrottle;
 
 /// What every handler may use; cheap to clone.
 #[derive(Clone)]
@@ -16,4 +18,6 @@ pub struct AppState {
     pub tokens: Tokens,
     pub passwords: Passwords,
     pub clock: Arc<dyn Clock>,
+    pub throttle: Arc<CreationThrottle>,
+    pub idempotency: IdempotencyKeys,
 }

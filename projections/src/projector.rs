@@ -123,6 +123,10 @@ impl<S: EventSource> Projector<S> {
         }
     }
 
+    /// Applies a batch in one transaction. Checkpoints move first, and only from where
+    /// this projector read them: if another projector (another instance, a maintenance
+    /// command) applied the batch meanwhile, nothing is written twice. The row lock taken
+    /// by that first update makes concurrent projectors wait for each other.
     async fn apply(
         &self,
         batch: &[Recorded],
@@ -132,17 +136,23 @@ impl<S: EventSource> Projector<S> {
         let mut tx = self.pool.begin().await?;
         for projection in &PROJECTIONS {
             let done = checkpoints.get(projection.name).copied().unwrap_or_default();
+            let moved = Write::new(
+                "UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1 AND tx = $4 AND pos = $5",
+                args![projection.name, last.tx, last.pos, done.tx, done.pos],
+            )
+            .run(&mut tx)
+            .await?;
+            if moved != 1 {
+                return tx.rollback().await;
+            }
+        }
+        for projection in &PROJECTIONS {
+            let done = checkpoints.get(projection.name).copied().unwrap_or_default();
             for event in batch.iter().filter(|event| event.position > done) {
                 for write in (projection.project)(event) {
                     write.run(&mut tx).await?;
                 }
             }
-            Write::new(
-                "UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1",
-                args![projection.name, last.tx, last.pos],
-            )
-            .run(&mut tx)
-            .await?;
         }
         tx.commit().await
     }

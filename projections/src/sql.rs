@@ -31,6 +31,23 @@ impl Sql {
         self
     }
 
+    /// Appends `LIMIT … OFFSET …` for one page.
+    pub fn paginate(&mut self, page: crate::PageRequest) -> &mut Self {
+        self.push(" LIMIT ")
+            .bind(page.limit())
+            .push(" OFFSET ")
+            .bind(page.offset())
+    }
+
+    /// Runs a query whose first column is an event id, and answers the ids.
+    pub async fn event_ids(&self, pool: &AnyPool) -> Result<Vec<Uuid>, sqlx::Error> {
+        self.fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| uuid(row, "event_id"))
+            .collect()
+    }
+
     fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
         let mut query = sqlx::query::<Any>(&self.text);
         for arg in &self.args {

@@ -48,7 +48,8 @@ impl Write {
         }
     }
 
-    pub async fn run(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    /// Runs the statement; answers how many rows it touched.
+    pub async fn run(self, conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
         let mut query = sqlx::query::<Any>(self.sql);
         for arg in self.args {
             query = match arg {
@@ -58,8 +59,7 @@ impl Write {
                 Arg::OptInt(v) => query.bind(v),
             };
         }
-        query.execute(conn).await?;
-        Ok(())
+        Ok(query.execute(conn).await?.rows_affected())
     }
 }
 

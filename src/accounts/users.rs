@@ -106,6 +106,10 @@ impl Users {
             .transpose()
     }
 
+    pub async fn find_by_username(&self, username: &str) -> Result<Option<User>, sqlx::Error> {
+        Ok(self.find_for_login(username).await?.map(|(user, _)| user))
+    }
+
     pub async fn password_hash(&self, id: Uuid) -> Result<Option<String>, sqlx::Error> {
         let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
             .bind(id.to_string())

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::commands::CommandError;
+use crate::throttle::ThrottleError;
 
 /// Field name → messages, for 400 answers that name every bad field at once.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
@@ -150,6 +151,18 @@ impl From<EventError> for ApiError {
             | EventError::InvitationAnswered
             | EventError::NotStarted
             | EventError::FeedbackAlreadyLeft => Self::Conflict(error.to_string()),
+        }
+    }
+}
+
+impl From<ThrottleError> for ApiError {
+    fn from(error: ThrottleError) -> Self {
+        match error {
+            ThrottleError::Exceeded { retry_after, .. } => Self::TooManyRequests {
+                detail: error.to_string(),
+                retry_after,
+            },
+            ThrottleError::Database(error) => error.into(),
         }
     }
 }

@@ -115,6 +115,11 @@ pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, 
 }
 
 pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Response, ApiError> {
+    // As in DRF, the throttle answers before the body is read.
+    let _slot = state
+        .throttle
+        .admit(&state.store.read, user.id, state.clock.now())
+        .await?;
     let mut fields = Fields::new(body.object()?);
     let title = fields.required("title", &text(Title::parse));
     let description = fields

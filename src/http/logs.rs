@@ -9,9 +9,8 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AuthUser, Id};
-use super::membership::at;
 use super::query::Params;
-use super::wire::LogBody;
+use super::wire::{at, LogBody};
 use crate::state::AppState;
 
 /// An event that ever existed (deleted ones too), if the caller created it: 404, then 403.

@@ -14,7 +14,7 @@ use super::error::ApiError;
 use super::events::{find, find_as_creator};
 use super::extract::{AuthUser, Id, Ids};
 use super::query::Params;
-use super::wire::{rfc3339, UserRef};
+use super::wire::{at, rfc3339, UserRef};
 use crate::commands::Via;
 use crate::state::AppState;
 
@@ -138,8 +138,4 @@ pub async fn capacity(State(state): State<AppState>, Id(id): Id) -> Result<Json<
         "available_slots": (row.capacity - row.members_count).max(0),
         "waitlist_count": row.waitlist_count,
     })))
-}
-
-pub fn at(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }

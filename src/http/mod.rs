@@ -4,8 +4,11 @@ mod auth;
 mod error;
 mod events;
 mod extract;
+mod feedback;
 mod fields;
 mod health;
+mod idempotency;
+mod invitations;
 mod logs;
 mod membership;
 mod query;
@@ -13,7 +16,8 @@ mod users;
 mod wire;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::middleware;
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 pub use error::ApiError;
@@ -51,8 +55,16 @@ pub fn router(state: AppState) -> Router {
         .route("/events/{id}/waitlist", get(membership::waitlist))
         .route("/events/{id}/capacity", get(membership::capacity))
         .route("/events/{id}/history", get(logs::history))
+        .route(
+            "/events/{id}/invitations",
+            get(invitations::of_event).post(invitations::send),
+        )
+        .route("/invitations", get(invitations::received))
+        .route("/invitations/{id}", put(invitations::answer))
+        .route("/events/{id}/feedback", get(feedback::list).post(feedback::leave))
         .route("/logs", get(logs::all))
-        .route("/logs/{event_id}", get(logs::of_event));
+        .route("/logs/{event_id}", get(logs::of_event))
+        .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent));
     Router::new()
         .nest("/api", api)
         .route("/healthz", get(health::healthz))

@@ -6,15 +6,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use projections::events::{self, CreatorFilter, EventFilter, EventOrdering};
-use projections::{members, PageRequest};
+use projections::{feedback, invitations, members, PageRequest};
 use serde_json::{json, Value};
 
 use super::auth::name;
 use super::error::ApiError;
 use super::extract::{AuthUser, JsonBody};
 use super::fields::{string, text, Fields};
-use super::membership::at;
 use super::query::Params;
+use super::wire::at;
 use crate::accounts::{User, UserChanges};
 use crate::commands::{CommandError, Via};
 use crate::state::AppState;
@@ -115,30 +115,24 @@ pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<
             tolerate_gone(state.commands.execute(event.id, command, Via::AccountDeletion).await)?;
         }
     }
-    loop {
-        let joined = members::memberships(&state.store.read, user.id, first_page).await?;
-        if joined.items.is_empty() {
-            break;
-        }
-        for membership in joined.items {
-            let command = EventCommand::LeaveEvent { actor: user.actor() };
-            tolerate_gone(
-                state
-                    .commands
-                    .execute(membership.event_id, command, Via::AccountDeletion)
-                    .await,
-            )?;
-        }
+    let read = &state.store.read;
+    let mut touched = members::events_of_user(read, user.id).await?;
+    touched.extend(invitations::events_of_invitee(read, user.id).await?);
+    touched.extend(feedback::events_of_author(read, user.id).await?);
+    touched.sort();
+    touched.dedup();
+    for event_id in touched {
+        let command = EventCommand::ForgetParticipant { actor: user.actor() };
+        tolerate_gone(state.commands.execute(event_id, command, Via::AccountDeletion).await)?;
     }
     state.users.delete(user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A step whose target went away meanwhile (deleted, or already left) is done.
+/// A step whose event was deleted meanwhile is done.
 fn tolerate_gone<T>(result: Result<T, CommandError>) -> Result<(), ApiError> {
-    use aggregates::EventError::{NotFound, NotJoined};
     match result {
-        Ok(_) | Err(CommandError::Rejected(NotFound | NotJoined)) => Ok(()),
+        Ok(_) | Err(CommandError::Rejected(aggregates::EventError::NotFound)) => Ok(()),
         Err(other) => Err(other.into()),
     }
 }

@@ -11,6 +11,11 @@ pub fn rfc3339<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Er
     time.to_rfc3339_opts(SecondsFormat::AutoSi, true).serialize(s)
 }
 
+/// A time as the contract writes it, for bodies built with `json!`.
+pub fn at(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
 fn rfc3339_opt<S: Serializer>(time: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
     time.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
         .serialize(s)

@@ -148,18 +148,13 @@ async fn wrong_password_and_unknown_user_both_get_401_with_the_same_detail(app: 
 both_stores!(refreshing_rotates_the_refresh_token);
 async fn refreshing_rotates_the_refresh_token(app: TestApp) {
     let alice = app.user("alice").await;
-    let rotated = app
-        .post("/api/auth/refresh", Anon, json!({"refresh": alice.refresh}))
-        .await
-        .expect(200);
+    let rotated = app.refresh(&alice.refresh).await.expect(200);
     let access = rotated["access"].as_str().expect("a new access token");
     let refresh = rotated["refresh"].as_str().expect("a new refresh token");
     assert_ne!(refresh, alice.refresh);
     app.get("/api/users/me", access).await.expect(200);
 
-    app.post("/api/auth/refresh", Anon, json!({"refresh": alice.refresh}))
-        .await
-        .problem(401);
+    app.refresh(&alice.refresh).await.problem(401);
 }
 
 both_stores!(reusing_a_rotated_refresh_token_revokes_its_whole_family);
@@ -167,27 +162,15 @@ async fn reusing_a_rotated_refresh_token_revokes_its_whole_family(app: TestApp) 
     let alice = app.user("alice").await;
     let other_session = app.tokens("alice", PASSWORD).await;
 
-    let second = app
-        .post("/api/auth/refresh", Anon, json!({"refresh": alice.refresh}))
-        .await
-        .expect(200);
-    let third = app
-        .post("/api/auth/refresh", Anon, json!({"refresh": second["refresh"]}))
-        .await
-        .expect(200);
+    let second = app.refresh(&alice.refresh).await.expect(200);
+    let third = app.refresh(&second["refresh"]).await.expect(200);
 
     // Someone replays the first token: the whole family dies, the newest member too.
-    app.post("/api/auth/refresh", Anon, json!({"refresh": alice.refresh}))
-        .await
-        .problem(401);
-    app.post("/api/auth/refresh", Anon, json!({"refresh": third["refresh"]}))
-        .await
-        .problem(401);
+    app.refresh(&alice.refresh).await.problem(401);
+    app.refresh(&third["refresh"]).await.problem(401);
 
     // Another login is another family.
-    app.post("/api/auth/refresh", Anon, json!({"refresh": other_session["refresh"]}))
-        .await
-        .expect(200);
+    app.refresh(&other_session["refresh"]).await.expect(200);
 }
 
 both_stores!(a_forged_or_missing_refresh_token_is_refused);
@@ -197,9 +180,7 @@ async fn a_forged_or_missing_refresh_token_is_refused(app: TestApp) {
         "garbage",
         "0000000000000000000000000000000000000000000000000000000000000000",
     ] {
-        app.post("/api/auth/refresh", Anon, json!({"refresh": forged}))
-            .await
-            .problem(401);
+        app.refresh(forged).await.problem(401);
     }
     app.post("/api/auth/refresh", Anon, json!({}))
         .await
@@ -217,16 +198,12 @@ async fn logout_answers_204_and_then_that_access_and_refresh_token_are_401(app: 
     assert_eq!(answer.status, 204, "{}", answer.body);
 
     app.get("/api/users/me", &alice).await.problem(401);
-    app.post("/api/auth/refresh", Anon, json!({"refresh": alice.refresh}))
-        .await
-        .problem(401);
+    app.refresh(&alice.refresh).await.problem(401);
 
     // Only that session ended.
     let other_access = other_session["access"].as_str().unwrap();
     app.get("/api/users/me", other_access).await.expect(200);
-    app.post("/api/auth/refresh", Anon, json!({"refresh": other_session["refresh"]}))
-        .await
-        .expect(200);
+    app.refresh(&other_session["refresh"]).await.expect(200);
 }
 
 both_stores!(logout_without_a_known_refresh_token_is_still_204);
@@ -243,9 +220,7 @@ async fn logout_without_a_known_refresh_token_is_still_204(app: TestApp) {
     assert_eq!(answer.status, 204, "logout without a body: {}", answer.body);
     app.get("/api/users/me", &bob).await.problem(401);
     // The refresh token not given is not revoked.
-    app.post("/api/auth/refresh", Anon, json!({"refresh": bob.refresh}))
-        .await
-        .expect(200);
+    app.refresh(&bob.refresh).await.expect(200);
 
     app.post("/api/auth/logout", Anon, json!({})).await.problem(401);
 }
@@ -370,9 +345,7 @@ async fn changing_the_password_needs_the_current_one_and_revokes_refresh_tokens(
         alice.refresh.clone(),
         second_session["refresh"].as_str().unwrap().to_owned(),
     ] {
-        app.post("/api/auth/refresh", Anon, json!({"refresh": refresh}))
-            .await
-            .problem(401);
+        app.refresh(&refresh).await.problem(401);
     }
     app.login("alice", PASSWORD).await.problem(401);
     app.login("alice", new_password).await.expect(200);
@@ -380,15 +353,9 @@ async fn changing_the_password_needs_the_current_one_and_revokes_refresh_tokens(
 
 both_stores!(deleting_the_account_frees_its_seats_deletes_its_events_and_its_username);
 async fn deleting_the_account_frees_its_seats_deletes_its_events_and_its_username(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
-    let bobs_event = app.event(&bob, json!({"title": "Bob's party"})).await;
-    let alices_event = app
-        .event(&alice, json!({"capacity": 1, "waitlist_enabled": true}))
-        .await;
-    let (bobs_id, alices_id) = (id_of(&bobs_event), id_of(&alices_event));
-    app.join(&alices_id, &bob).await.expect(201);
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let bobs_id = app.event_id(&bob, json!({"title": "Bob's party"})).await;
+    let alices_id = app.waitlisted_event(&alice, [&bob]).await;
     assert_eq!(
         app.join(&alices_id, &carol).await.expect(201)["status"],
         json!("waitlisted")
@@ -399,9 +366,7 @@ async fn deleting_the_account_frees_its_seats_deletes_its_events_and_its_usernam
     assert_eq!(answer.status, 204, "{}", answer.body);
 
     app.get("/api/users/me", &bob).await.problem(401);
-    app.post("/api/auth/refresh", Anon, json!({"refresh": bob.refresh}))
-        .await
-        .problem(401);
+    app.refresh(&bob.refresh).await.problem(401);
     app.login("bob", PASSWORD).await.problem(401);
 
     // The events bob created are gone.

@@ -15,10 +15,15 @@ async fn raw(app: &Api, method: Method, path: &str, auth: impl Auth, content_typ
     app.send(builder).await
 }
 
+/// A request with a raw body labelled `application/json` (whether it is JSON or not).
+async fn raw_json(app: &Api, method: Method, path: &str, auth: impl Auth, body: &str) -> Resp {
+    raw(app, method, path, auth, Some("application/json"), body).await
+}
+
 both_stores!(malformed_json_is_400_problem_json);
 async fn malformed_json_is_400_problem_json(app: TestApp) {
     let alice = app.user("alice").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
+    let id = app.event_id(&alice, json!({})).await;
     for body in [
         "{not json",
         r#"{"title": "x",}"#,
@@ -31,33 +36,19 @@ async fn malformed_json_is_400_problem_json(app: TestApp) {
             (Method::PATCH, format!("/api/events/{id}")),
             (Method::PUT, format!("/api/events/{id}")),
         ] {
-            let answer = raw(&app, method.clone(), &path, &alice, Some("application/json"), body).await;
+            let answer = raw_json(&app, method.clone(), &path, &alice, body).await;
             assert_eq!(answer.status, 400, "{method} {path} with {body:?}: {}", answer.body);
             let problem = answer.problem(400);
             assert_eq!(problem["title"], json!("Bad Request"), "{problem}");
             assert!(problem["type"].is_string(), "{problem}");
         }
     }
-    raw(
-        &app,
-        Method::POST,
-        "/api/auth/register",
-        Anon,
-        Some("application/json"),
-        "{",
-    )
-    .await
-    .problem(400);
-    raw(
-        &app,
-        Method::POST,
-        "/api/auth/login",
-        Anon,
-        Some("application/json"),
-        "[",
-    )
-    .await
-    .problem(400);
+    raw_json(&app, Method::POST, "/api/auth/register", Anon, "{")
+        .await
+        .problem(400);
+    raw_json(&app, Method::POST, "/api/auth/login", Anon, "[")
+        .await
+        .problem(400);
 }
 
 both_stores!(a_body_that_is_not_json_is_415);
@@ -97,48 +88,27 @@ async fn a_body_over_64_kib_is_413(app: TestApp) {
     let alice = app.user("alice").await;
     let big = merge(event_body("Big"), json!({"description": "x".repeat(65 * 1024)})).to_string();
     assert!(big.len() > 64 * 1024);
-    raw(
-        &app,
-        Method::POST,
-        "/api/events",
-        &alice,
-        Some("application/json"),
-        &big,
-    )
-    .await
-    .problem(413);
+    raw_json(&app, Method::POST, "/api/events", &alice, &big)
+        .await
+        .problem(413);
     let register =
         json!({"username": "big", "email": "big@example.com", "password": "p".repeat(65 * 1024)}).to_string();
-    raw(
-        &app,
-        Method::POST,
-        "/api/auth/register",
-        Anon,
-        Some("application/json"),
-        &register,
-    )
-    .await
-    .problem(413);
+    raw_json(&app, Method::POST, "/api/auth/register", Anon, &register)
+        .await
+        .problem(413);
 
     // Just under the limit is read (and refused for what it says, not for its size).
     let under = merge(event_body("Under"), json!({"description": "x".repeat(60 * 1024)})).to_string();
-    raw(
-        &app,
-        Method::POST,
-        "/api/events",
-        &alice,
-        Some("application/json"),
-        &under,
-    )
-    .await
-    .invalid(&["description"]);
+    raw_json(&app, Method::POST, "/api/events", &alice, &under)
+        .await
+        .invalid(&["description"]);
     assert_eq!(app.get("/api/events", Anon).await.expect(200)["count"], json!(0));
 }
 
 both_stores!(wrong_types_are_400_naming_the_field);
 async fn wrong_types_are_400_naming_the_field(app: TestApp) {
     let alice = app.user("alice").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
+    let id = app.event_id(&alice, json!({})).await;
     for (field, value) in [
         ("title", json!(5)),
         ("title", json!(["a"])),
@@ -194,15 +164,7 @@ async fn huge_numbers_are_400(app: TestApp) {
         "4294967297",
     ] {
         let body = format!(r#"{{"title": "Huge", "start_time": "{start}", "capacity": {capacity}}}"#);
-        let answer = raw(
-            &app,
-            Method::POST,
-            "/api/events",
-            &alice,
-            Some("application/json"),
-            &body,
-        )
-        .await;
+        let answer = raw_json(&app, Method::POST, "/api/events", &alice, &body).await;
         assert_eq!(answer.status, 400, "capacity {capacity}: {}", answer.body);
         answer.invalid(&["capacity"]);
     }
@@ -227,7 +189,7 @@ async fn huge_numbers_are_400(app: TestApp) {
 both_stores!(unknown_paths_are_404_problem_json);
 async fn unknown_paths_are_404_problem_json(app: TestApp) {
     let alice = app.user("alice").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
+    let id = app.event_id(&alice, json!({})).await;
     for path in [
         "/api/nope".to_owned(),
         "/nope".to_owned(),
@@ -245,7 +207,7 @@ async fn unknown_paths_are_404_problem_json(app: TestApp) {
 both_stores!(wrong_methods_are_405);
 async fn wrong_methods_are_405(app: TestApp) {
     let alice = app.user("alice").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
+    let id = app.event_id(&alice, json!({})).await;
     for (method, path) in [
         (Method::DELETE, "/api/events".to_owned()),
         (Method::PUT, "/api/events".to_owned()),
@@ -283,7 +245,7 @@ async fn server_errors(app: &Api, requests: Vec<(String, reqwest::RequestBuilder
 both_stores!(nothing_a_client_sends_causes_a_server_error);
 async fn nothing_a_client_sends_causes_a_server_error(app: TestApp) {
     let alice = app.user("alice").await;
-    let id = id_of(&app.event(&alice, json!({"waitlist_enabled": true})).await);
+    let id = app.event_id(&alice, json!({"waitlist_enabled": true})).await;
     let long = "x".repeat(3000);
     let mut requests = Vec::new();
     for path in [
@@ -355,7 +317,7 @@ async fn nothing_a_client_sends_causes_a_server_error(app: TestApp) {
 both_stores!(nul_characters_in_any_field_never_cause_a_server_error);
 async fn nul_characters_in_any_field_never_cause_a_server_error(app: TestApp) {
     let alice = app.user("alice").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
+    let id = app.event_id(&alice, json!({})).await;
     let nul = "a\u{0}b";
     let nul_email = "a\u{0}b@example.com";
     let with_nul = |field: &str| if field == "email" { nul_email } else { nul };
@@ -423,9 +385,8 @@ async fn nul_characters_in_any_field_never_cause_a_server_error(app: TestApp) {
 
 both_stores!(every_error_is_problem_json_with_status_and_detail);
 async fn every_error_is_problem_json_with_status_and_detail(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({"capacity": 1})).await);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_id(&alice, json!({"capacity": 1})).await;
     let unauthorized = app.get("/api/users/me", Anon).await.problem(401);
     assert_eq!(unauthorized["title"], json!("Unauthorized"));
     let forbidden = app.get(&format!("/api/events/{id}/members"), &bob).await.problem(403);

@@ -31,6 +31,29 @@ fn same_instant(a: &Value, b: &Value) -> bool {
     parse_time(a) == parse_time(b)
 }
 
+/// Every writable field of `event` is as `body` set it (start and end as the same instants).
+#[track_caller]
+fn assert_writable_fields(event: &Value, body: &Value) {
+    for key in [
+        "title",
+        "description",
+        "location",
+        "capacity",
+        "status",
+        "waitlist_enabled",
+    ] {
+        assert_eq!(event[key], body[key], "{key}");
+    }
+    for key in ["start_time", "end_time"] {
+        assert!(
+            same_instant(&event[key], &body[key]),
+            "{key}: {} vs {}",
+            event[key],
+            body[key]
+        );
+    }
+}
+
 fn titles(page: &Value) -> Vec<String> {
     column(page, "/title")
 }
@@ -106,18 +129,7 @@ async fn creating_an_event_keeps_every_writable_field(app: TestApp) {
         "version": 42,
     });
     let event = app.create_event(&alice, body.clone()).await;
-    for key in [
-        "title",
-        "description",
-        "location",
-        "capacity",
-        "status",
-        "waitlist_enabled",
-    ] {
-        assert_eq!(event[key], body[key], "{key}");
-    }
-    assert!(same_instant(&event["start_time"], &body["start_time"]));
-    assert!(same_instant(&event["end_time"], &body["end_time"]));
+    assert_writable_fields(&event, &body);
     assert_eq!(event["members_count"], json!(0));
     assert_eq!(event["version"], json!(1));
 
@@ -284,8 +296,7 @@ async fn listing_filters_by_title_and_location_case_insensitively(app: TestApp) 
 
 both_stores!(listing_filters_by_creator_id_or_username_and_by_status);
 async fn listing_filters_by_creator_id_or_username_and_by_status(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
     let a1 = app.event(&alice, json!({"title": "A1"})).await;
     app.event(&alice, json!({"title": "A2"})).await;
     app.event(&bob, json!({"title": "B1"})).await;
@@ -427,8 +438,7 @@ fn sorted_ids(rows: &[Row], descending: bool, key: fn(&Row) -> String) -> Vec<St
 
 both_stores!(ordering_sorts_and_breaks_ties_by_id);
 async fn ordering_sorts_and_breaks_ties_by_id(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
     let same = in_days(5);
     let mut rows = Vec::new();
     for (user, title, start) in [
@@ -499,8 +509,7 @@ async fn getting_an_event_by_id(app: TestApp) {
 
 both_stores!(put_replaces_every_writable_field_for_the_creator_only);
 async fn put_replaces_every_writable_field_for_the_creator_only(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
     let event = app
         .event(&alice, json!({"description": "old", "location": "Old town"}))
         .await;
@@ -551,18 +560,7 @@ async fn put_replaces_every_writable_field_for_the_creator_only(app: TestApp) {
     let answer = app.put(&path, &alice, replacement.clone()).await;
     let etag = answer.etag();
     let replaced = answer.expect(200);
-    for key in [
-        "title",
-        "description",
-        "location",
-        "capacity",
-        "status",
-        "waitlist_enabled",
-    ] {
-        assert_eq!(replaced[key], replacement[key], "{key}");
-    }
-    assert!(same_instant(&replaced["start_time"], &replacement["start_time"]));
-    assert!(same_instant(&replaced["end_time"], &replacement["end_time"]));
+    assert_writable_fields(&replaced, &replacement);
     assert!(replaced["version"].as_u64().unwrap() > 1);
     assert_eq!(etag_version(&etag), replaced["version"].as_u64().unwrap());
     assert_eq!(replaced["creator"], event["creator"]);
@@ -572,8 +570,7 @@ async fn put_replaces_every_writable_field_for_the_creator_only(app: TestApp) {
 
 both_stores!(patch_changes_only_the_fields_given);
 async fn patch_changes_only_the_fields_given(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
     let event = app
         .event(&alice, json!({"description": "keep me", "location": "Here"}))
         .await;
@@ -621,11 +618,8 @@ both_stores!(lowering_capacity_below_the_members_is_409_and_changes_nothing);
 async fn lowering_capacity_below_the_members_is_409_and_changes_nothing(app: TestApp) {
     let alice = app.user("alice").await;
     let members = app.users("member", 2).await;
-    let event = app.event(&alice, json!({"capacity": 3})).await;
-    let id = id_of(&event);
-    for member in &members {
-        app.join(&id, member).await.expect(201);
-    }
+    let id = app.event_id(&alice, json!({"capacity": 3})).await;
+    app.join_all(&id, &members).await;
     let before = app.event_of(&id, Anon).await;
     let path = format!("/api/events/{id}");
     app.patch(&path, &alice, json!({"capacity": 1, "title": "Smaller"}))
@@ -640,12 +634,9 @@ async fn lowering_capacity_below_the_members_is_409_and_changes_nothing(app: Tes
 
 both_stores!(closing_an_event_stops_joins_but_keeps_its_members);
 async fn closing_an_event_stops_joins_but_keeps_its_members(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let id = app.event_joined_by(&alice, json!({}), [&bob]).await;
     let path = format!("/api/events/{id}");
-    app.join(&id, &bob).await.expect(201);
 
     let closed = app.patch(&path, &alice, json!({"status": "closed"})).await.expect(200);
     assert_eq!(closed["status"], json!("closed"));
@@ -666,12 +657,8 @@ both_stores!(raising_capacity_promotes_waitlisted_users_in_order);
 async fn raising_capacity_promotes_waitlisted_users_in_order(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("u", 4).await;
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": 1, "waitlist_enabled": true}))
-            .await,
-    );
-    for (i, user) in users.iter().enumerate() {
-        let joined = app.join(&id, user).await.expect(201);
+    let id = app.waitlisted_event(&alice, []).await;
+    for (i, joined) in app.join_all(&id, &users).await.iter().enumerate() {
         if i == 0 {
             assert_eq!(joined["status"], json!("member"));
         } else {
@@ -757,10 +744,8 @@ async fn if_match_guards_put_patch_and_delete(app: TestApp) {
 
 both_stores!(version_counts_every_change_joins_and_leaves_included);
 async fn version_counts_every_change_joins_and_leaves_included(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
-    app.join(&id, &bob).await.expect(201);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_joined_by(&alice, json!({}), [&bob]).await;
     let after_join = app.get(&format!("/api/events/{id}"), Anon).await;
     assert_eq!(etag_version(&after_join.etag()), 2);
     assert_eq!(after_join.expect(200)["version"], json!(2));
@@ -774,11 +759,9 @@ async fn version_counts_every_change_joins_and_leaves_included(app: TestApp) {
 
 both_stores!(a_deleted_event_is_404_everywhere_but_its_log_and_history);
 async fn a_deleted_event_is_404_everywhere_but_its_log_and_history(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({"title": "Doomed"})).await);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_joined_by(&alice, json!({"title": "Doomed"}), [&bob]).await;
     let path = format!("/api/events/{id}");
-    app.join(&id, &bob).await.expect(201);
 
     app.delete(&path, Anon).await.problem(401);
     app.delete(&path, &bob).await.problem(403);
@@ -887,9 +870,7 @@ async fn trailing_slashes_name_the_same_resources(app: TestApp) {
 
 both_stores!(an_event_that_has_started_leaves_upcoming_and_refuses_joins);
 async fn an_event_that_has_started_leaves_upcoming_and_refuses_joins(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
     let start = Utc::now() + chrono::Duration::seconds(3);
     let soon = app
         .event(&alice, json!({"title": "Soon", "start_time": rfc3339(start)}))

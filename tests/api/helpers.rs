@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use aggregates::{Clock, SystemClock};
 use chrono::{DateTime, SecondsFormat, Utc};
 use event_manager::config::Config;
-use event_manager::startup::Application;
+use event_manager::prune::prune;
+use event_manager::startup::{app_state, Application};
+use projections::events::EventRow;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
@@ -67,10 +70,53 @@ enum Database {
     Postgres { admin_url: String, name: String },
 }
 
+/// How a test's service differs from `serve` with no configuration.
+#[derive(Clone)]
+pub struct Settings {
+    /// No limit unless a test asks for one: many tests create more than five events.
+    pub events_per_day: u32,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            events_per_day: 0,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl Settings {
+    pub fn throttled(events_per_day: u32) -> Self {
+        Self {
+            events_per_day,
+            ..Self::default()
+        }
+    }
+
+    /// A service whose clock shows `time` now, and runs on from there.
+    pub fn at(time: DateTime<Utc>) -> Self {
+        Self {
+            clock: Arc::new(ShiftedClock(time - Utc::now())),
+            ..Self::default()
+        }
+    }
+}
+
+struct ShiftedClock(chrono::Duration);
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.0
+    }
+}
+
 /// A running service over a database of its own. Derefs to [`Api`], the HTTP client.
 pub struct TestApp {
     pub api: Api,
     pub backend: Backend,
+    database_url: String,
     server: JoinHandle<()>,
     database: Database,
     _permit: Option<OwnedSemaphorePermit>,
@@ -103,6 +149,26 @@ fn with_database(url: &str, name: &str) -> String {
         None => base,
     };
     format!("{base}/{name}{query}")
+}
+
+fn config(url: &str, settings: &Settings) -> Config {
+    let mut config = Config::for_database(url);
+    config.bind = "127.0.0.1:0".parse().expect("a valid address");
+    config.jwt_secret = Some(JWT_SECRET.parse().expect("a long enough secret"));
+    config.events_per_day = settings.events_per_day;
+    config
+}
+
+/// Starts the service over `url`; answers its task and its address.
+async fn serve(url: &str, settings: Settings) -> (JoinHandle<()>, String) {
+    let application = Application::build_with_clock(config(url, &settings), settings.clock)
+        .await
+        .expect("the service starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let server = tokio::spawn(async move {
+        let _ = application.run_until_stopped().await;
+    });
+    (server, address)
 }
 
 impl TestApp {
@@ -145,34 +211,40 @@ impl TestApp {
             }
         };
 
-        let mut config = Config::for_database(url);
-        config.bind = "127.0.0.1:0".parse().expect("a valid address");
-        config.jwt_secret = Some(JWT_SECRET.parse().expect("a long enough secret"));
-        let application = Application::build(config).await.expect("the service starts");
-        let port = application.port();
-        let server = tokio::spawn(async move {
-            let _ = application.run_until_stopped().await;
-        });
-
+        let (server, address) = serve(&url, Settings::default()).await;
         let client = reqwest::Client::builder()
             .no_proxy()
             .pool_max_idle_per_host(256)
             .timeout(Duration::from_secs(60))
             .build()
             .expect("an HTTP client");
-        let api = Api {
-            address: format!("http://127.0.0.1:{port}"),
-            client,
-        };
         let app = TestApp {
-            api,
+            api: Api { address, client },
             backend,
+            database_url: url,
             server,
             database,
             _permit: permit,
         };
         app.wait_until_healthy().await;
         Some(app)
+    }
+
+    /// Stops the service and starts it again over the same database, with `settings`.
+    pub async fn restart(&mut self, settings: Settings) {
+        self.server.abort();
+        let (server, address) = serve(&self.database_url, settings).await;
+        self.server = server;
+        self.api.address = address;
+        self.wait_until_healthy().await;
+    }
+
+    /// Runs `prune --older-than age` against the service's database, as the command does.
+    pub async fn prune(&self, age: chrono::Duration) -> Vec<EventRow> {
+        let state = app_state(&config(&self.database_url, &Settings::default()), Arc::new(SystemClock))
+            .await
+            .expect("the maintenance state starts");
+        prune(&state, Utc::now() - age).await.expect("prune runs")
     }
 
     async fn wait_until_healthy(&self) {
@@ -466,6 +538,11 @@ impl Api {
         .await
     }
 
+    /// Trades a refresh token for a new pair (`POST /api/auth/refresh`).
+    pub async fn refresh(&self, token: impl serde::Serialize) -> Resp {
+        self.post("/api/auth/refresh", Anon, json!({ "refresh": token })).await
+    }
+
     /// Logs in (asserting 200) and answers the token pair.
     pub async fn tokens(&self, username: &str, password: &str) -> Value {
         self.login(username, password).await.expect(200)
@@ -481,6 +558,15 @@ impl Api {
             access: tokens["access"].as_str().expect("an access token").to_owned(),
             refresh: tokens["refresh"].as_str().expect("a refresh token").to_owned(),
         }
+    }
+
+    /// Registers and logs in a user of each of these names, one after the other.
+    pub async fn named_users<const N: usize>(&self, names: [&str; N]) -> [TestUser; N] {
+        let mut users = Vec::with_capacity(N);
+        for name in names {
+            users.push(self.user(name).await);
+        }
+        users.try_into().expect("one user per name")
     }
 
     /// `n` users named `{prefix}{i:03}`, registered and logged in concurrently, in order.
@@ -506,6 +592,47 @@ impl Api {
     /// Creates an event from [`event_body`] with `overrides` on top.
     pub async fn event(&self, user: &TestUser, overrides: Value) -> Value {
         self.create_event(user, merge(event_body("Rust meetup"), overrides))
+            .await
+    }
+
+    /// Creates an event from [`event_body`] with `overrides` on top and answers its id.
+    pub async fn event_id(&self, user: &TestUser, overrides: Value) -> String {
+        id_of(&self.event(user, overrides).await)
+    }
+
+    /// Has `users` join `event` one after the other, asserting 201 for each, and answers
+    /// the memberships in the same order.
+    pub async fn join_all<'a>(&self, event: &str, users: impl IntoIterator<Item = &'a TestUser>) -> Vec<Value> {
+        let mut joined = Vec::new();
+        for user in users {
+            let answer = self.join(event, user).await;
+            assert_eq!(answer.status, 201, "{} joining {event}: {}", user.username, answer.body);
+            joined.push(answer.body);
+        }
+        joined
+    }
+
+    /// An event of `creator`'s from [`event_body`] with `overrides` on top, joined by `users`
+    /// in order (see [`Api::join_all`]); answers its id.
+    pub async fn event_joined_by<'a>(
+        &self,
+        creator: &TestUser,
+        overrides: Value,
+        users: impl IntoIterator<Item = &'a TestUser>,
+    ) -> String {
+        let id = self.event_id(creator, overrides).await;
+        self.join_all(&id, users).await;
+        id
+    }
+
+    /// An event of `creator`'s with one seat and the waitlist on, joined by `users` in order
+    /// (the first takes the seat, the others queue at positions 1, 2, ...); answers its id.
+    pub async fn waitlisted_event<'a>(
+        &self,
+        creator: &TestUser,
+        users: impl IntoIterator<Item = &'a TestUser>,
+    ) -> String {
+        self.event_joined_by(creator, json!({"capacity": 1, "waitlist_enabled": true}), users)
             .await
     }
 
@@ -602,6 +729,19 @@ pub fn column(page: &Value, pointer: &str) -> Vec<String> {
             Some(Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
             None => panic!("no {pointer} in {item}"),
+        })
+        .collect()
+}
+
+/// The `user.id` of every entry of a members or waitlist listing, in order.
+pub fn user_ids(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|entry| {
+            entry["user"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no user id in {entry}"))
+                .to_owned()
         })
         .collect()
 }

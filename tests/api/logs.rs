@@ -8,24 +8,20 @@ use crate::helpers::*;
 
 both_stores!(every_change_is_logged_with_its_type_actor_action_and_sequence);
 async fn every_change_is_logged_with_its_type_actor_action_and_sequence(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
-    let id = id_of(
-        &app.event(
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let id = app
+        .event_id(
             &alice,
             json!({"title": "First title", "capacity": 1, "waitlist_enabled": true}),
         )
-        .await,
-    );
+        .await;
     let path = format!("/api/events/{id}");
     app.patch(&path, &alice, json!({"title": "Final title"}))
         .await
         .expect(200);
     app.patch(&path, &alice, json!({"status": "closed"})).await.expect(200);
     app.patch(&path, &alice, json!({"status": "open"})).await.expect(200);
-    app.join(&id, &bob).await.expect(201);
-    app.join(&id, &carol).await.expect(201);
+    app.join_all(&id, [&bob, &carol]).await;
     assert_eq!(app.leave(&id, &bob).await.status, 204);
     assert_eq!(
         app.delete(&format!("{path}/members/{}", carol.id), &alice).await.status,
@@ -91,11 +87,10 @@ async fn every_change_is_logged_with_its_type_actor_action_and_sequence(app: Tes
 
 both_stores!(the_log_shows_only_the_callers_events_and_filters_by_event_and_type);
 async fn the_log_shows_only_the_callers_events_and_filters_by_event_and_type(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let a1 = id_of(&app.event(&alice, json!({"title": "A1"})).await);
-    let a2 = id_of(&app.event(&alice, json!({"title": "A2"})).await);
-    let b1 = id_of(&app.event(&bob, json!({"title": "B1"})).await);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let a1 = app.event_id(&alice, json!({"title": "A1"})).await;
+    let a2 = app.event_id(&alice, json!({"title": "A2"})).await;
+    let b1 = app.event_id(&bob, json!({"title": "B1"})).await;
     app.join(&a1, &bob).await.expect(201);
     app.join(&b1, &alice).await.expect(201);
     app.patch(&format!("/api/events/{a2}"), &alice, json!({"title": "A2 renamed"}))
@@ -140,10 +135,8 @@ async fn the_log_shows_only_the_callers_events_and_filters_by_event_and_type(app
 
 both_stores!(an_events_log_is_for_its_creator_only_also_after_deletion);
 async fn an_events_log_is_for_its_creator_only_also_after_deletion(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
-    app.join(&id, &bob).await.expect(201);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_joined_by(&alice, json!({}), [&bob]).await;
     let path = format!("/api/logs/{id}");
 
     app.get(&path, Anon).await.problem(401);
@@ -175,13 +168,7 @@ both_stores!(history_is_oldest_first_and_shares_sequences_with_the_log);
 async fn history_is_oldest_first_and_shares_sequences_with_the_log(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("u", 3).await;
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": 1, "waitlist_enabled": true}))
-            .await,
-    );
-    for user in &users {
-        app.join(&id, user).await.expect(201);
-    }
+    let id = app.waitlisted_event(&alice, &users).await;
     assert_eq!(app.leave(&id, &users[0]).await.status, 204);
     app.patch(
         &format!("/api/events/{id}"),
@@ -247,10 +234,8 @@ async fn history_is_oldest_first_and_shares_sequences_with_the_log(app: TestApp)
 
 both_stores!(the_actor_stays_after_the_account_is_deleted);
 async fn the_actor_stays_after_the_account_is_deleted(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
-    app.join(&id, &bob).await.expect(201);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_joined_by(&alice, json!({}), [&bob]).await;
     assert_eq!(app.delete("/api/users/me", &bob).await.status, 204);
 
     let log = app.all_pages(&format!("/api/logs/{id}"), &alice).await;

@@ -6,9 +6,8 @@ use crate::helpers::*;
 
 both_stores!(joining_answers_201_with_the_membership);
 async fn joining_answers_201_with_the_membership(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({"capacity": 2})).await);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_id(&alice, json!({"capacity": 2})).await;
     let before = chrono::Utc::now() - chrono::Duration::seconds(1);
 
     let joined = app.join(&id, &bob).await.expect(201);
@@ -45,11 +44,8 @@ async fn joining_answers_201_with_the_membership(app: TestApp) {
 
 both_stores!(joining_a_full_event_without_a_waitlist_is_409_event_is_full);
 async fn joining_a_full_event_without_a_waitlist_is_409_event_is_full(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
-    let id = id_of(&app.event(&alice, json!({"capacity": 1})).await);
-    app.join(&id, &bob).await.expect(201);
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let id = app.event_joined_by(&alice, json!({"capacity": 1}), [&bob]).await;
     let refused = app.join(&id, &carol).await.problem(409);
     assert_eq!(refused["detail"], json!("event is full"));
     assert_eq!(refused["title"], json!("Conflict"));
@@ -60,13 +56,9 @@ both_stores!(joining_a_full_event_with_a_waitlist_queues_you_with_a_position);
 async fn joining_a_full_event_with_a_waitlist_queues_you_with_a_position(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("u", 3).await;
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": 1, "waitlist_enabled": true}))
-            .await,
-    );
-    app.join(&id, &users[0]).await.expect(201);
-    for (i, user) in users.iter().enumerate().skip(1) {
-        let queued = app.join(&id, user).await.expect(201);
+    let id = app.waitlisted_event(&alice, []).await;
+    let joined = app.join_all(&id, &users).await;
+    for (i, (user, queued)) in users.iter().zip(&joined).enumerate().skip(1) {
         assert_eq!(queued["status"], json!("waitlisted"));
         assert_eq!(queued["position"], json!(i));
         assert_eq!(queued["user"]["id"], json!(user.id));
@@ -80,27 +72,18 @@ async fn joining_a_full_event_with_a_waitlist_queues_you_with_a_position(app: Te
 
 both_stores!(joining_a_closed_event_is_409_event_is_closed);
 async fn joining_a_closed_event_is_409_event_is_closed(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(
-        &app.event(&alice, json!({"status": "closed", "waitlist_enabled": true}))
-            .await,
-    );
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app
+        .event_id(&alice, json!({"status": "closed", "waitlist_enabled": true}))
+        .await;
     let refused = app.join(&id, &bob).await.problem(409);
     assert_eq!(refused["detail"], json!("event is closed"));
 }
 
 both_stores!(joining_twice_is_409_for_members_and_waitlisted_users);
 async fn joining_twice_is_409_for_members_and_waitlisted_users(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": 1, "waitlist_enabled": true}))
-            .await,
-    );
-    app.join(&id, &bob).await.expect(201);
-    app.join(&id, &carol).await.expect(201);
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let id = app.waitlisted_event(&alice, [&bob, &carol]).await;
     app.join(&id, &bob).await.problem(409);
     app.join(&id, &carol).await.problem(409);
     assert_eq!(app.capacity(&id).await["waitlist_count"], json!(1));
@@ -108,10 +91,8 @@ async fn joining_twice_is_409_for_members_and_waitlisted_users(app: TestApp) {
 
 both_stores!(leaving_answers_204_and_leave_is_an_alias_of_exit);
 async fn leaving_answers_204_and_leave_is_an_alias_of_exit(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
-    app.join(&id, &bob).await.expect(201);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_joined_by(&alice, json!({}), [&bob]).await;
     let exit = app.delete(&format!("/api/events/{id}/exit"), &bob).await;
     assert_eq!((exit.status, exit.body), (204, Value::Null));
     assert_eq!(app.capacity(&id).await["members_count"], json!(0));
@@ -129,9 +110,8 @@ async fn leaving_answers_204_and_leave_is_an_alias_of_exit(app: TestApp) {
 
 both_stores!(leaving_without_a_seat_is_409);
 async fn leaving_without_a_seat_is_409(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_id(&alice, json!({})).await;
     app.leave(&id, &bob).await.problem(409);
     app.delete(&format!("/api/events/{id}/leave"), &bob).await.problem(409);
     app.join(&id, &bob).await.expect(201);
@@ -143,14 +123,9 @@ both_stores!(leaving_promotes_the_first_waitlisted_user_with_a_fresh_joined_at);
 async fn leaving_promotes_the_first_waitlisted_user_with_a_fresh_joined_at(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("u", 4).await;
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": 1, "waitlist_enabled": true}))
-            .await,
-    );
-    app.join(&id, &users[0]).await.expect(201);
-    let queued = app.join(&id, &users[1]).await.expect(201);
-    app.join(&id, &users[2]).await.expect(201);
-    app.join(&id, &users[3]).await.expect(201);
+    let id = app.waitlisted_event(&alice, []).await;
+    let joined = app.join_all(&id, &users).await;
+    let queued = &joined[1];
 
     // A waitlisted user leaving moves those behind them up.
     assert_eq!(app.leave(&id, &users[2]).await.status, 204);
@@ -202,11 +177,8 @@ async fn the_members_list_is_for_the_creator_only_in_join_order(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("m", 3).await;
     let outsider = app.user("outsider").await;
-    let id = id_of(&app.event(&alice, json!({})).await);
-    let mut joined = Vec::new();
-    for user in &users {
-        joined.push(app.join(&id, user).await.expect(201));
-    }
+    let id = app.event_id(&alice, json!({})).await;
+    let joined = app.join_all(&id, &users).await;
     let path = format!("/api/events/{id}/members");
     let page = app.get(&path, &alice).await.expect(200);
     assert_eq!(page["count"], json!(3));
@@ -239,13 +211,7 @@ both_stores!(the_creator_removes_members_and_waitlisted_users);
 async fn the_creator_removes_members_and_waitlisted_users(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("u", 3).await;
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": 1, "waitlist_enabled": true}))
-            .await,
-    );
-    for user in &users {
-        app.join(&id, user).await.expect(201);
-    }
+    let id = app.waitlisted_event(&alice, &users).await;
     let remove = |user_id: &str| format!("/api/events/{id}/members/{user_id}");
 
     app.delete(&remove(&users[0].id), Anon).await.problem(401);
@@ -260,7 +226,7 @@ async fn the_creator_removes_members_and_waitlisted_users(app: TestApp) {
     let answer = app.delete(&remove(&users[0].id), &alice).await;
     assert_eq!(answer.status, 204, "{}", answer.body);
     let members = app.all_pages(&format!("/api/events/{id}/members"), &alice).await;
-    assert_eq!(column(&json!({"results": members}), "/user/id"), [users[1].id.clone()]);
+    assert_eq!(user_ids(&members), [users[1].id.clone()]);
 
     // Removing a waitlisted user.
     assert_eq!(app.delete(&remove(&users[2].id), &alice).await.status, 204);
@@ -284,13 +250,7 @@ both_stores!(the_waitlist_lists_positions_in_order_for_the_creator);
 async fn the_waitlist_lists_positions_in_order_for_the_creator(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("w", 4).await;
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": 1, "waitlist_enabled": true}))
-            .await,
-    );
-    for user in &users {
-        app.join(&id, user).await.expect(201);
-    }
+    let id = app.waitlisted_event(&alice, &users).await;
     let path = format!("/api/events/{id}/waitlist");
     let page = app.get(&path, &alice).await.expect(200);
     assert_eq!(page["count"], json!(3));
@@ -314,10 +274,8 @@ async fn the_waitlist_lists_positions_in_order_for_the_creator(app: TestApp) {
 
 both_stores!(the_capacity_endpoint_is_public);
 async fn the_capacity_endpoint_is_public(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let id = id_of(&app.event(&alice, json!({"capacity": 5})).await);
-    app.join(&id, &bob).await.expect(201);
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let id = app.event_joined_by(&alice, json!({"capacity": 5}), [&bob]).await;
     let capacity = app.get(&format!("/api/events/{id}/capacity"), Anon).await.expect(200);
     assert_eq!(
         capacity,
@@ -330,9 +288,7 @@ async fn the_capacity_endpoint_is_public(app: TestApp) {
 
 both_stores!(users_me_events_lists_the_callers_memberships);
 async fn users_me_events_lists_the_callers_memberships(app: TestApp) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
     let open = app.event(&alice, json!({"title": "Open seats"})).await;
     let full = app
         .event(

@@ -51,10 +51,9 @@ async fn two_hundred_concurrent_joins_fill_fifty_seats_and_queue_the_rest_in_ord
         app.backend,
         registering.elapsed()
     );
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": CAPACITY, "waitlist_enabled": true}))
-            .await,
-    );
+    let id = app
+        .event_id(&alice, json!({"capacity": CAPACITY, "waitlist_enabled": true}))
+        .await;
 
     let (answers, elapsed) = join_storm(&app, &id, &users).await;
     eprintln!(
@@ -96,11 +95,7 @@ async fn two_hundred_concurrent_joins_fill_fifty_seats_and_queue_the_rest_in_ord
         app.capacity(&id).await,
         json!({"capacity": CAPACITY, "members_count": CAPACITY, "available_slots": 0, "waitlist_count": USERS - CAPACITY})
     );
-    let listed = app.all_pages(&format!("/api/events/{id}/members"), &alice).await;
-    let listed: Vec<String> = listed
-        .iter()
-        .map(|m| m["user"]["id"].as_str().unwrap().to_owned())
-        .collect();
+    let listed = user_ids(&app.all_pages(&format!("/api/events/{id}/members"), &alice).await);
     assert_unique(&listed);
     assert_eq!(
         listed.iter().cloned().collect::<HashSet<_>>(),
@@ -131,7 +126,7 @@ both_stores!(two_hundred_concurrent_joins_without_a_waitlist_seat_exactly_fifty)
 async fn two_hundred_concurrent_joins_without_a_waitlist_seat_exactly_fifty(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("storm", USERS).await;
-    let id = id_of(&app.event(&alice, json!({"capacity": CAPACITY})).await);
+    let id = app.event_id(&alice, json!({"capacity": CAPACITY})).await;
 
     let (answers, elapsed) = join_storm(&app, &id, &users).await;
     eprintln!(
@@ -151,11 +146,7 @@ async fn two_hundred_concurrent_joins_without_a_waitlist_seat_exactly_fifty(app:
             assert_eq!(answer.problem(409)["detail"], json!("event is full"));
         }
     }
-    let listed = app.all_pages(&format!("/api/events/{id}/members"), &alice).await;
-    let listed: Vec<String> = listed
-        .iter()
-        .map(|m| m["user"]["id"].as_str().unwrap().to_owned())
-        .collect();
+    let listed = user_ids(&app.all_pages(&format!("/api/events/{id}/members"), &alice).await);
     assert_unique(&listed);
     assert_eq!(listed.into_iter().collect::<HashSet<_>>(), seated);
     assert_eq!(
@@ -216,10 +207,9 @@ both_stores!(a_leave_and_join_storm_never_overfills_nor_duplicates);
 async fn a_leave_and_join_storm_never_overfills_nor_duplicates(app: TestApp) {
     let alice = app.user("alice").await;
     let users = app.users("churn", CHURNERS).await;
-    let id = id_of(
-        &app.event(&alice, json!({"capacity": CHURN_CAPACITY, "waitlist_enabled": true}))
-            .await,
-    );
+    let id = app
+        .event_id(&alice, json!({"capacity": CHURN_CAPACITY, "waitlist_enabled": true}))
+        .await;
 
     let done = Arc::new(AtomicBool::new(false));
     let watcher = tokio::spawn(watch(app.api.clone(), alice.clone(), id.clone(), done.clone()));
@@ -267,16 +257,8 @@ async fn a_leave_and_join_storm_never_overfills_nor_duplicates(app: TestApp) {
     assert!(broken.is_empty(), "the invariant broke: {broken:?}");
 
     let stayed: HashSet<String> = outcomes.into_iter().filter_map(|(stayed, _)| stayed).collect();
-    let members = app.all_pages(&format!("/api/events/{id}/members"), &alice).await;
-    let waitlist = app.all_pages(&format!("/api/events/{id}/waitlist"), &alice).await;
-    let member_ids: Vec<String> = members
-        .iter()
-        .map(|m| m["user"]["id"].as_str().unwrap().to_owned())
-        .collect();
-    let queued_ids: Vec<String> = waitlist
-        .iter()
-        .map(|m| m["user"]["id"].as_str().unwrap().to_owned())
-        .collect();
+    let member_ids = user_ids(&app.all_pages(&format!("/api/events/{id}/members"), &alice).await);
+    let queued_ids = user_ids(&app.all_pages(&format!("/api/events/{id}/waitlist"), &alice).await);
     assert_unique(&member_ids);
     assert_unique(&queued_ids);
     assert_eq!(

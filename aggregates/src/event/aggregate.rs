@@ -150,17 +150,19 @@ impl EventState {
             EventFact::MemberWaitlisted { member, .. } => {
                 self.waitlist.insert(member.id, member.username);
             }
-            EventFact::MemberLeft { member, seat, at, .. } | EventFact::MemberRemoved { member, seat, at, .. } => match seat {
-                Seat::Member => {
-                    self.members.swap_remove(&member.id);
-                    if let Some(stint) = self.stints.get_mut(&member.id) {
-                        stint.until = Some(at);
+            EventFact::MemberLeft { member, seat, at, .. } | EventFact::MemberRemoved { member, seat, at, .. } => {
+                match seat {
+                    Seat::Member => {
+                        self.members.swap_remove(&member.id);
+                        if let Some(stint) = self.stints.get_mut(&member.id) {
+                            stint.until = Some(at);
+                        }
+                    }
+                    Seat::Waitlist => {
+                        self.waitlist.shift_remove(&member.id);
                     }
                 }
-                Seat::Waitlist => {
-                    self.waitlist.shift_remove(&member.id);
-                }
-            },
+            }
             EventFact::MemberPromoted { member, at, .. } => {
                 self.waitlist.shift_remove(&member.id);
                 self.seat(member, at);
@@ -171,7 +173,8 @@ impl EventState {
                 let invitation = Invitation { invitee, pending: true };
                 self.invitations.insert(invitation_id, invitation);
             }
-            EventFact::InvitationAccepted { invitation_id, .. } | EventFact::InvitationDeclined { invitation_id, .. } => {
+            EventFact::InvitationAccepted { invitation_id, .. }
+            | EventFact::InvitationDeclined { invitation_id, .. } => {
                 if let Some(invitation) = self.invitations.get_mut(&invitation_id) {
                     invitation.pending = false;
                 }

@@ -174,7 +174,11 @@ impl EventState {
         if self.seat_of(invitee.id).is_some() {
             return Err(EventError::InviteeAlreadyJoined);
         }
-        if self.invitations.values().any(|i| i.pending && i.invitee.id == invitee.id) {
+        if self
+            .invitations
+            .values()
+            .any(|i| i.pending && i.invitee.id == invitee.id)
+        {
             return Err(EventError::AlreadyInvited);
         }
         Ok(vec![EventFact::InvitationSent {

@@ -48,11 +48,7 @@ pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Resu
             l.metadata, l.timestamp",
     );
     where_clause(&mut select);
-    select
-        .push(" ORDER BY l.tx DESC, l.pos DESC LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
+    select.push(" ORDER BY l.tx DESC, l.pos DESC").paginate(page);
     let items = select
         .fetch_all(pool)
         .await?
@@ -77,4 +73,25 @@ pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Resu
         count: count.count(pool).await?,
         items,
     })
+}
+
+/// When a user created events since `since`, oldest first: what the creation throttle counts.
+/// Creations stay counted after the event is deleted.
+pub async fn creations_since(
+    pool: &AnyPool,
+    user_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+    let mut select = Sql::new("SELECT timestamp FROM activity_log WHERE type = 'event_created' AND actor_id = ");
+    select
+        .bind(user_id)
+        .push(" AND timestamp > ")
+        .bind(crate::to_micros(since))
+        .push(" ORDER BY timestamp");
+    select
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| Ok(from_micros(row.try_get("timestamp")?)))
+        .collect()
 }

@@ -93,6 +93,15 @@ pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Err
     sql.fetch_optional(pool).await?.map(|row| decode(&row)).transpose()
 }
 
+/// Live events that ended before `cutoff` (one without an end ends at its start), oldest first.
+pub async fn ended_before(pool: &AnyPool, cutoff: DateTime<Utc>) -> Result<Vec<EventRow>, sqlx::Error> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND COALESCE(end_time, start_time) < "
+    ));
+    sql.bind(crate::to_micros(cutoff)).push(" ORDER BY start_time, id");
+    sql.fetch_all(pool).await?.iter().map(decode).collect()
+}
+
 /// Who created an event, deleted or not; `None` if it never existed.
 pub async fn creator_of(pool: &AnyPool, id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
     let mut sql = Sql::new("SELECT creator_id FROM event_view WHERE id = ");
@@ -120,12 +129,7 @@ pub async fn list(
     where_clause(&mut count, filter);
     let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM event_view"));
     where_clause(&mut select, filter);
-    select
-        .push(ordering.sql())
-        .push(" LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
+    select.push(ordering.sql()).paginate(page);
     let items = select
         .fetch_all(pool)
         .await?

@@ -52,13 +52,17 @@ pub async fn list(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Result<F
     select
         .push("event_id = ")
         .bind(event_id)
-        .push(" ORDER BY created_at DESC, id LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let items = select.fetch_all(pool).await?.iter().map(row).collect::<Result<_, _>>()?;
-    // The sum, not AVG: it is an integer on both databases, so the division is ours.
-    let mut summary = Sql::new("SELECT COUNT(*), COALESCE(SUM(rating), 0) FROM feedback_view WHERE event_id = ");
+        .push(" ORDER BY created_at DESC, id")
+        .paginate(page);
+    let items = select
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(row)
+        .collect::<Result<_, _>>()?;
+    // The sum, not AVG, cast to one integer type on both databases; the division is ours.
+    let mut summary =
+        Sql::new("SELECT COUNT(*), CAST(COALESCE(SUM(rating), 0) AS BIGINT) FROM feedback_view WHERE event_id = ");
     summary.bind(event_id);
     let totals = summary.fetch_all(pool).await?;
     let (count, sum): (i64, i64) = (totals[0].try_get(0)?, totals[0].try_get(1)?);
@@ -72,5 +76,5 @@ pub async fn list(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Result<F
 pub async fn events_of_author(pool: &AnyPool, user_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut select = Sql::new("SELECT event_id FROM feedback_view WHERE user_id = ");
     select.bind(user_id);
-    select.fetch_all(pool).await?.iter().map(|r| uuid(r, "event_id")).collect()
+    select.event_ids(pool).await
 }

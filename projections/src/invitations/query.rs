@@ -67,12 +67,13 @@ async fn list(
     filter(&mut count);
     let mut select = Sql::new(COLUMNS);
     filter(&mut select);
-    select
-        .push(" ORDER BY i.sent_at DESC, i.id LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
-    let items = select.fetch_all(pool).await?.iter().map(row).collect::<Result<_, _>>()?;
+    select.push(" ORDER BY i.sent_at DESC, i.id").paginate(page);
+    let items = select
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(row)
+        .collect::<Result<_, _>>()?;
     Ok(Page {
         count: count.count(pool).await?,
         items,
@@ -103,5 +104,5 @@ pub async fn received(
 pub async fn events_of_invitee(pool: &AnyPool, user_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut select = Sql::new("SELECT DISTINCT event_id FROM invitation_view WHERE invitee_id = ");
     select.bind(user_id);
-    select.fetch_all(pool).await?.iter().map(|r| uuid(r, "event_id")).collect()
+    select.event_ids(pool).await
 }

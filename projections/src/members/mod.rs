@@ -4,4 +4,4 @@ mod fold;
 mod query;
 
 pub use fold::project;
-pub use query::{members, memberships, waitlist, MemberRow, MembershipRow, WaitlistRow};
+pub use query::{events_of_user, members, memberships, waitlist, MemberRow, MembershipRow, WaitlistRow};

@@ -44,11 +44,7 @@ async fn seats(
     filter(&mut count);
     let mut select = Sql::new("SELECT user_id, username, joined_at FROM member_view WHERE event_id = ");
     filter(&mut select);
-    select
-        .push(" ORDER BY queue LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
+    select.push(" ORDER BY queue").paginate(page);
     let items = select
         .fetch_all(pool)
         .await?
@@ -100,10 +96,8 @@ pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Re
     ));
     select
         .bind(user_id)
-        .push(" ORDER BY e.start_time, m.event_id LIMIT ")
-        .bind(page.limit())
-        .push(" OFFSET ")
-        .bind(page.offset());
+        .push(" ORDER BY e.start_time, m.event_id")
+        .paginate(page);
     let items = select
         .fetch_all(pool)
         .await?
@@ -122,4 +116,11 @@ pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Re
         count: count.count(pool).await?,
         items,
     })
+}
+
+/// Every event a user holds a seat in or waits for (for deleting their account).
+pub async fn events_of_user(pool: &AnyPool, user_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+    let mut select = Sql::new("SELECT event_id FROM member_view WHERE user_id = ");
+    select.bind(user_id);
+    select.event_ids(pool).await
 }

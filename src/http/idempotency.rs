@@ -1,0 +1,124 @@
+//! `Idempotency-Key` on `POST`: a retry by the same user with the same key gets the first
+//! answer (status, headers, body) and changes nothing, also when the two race. The same key
+//! with another body is 422, as at Stripe. Requests without a valid access token run as
+//! usual: keys belong to users, and anonymous requests have none.
+
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::error::ApiError;
+use super::extract::AuthUser;
+use super::BODY_LIMIT;
+use crate::idempotency::{Claim, StoredAnswer};
+use crate::state::AppState;
+
+const HEADER: &str = "idempotency-key";
+/// Headers of the first answer that a replay repeats.
+const REPLAYED_HEADERS: [&str; 4] = ["content-type", "location", "etag", "retry-after"];
+/// How long a retry waits for the first request with its key to finish.
+const WAIT_FOR_FIRST: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(25);
+
+pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match handle(&state, request, next).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn handle(state: &AppState, request: Request, next: Next) -> Result<Response, ApiError> {
+    let Some(key) = request.headers().get(HEADER) else {
+        return Ok(next.run(request).await);
+    };
+    if request.method() != Method::POST {
+        return Ok(next.run(request).await);
+    }
+    let key = key
+        .to_str()
+        .ok()
+        .filter(|k| (1..=255).contains(&k.len()))
+        .ok_or_else(|| ApiError::BadRequest("Idempotency-Key must be 1–255 visible ASCII characters".to_owned()))?
+        .to_owned();
+    let (mut parts, body) = request.into_parts();
+    let Ok(user) = AuthUser::from_request_parts(&mut parts, state).await else {
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    };
+    let bytes = to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge)?;
+    let fingerprint = fingerprint(&parts.uri.to_string(), &bytes);
+    let keys = &state.idempotency;
+    let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
+    loop {
+        match keys.claim(user.id, &key, &fingerprint, state.clock.now()).await? {
+            Claim::Won => break,
+            Claim::Running { fingerprint: first } | Claim::Answered { fingerprint: first, .. }
+                if first != fingerprint =>
+            {
+                return Err(ApiError::Unprocessable(
+                    "this Idempotency-Key was used with another request; use a new key",
+                ));
+            }
+            Claim::Answered { answer, .. } => return Ok(replay(answer)),
+            Claim::Running { .. } if tokio::time::Instant::now() < deadline => tokio::time::sleep(POLL).await,
+            Claim::Running { .. } => {
+                return Err(ApiError::Conflict(
+                    "a request with this Idempotency-Key is still in progress; retry later".to_owned(),
+                ))
+            }
+        }
+    }
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    settle(state, user.id, &key, response).await
+}
+
+/// Records the answer, or gives the key back when we failed (so that a retry may succeed).
+async fn settle(state: &AppState, user_id: Uuid, key: &str, response: Response) -> Result<Response, ApiError> {
+    if response.status().is_server_error() {
+        state.idempotency.release(user_id, key).await?;
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = to_bytes(body, usize::MAX).await.map_err(ApiError::internal)?;
+    let answer = StoredAnswer {
+        status: parts.status.as_u16(),
+        headers: REPLAYED_HEADERS
+            .iter()
+            .filter_map(|name| {
+                let value = parts.headers.get(*name)?.to_str().ok()?;
+                Some(((*name).to_owned(), value.to_owned()))
+            })
+            .collect(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    state.idempotency.record(user_id, key, &answer).await?;
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+fn replay(answer: StoredAnswer) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, answer.body).into_response();
+    let headers = response.headers_mut();
+    for (name, value) in answer.headers {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            headers.insert(name, value);
+        }
+    }
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+fn fingerprint(uri: &str, body: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(uri.as_bytes());
+    hash.update([0]);
+    hash.update(body);
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,141 @@
+//! Invitations: the creator invites by username or id; the invitee accepts or declines.
+
+use aggregates::EventCommand;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use projections::invitations::{self, InvitationRow};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::error::ApiError;
+use super::events::find_as_creator;
+use super::extract::{AuthUser, Id, JsonBody};
+use super::fields::{string, text, Fields};
+use super::query::Params;
+use super::wire::{at, UserRef};
+use crate::commands::Via;
+use crate::state::AppState;
+
+const STATUSES: [&str; 3] = ["pending", "accepted", "declined"];
+
+fn to_json(row: InvitationRow) -> Value {
+    json!({
+        "id": row.id,
+        "event": {"id": row.event_id, "title": row.event_title},
+        "inviter": UserRef { id: row.inviter_id, username: row.inviter_username },
+        "invitee": UserRef { id: row.invitee_id, username: row.invitee_username },
+        "status": row.status,
+        "sent_at": at(row.sent_at),
+        "responded_at": row.responded_at.map(at),
+    })
+}
+
+async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
+    invitations::get(&state.store.read, id)
+        .await?
+        .ok_or(ApiError::NotFound("invitation not found"))
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(event_id): Id,
+    body: JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    find_as_creator(&state, event_id, &user).await?;
+    let mut fields = Fields::new(body.object()?);
+    let username = fields.optional("username", &string);
+    let user_id = fields.optional(
+        "user_id",
+        &text(|raw| Uuid::parse_str(raw).map_err(|_| "must be a valid UUID".to_owned())),
+    );
+    let field = if user_id.is_some() { "user_id" } else { "username" };
+    if username.is_none() && user_id.is_none() {
+        fields.error("username", "give the username or the user_id of the user to invite");
+    }
+    fields.finish()?;
+    let invitee = match (user_id, username) {
+        (Some(id), _) => state.users.find(id).await?,
+        (None, Some(name)) => state.users.find_by_username(&name).await?,
+        (None, None) => None,
+    }
+    .ok_or_else(|| ApiError::field(field, "no user with this name or id"))?;
+    let invitation_id = Uuid::new_v4();
+    let command = EventCommand::SendInvitation {
+        invitation_id,
+        invitee: aggregates::Actor::new(invitee.id, invitee.username),
+        actor: user.actor(),
+    };
+    state.commands.execute(event_id, command, Via::Api).await?;
+    Ok((StatusCode::CREATED, Json(to_json(find(&state, invitation_id).await?))))
+}
+
+/// `status`, if given, must be one of [`STATUSES`].
+fn status_filter(params: &mut Params) -> Option<String> {
+    params.parse("status", |raw| {
+        STATUSES
+            .contains(&raw)
+            .then(|| raw.to_owned())
+            .ok_or_else(|| format!("\"{raw}\" is not a valid choice (pending, accepted, declined)"))
+    })
+}
+
+pub async fn of_event(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(event_id): Id,
+    mut params: Params,
+) -> Result<Json<Value>, ApiError> {
+    find_as_creator(&state, event_id, &user).await?;
+    let status = status_filter(&mut params);
+    let page = params.page();
+    params.finish()?;
+    let rows = invitations::for_event(&state.store.read, event_id, status.as_deref(), page).await?;
+    Ok(Json(params.envelope(page, rows.map(to_json))))
+}
+
+pub async fn received(
+    State(state): State<AppState>,
+    user: AuthUser,
+    mut params: Params,
+) -> Result<Json<Value>, ApiError> {
+    let status = status_filter(&mut params);
+    let page = params.page();
+    params.finish()?;
+    let rows = invitations::received(&state.store.read, user.id, status.as_deref(), page).await?;
+    Ok(Json(params.envelope(page, rows.map(to_json))))
+}
+
+/// Someone else's invitation is 404, as if it did not exist: invitations are private.
+pub async fn answer(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    body: JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let invitation = find(&state, id).await?;
+    if invitation.invitee_id != user.id {
+        return Err(ApiError::NotFound("invitation not found"));
+    }
+    let mut fields = Fields::new(body.object()?);
+    let accept = fields.required(
+        "status",
+        &text(|raw| match raw {
+            "accepted" => Ok(true),
+            "declined" => Ok(false),
+            other => Err(format!("\"{other}\" is not a valid choice (accepted, declined)")),
+        }),
+    );
+    fields.finish()?;
+    let Some(accept) = accept else {
+        unreachable!("finish() reports missing required fields");
+    };
+    let command = EventCommand::AnswerInvitation {
+        invitation_id: id,
+        accept,
+        actor: user.actor(),
+    };
+    state.commands.execute(invitation.event_id, command, Via::Api).await?;
+    Ok(Json(to_json(find(&state, id).await?)))
+}

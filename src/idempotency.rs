@@ -1,0 +1,136 @@
+//! The durable record of answers to `POST`s sent with an `Idempotency-Key`, per user.
+//!
+//! A request first claims its key (an insert that only one racer wins). The winner runs
+//! and stores its answer; the others wait for that answer and replay it.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{AnyPool, Row};
+use uuid::Uuid;
+
+/// How long a key's answer is kept and replayed.
+pub const RETENTION: Duration = Duration::hours(24);
+/// A claim that has not been answered after this long belongs to a process that died.
+const ABANDONED_AFTER: Duration = Duration::minutes(2);
+
+/// An answer as it will be replayed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAnswer {
+    pub status: u16,
+    /// Header name and value pairs.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// What claiming a key found.
+#[derive(Debug, PartialEq)]
+pub enum Claim {
+    /// The key is ours: run the request and record its answer.
+    Won,
+    /// Another request with this key is still running.
+    Running {
+        fingerprint: String,
+    },
+    Answered {
+        fingerprint: String,
+        answer: StoredAnswer,
+    },
+}
+
+#[derive(Clone)]
+pub struct IdempotencyKeys {
+    pool: AnyPool,
+}
+
+impl IdempotencyKeys {
+    pub fn new(pool: AnyPool) -> Self {
+        Self { pool }
+    }
+
+    pub async fn claim(
+        &self,
+        user_id: Uuid,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Claim, sqlx::Error> {
+        loop {
+            let inserted = sqlx::query(
+                "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (user_id, key) DO NOTHING",
+            )
+            .bind(user_id.to_string())
+            .bind(key)
+            .bind(fingerprint)
+            .bind(projections::to_micros(now))
+            .execute(&self.pool)
+            .await?;
+            if inserted.rows_affected() == 1 {
+                return Ok(Claim::Won);
+            }
+            let row = sqlx::query(
+                "SELECT fingerprint, status, headers, body, created_at FROM idempotency_keys
+                 WHERE user_id = $1 AND key = $2",
+            )
+            .bind(user_id.to_string())
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+            // Released meanwhile: try to claim it again.
+            let Some(row) = row else { continue };
+            let created_at = projections::from_micros(row.try_get("created_at")?);
+            let status: Option<i64> = row.try_get("status")?;
+            let stale = match status {
+                Some(_) => now - created_at > RETENTION,
+                None => now - created_at > ABANDONED_AFTER,
+            };
+            if stale {
+                self.forget(user_id, key, created_at).await?;
+                continue;
+            }
+            let fingerprint: String = row.try_get("fingerprint")?;
+            let Some(status) = status else {
+                return Ok(Claim::Running { fingerprint });
+            };
+            let headers: String = row.try_get("headers")?;
+            let answer = StoredAnswer {
+                status: u16::try_from(status).unwrap_or(500),
+                headers: serde_json::from_str(&headers).unwrap_or_default(),
+                body: row.try_get("body")?,
+            };
+            return Ok(Claim::Answered { fingerprint, answer });
+        }
+    }
+
+    pub async fn record(&self, user_id: Uuid, key: &str, answer: &StoredAnswer) -> Result<(), sqlx::Error> {
+        let headers = serde_json::to_string(&answer.headers).unwrap_or_else(|_| "[]".to_owned());
+        sqlx::query("UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 WHERE user_id = $1 AND key = $2")
+            .bind(user_id.to_string())
+            .bind(key)
+            .bind(i64::from(answer.status))
+            .bind(headers)
+            .bind(answer.body.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives a claim back (the request failed on our side): a retry may run it again.
+    pub async fn release(&self, user_id: Uuid, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL")
+            .bind(user_id.to_string())
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn forget(&self, user_id: Uuid, key: &str, created_at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at = $3")
+            .bind(user_id.to_string())
+            .bind(key)
+            .bind(projections::to_micros(created_at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

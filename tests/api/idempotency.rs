@@ -1,0 +1,71 @@
+//! `Idempotency-Key`: a retry by the same user gets the first answer and changes nothing.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::*;
+
+fn keyed(app: &Api, path: &str, user: &TestUser, key: &str) -> reqwest::RequestBuilder {
+    app.request(Method::POST, path, user).header("idempotency-key", key)
+}
+
+both_stores!(a_post_retried_with_the_same_idempotency_key_gets_the_first_answer);
+async fn a_post_retried_with_the_same_idempotency_key_gets_the_first_answer(app: TestApp) {
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let create = || keyed(&app, "/api/events", &alice, &key).json(&event_body("Once"));
+    let first = app.send(create()).await;
+    let first_location = first.header("location").map(str::to_owned);
+    let first = first.expect(201);
+    let retried = app.send(create()).await;
+    assert_eq!(retried.header("location").map(str::to_owned), first_location);
+    assert_eq!(retried.header("idempotent-replayed"), Some("true"));
+    assert_eq!(retried.expect(201), first, "the retry gets the first answer");
+    assert_eq!(
+        app.get("/api/events", Anon).await.expect(200)["count"],
+        json!(1),
+        "and creates nothing"
+    );
+    let other_body = keyed(&app, "/api/events", &alice, &key).json(&event_body("Twice"));
+    app.send(other_body).await.problem(422);
+
+    let id = id_of(&first);
+    let join = |user: &TestUser| keyed(&app, &format!("/api/events/{id}/join"), user, "join-once");
+    let joined = app.send(join(&bob)).await.expect(201);
+    assert_eq!(app.send(join(&bob)).await.expect(201), joined);
+    // The same key from another user is another request.
+    assert_eq!(app.send(join(&carol)).await.expect(201)["user"]["id"], json!(carol.id));
+    assert_eq!(app.capacity(&id).await["members_count"], json!(2));
+    // A refusal is an answer too: replayed, not run again.
+    let again = keyed(&app, &format!("/api/events/{id}/join"), &bob, "join-again");
+    app.send(again).await.problem(409);
+    assert_eq!(app.leave(&id, &bob).await.status, 204);
+    let again = keyed(&app, &format!("/api/events/{id}/join"), &bob, "join-again");
+    app.send(again).await.problem(409);
+    let joins = app
+        .get(&format!("/api/logs?event_id={id}&type=member_joined"), &alice)
+        .await
+        .expect(200);
+    assert_eq!(joins["count"], json!(2));
+}
+
+both_stores!(twenty_racing_posts_with_one_key_create_one_event_and_get_one_answer);
+async fn twenty_racing_posts_with_one_key_create_one_event_and_get_one_answer(app: TestApp) {
+    let alice = app.user("alice").await;
+    let mut racers = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (api, alice) = (app.api.clone(), alice.clone());
+        racers.spawn(async move {
+            let request = keyed(&api, "/api/events", &alice, "race").json(&event_body("Raced"));
+            api.send(request).await
+        });
+    }
+    let answers = racers.join_all().await;
+    for answer in &answers {
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        assert_eq!(answer.body, answers[0].body);
+    }
+    assert_eq!(app.get("/api/events", Anon).await.expect(200)["count"], json!(1));
+    let other = keyed(&app, "/api/events", &alice, "race").json(&event_body("Other"));
+    app.send(other).await.problem(422);
+}
