@@ -13,7 +13,9 @@ both_stores!(a_post_retried_with_the_same_idempotency_key_gets_the_first_answer)
 async fn a_post_retried_with_the_same_idempotency_key_gets_the_first_answer(app: TestApp) {
     let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
     let key = uuid::Uuid::new_v4().to_string();
-    let create = || keyed(&app, "/api/events", &alice, &key).json(&event_body("Once"));
+    // One body for every try: `event_body` reads the clock.
+    let body = event_body("Once");
+    let create = || keyed(&app, "/api/events", &alice, &key).json(&body);
     let first = app.send(create()).await;
     let first_location = first.header("location").map(str::to_owned);
     let first = first.expect(201);
@@ -52,11 +54,12 @@ async fn a_post_retried_with_the_same_idempotency_key_gets_the_first_answer(app:
 both_stores!(twenty_racing_posts_with_one_key_create_one_event_and_get_one_answer);
 async fn twenty_racing_posts_with_one_key_create_one_event_and_get_one_answer(app: TestApp) {
     let alice = app.user("alice").await;
+    let body = event_body("Raced");
     let mut racers = tokio::task::JoinSet::new();
     for _ in 0..20 {
-        let (api, alice) = (app.api.clone(), alice.clone());
+        let (api, alice, body) = (app.api.clone(), alice.clone(), body.clone());
         racers.spawn(async move {
-            let request = keyed(&api, "/api/events", &alice, "race").json(&event_body("Raced"));
+            let request = keyed(&api, "/api/events", &alice, "race").json(&body);
             api.send(request).await
         });
     }
