@@ -113,13 +113,20 @@ impl Inner {
                                 WaitError::Database(e) => CommandError::Store(Box::new(e)),
                             })?;
                     }
+                    count("ok");
+                    metrics::counter!("events_appended_total", "aggregate" => Event::TYPE)
+                        .increment(facts.len() as u64);
                     return Ok(facts);
                 }
                 Err(AggregateError::AggregateConflict) => {
+                    count("conflict_retried");
                     tracing::debug!(attempt, %event_id, "conflict; retrying");
                     tokio::time::sleep(backoff(attempt)).await;
                 }
-                Err(AggregateError::UserError(error)) => return Err(CommandError::Rejected(error)),
+                Err(AggregateError::UserError(error)) => {
+                    count("rejected");
+                    return Err(CommandError::Rejected(error));
+                }
                 Err(AggregateError::DatabaseConnectionError(error)) => return Err(CommandError::Unavailable(error)),
                 Err(other) => return Err(CommandError::Store(Box::new(other))),
             }
@@ -149,6 +156,11 @@ impl Inner {
             version,
         ))
     }
+}
+
+/// Counts a command's outcome (`GET /metrics`); a retried conflict counts once per retry.
+fn count(outcome: &'static str) {
+    metrics::counter!("commands_total", "aggregate" => Event::TYPE, "outcome" => outcome).increment(1);
 }
 
 /// Exponential backoff from 2 ms, capped at 100 ms, with full jitter.

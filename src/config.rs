@@ -55,6 +55,17 @@ pub struct Config {
     /// Event creations allowed per user in any rolling 24 hours; 0 means no limit.
     #[arg(long, env = "EVENTS_PER_DAY", default_value_t = 5, global = true)]
     pub events_per_day: u32,
+    /// Origins a browser may call the API from (comma-separated, e.g. `https://app.example`);
+    /// none by default.
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',', global = true)]
+    pub cors_origins: Vec<String>,
+    /// How long a request may take before it is answered 503 (longer than the 30 s a retry
+    /// waits for the first request with its `Idempotency-Key`).
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value = "45s", value_parser = parse_duration, global = true)]
+    pub request_timeout: Duration,
+    /// `text` or `json` (one JSON object per log line).
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
+    pub log_format: String,
 }
 
 impl Config {

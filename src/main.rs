@@ -4,16 +4,13 @@ use aggregates::SystemClock;
 use clap::Parser;
 use event_manager::config::{Cli, Command};
 use event_manager::prune::prune;
-use event_manager::startup::{app_state, Application, BoxError};
+use event_manager::startup::{app_state, init_tracing, Application, BoxError};
 use event_manager::store::Store;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
     let cli = Cli::parse();
+    init_tracing(&cli.config);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             Store::connect(&cli.config.database_url).await?.migrate().await?;

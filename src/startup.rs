@@ -9,11 +9,12 @@ use projections::Projector;
 use tokio::net::TcpListener;
 use tower::Layer;
 use tower_http::normalize_path::NormalizePathLayer;
+use tracing_subscriber::EnvFilter;
 
 use crate::accounts::{Passwords, Tokens, Users};
 use crate::commands::Commands;
 use crate::config::Config;
-use crate::http::router;
+use crate::http::{recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
 use crate::state::AppState;
 use crate::store::{AggregateStore, Store};
@@ -24,6 +25,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    settings: HttpSettings,
 }
 
 impl Application {
@@ -34,9 +36,14 @@ impl Application {
 
     /// The same, on a clock of the caller's (tests travel in time with it).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
+        let settings = HttpSettings::from_config(&config)?;
         let state = app_state(&config, clock).await?;
         let listener = TcpListener::bind(config.bind).await?;
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            settings,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -45,10 +52,22 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Trailing slashes are trimmed before routing: `/api/events/` is `/api/events`.
-        let app = NormalizePathLayer::trim_trailing_slash().layer(router(self.state));
+        let app = NormalizePathLayer::trim_trailing_slash().layer(router(self.state, &self.settings));
         axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(shutdown_signal())
             .await
+    }
+}
+
+/// Log lines go to standard output, filtered by `RUST_LOG` (default `info`), as text or, with
+/// `LOG_FORMAT=json`, one JSON object per line.
+pub fn init_tracing(config: &Config) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_format == "json" {
+        logs.json().init();
+    } else {
+        logs.init();
     }
 }
 
@@ -96,6 +115,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         passwords: Passwords::new(),
         clock,
         throttle: Arc::new(CreationThrottle::new(config.events_per_day)),
+        metrics: recorder(),
     };
     Ok(state)
 }

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use aggregates::Clock;
+use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::accounts::{Passwords, Tokens, Users};
 use crate::commands::Commands;
@@ -20,4 +21,6 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub throttle: Arc<CreationThrottle>,
     pub idempotency: IdempotencyKeys,
+    /// Renders the process's metrics for `GET /metrics`.
+    pub metrics: PrometheusHandle,
 }

@@ -4,12 +4,15 @@ use aggregates::values::{Email, Password, Username};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::error::ApiError;
 use super::extract::{AuthUser, JsonBody};
 use super::fields::{string, text, Fields};
-use super::users::user_body;
+use super::requests;
+use super::users::UserBody;
 use crate::accounts::{IssuedTokens, NewUser};
 use crate::state::AppState;
 
@@ -22,7 +25,13 @@ pub fn name(value: &Value) -> Result<String, String> {
     Ok(name)
 }
 
-pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(StatusCode, Json<Value>), ApiError> {
+/// Registers a user.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = requests::Register,
+    responses(
+        (status = 201, description = "The new user", body = UserBody),
+        (status = 409, description = "a user with that username already exists"),
+    ))]
+pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(StatusCode, Json<UserBody>), ApiError> {
     let mut fields = Fields::new(body.object()?);
     let username = fields.required("username", &text(Username::parse_new));
     let email = fields.required("email", &text(Email::parse));
@@ -50,19 +59,41 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(
         .create(new)
         .await?
         .ok_or_else(|| ApiError::Conflict("a user with that username already exists".to_owned()))?;
-    Ok((StatusCode::CREATED, Json(user_body(&user))))
+    Ok((StatusCode::CREATED, Json(UserBody::from(&user))))
 }
 
-fn tokens_body(tokens: IssuedTokens) -> Json<Value> {
-    Json(json!({
-        "access": tokens.access,
-        "refresh": tokens.refresh,
-        "token_type": "Bearer",
-        "expires_in": tokens.expires_in,
-    }))
+/// A token pair.
+#[derive(Serialize, ToSchema)]
+pub struct TokensBody {
+    /// The access token (a JWT), for `Authorization: Bearer …`.
+    access: String,
+    /// Trades for a new pair at `POST /api/auth/refresh`, once.
+    refresh: String,
+    #[schema(example = "Bearer")]
+    token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    expires_in: u64,
 }
 
-pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json<Value>, ApiError> {
+impl From<IssuedTokens> for TokensBody {
+    fn from(tokens: IssuedTokens) -> Self {
+        Self {
+            access: tokens.access,
+            refresh: tokens.refresh,
+            token_type: "Bearer",
+            expires_in: tokens.expires_in,
+        }
+    }
+}
+
+/// Logs in: trades a username and password for a token pair.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = requests::Login,
+    responses(
+        (status = 200, description = "A token pair", body = TokensBody),
+        (status = 401, description = "wrong username or password (the same answer for both)"),
+    ))]
+pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json<TokensBody>, ApiError> {
     const WRONG: &str = "no active account found with the given credentials";
     let mut fields = Fields::new(body.object()?);
     let username = fields.required("username", &string);
@@ -80,16 +111,22 @@ pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json
         .map_err(ApiError::internal)?;
     let user = found.filter(|_| matches).ok_or(ApiError::Unauthorized(WRONG))?.0;
     let tokens = state.tokens.issue(user.id).await.map_err(ApiError::internal)?;
-    Ok(tokens_body(tokens))
+    Ok(Json(tokens.into()))
 }
 
-pub async fn refresh(State(state): State<AppState>, body: JsonBody) -> Result<Json<Value>, ApiError> {
+/// Trades a refresh token for a new pair; the old refresh token is revoked.
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = requests::Refresh,
+    responses(
+        (status = 200, description = "A new token pair", body = TokensBody),
+        (status = 401, description = "the refresh token is revoked, expired or forged"),
+    ))]
+pub async fn refresh(State(state): State<AppState>, body: JsonBody) -> Result<Json<TokensBody>, ApiError> {
     let mut fields = Fields::new(body.object()?);
     let refresh = fields.required("refresh", &string);
     fields.finish()?;
     let refresh = refresh.unwrap_or_default();
     match state.tokens.refresh(&refresh).await {
-        Ok(tokens) => Ok(tokens_body(tokens)),
+        Ok(tokens) => Ok(Json(tokens.into())),
         Err(crate::accounts::TokenError::Invalid) => Err(ApiError::Unauthorized(
             "the refresh token is invalid, expired or revoked",
         )),
@@ -97,6 +134,10 @@ pub async fn refresh(State(state): State<AppState>, body: JsonBody) -> Result<Js
     }
 }
 
+/// Logs out: revokes the access token, and the refresh token if given.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
+    request_body(content = requests::Logout, description = "Optional: an empty body is `{}`"),
+    responses((status = 204, description = "Logged out")))]
 pub async fn logout(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new(body.object_or_empty()?);
     let refresh = fields.optional("refresh", &string);

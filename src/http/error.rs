@@ -5,13 +5,32 @@ use std::collections::BTreeMap;
 use aggregates::EventError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::commands::CommandError;
 use crate::throttle::ThrottleError;
 
 /// Field name → messages, for 400 answers that name every bad field at once.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// An `application/problem+json` body (RFC 9457): every error answer has this shape.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"type": "about:blank", "title": "Conflict", "status": 409, "detail": "event is full"}))]
+pub struct Problem {
+    /// Always `about:blank`: the status says what kind of problem it is.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The status code's reason phrase.
+    title: &'static str,
+    status: u16,
+    /// What went wrong, for a person to read.
+    detail: String,
+    /// On 400 only: every bad field (or query parameter) with its messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(inline, example = json!({"capacity": ["must be between 1 and 100000"]}))]
+    errors: Option<FieldErrors>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -76,17 +95,19 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut body = json!({
-            "type": "about:blank",
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "detail": self.to_string(),
-        });
-        match &self {
-            Self::Validation(errors) => body["errors"] = json!(errors),
-            Self::Internal(error) => tracing::error!(error = %error, "internal error"),
-            _ => {}
+        if let Self::Internal(error) = &self {
+            tracing::error!(error = %error, "internal error");
         }
+        let body = Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            errors: match &self {
+                Self::Validation(errors) => Some(errors.clone()),
+                _ => None,
+            },
+        };
         let mut response = (status, axum::Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(

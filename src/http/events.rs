@@ -15,7 +15,8 @@ use uuid::Uuid;
 use super::error::ApiError;
 use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{boolean, datetime, integer, text, Fields};
-use super::query::Params;
+use super::query::{PageBody, Params};
+use super::requests;
 use super::wire::EventBody;
 use crate::commands::Via;
 use crate::state::AppState;
@@ -42,11 +43,22 @@ pub async fn find_as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Res
     Ok(row)
 }
 
-pub async fn list(State(state): State<AppState>, mut params: Params) -> Result<Json<serde_json::Value>, ApiError> {
+/// Events that are not deleted.
+#[utoipa::path(get, path = "/events", tag = "events",
+    params(requests::EventFilters, requests::Pagination),
+    responses((status = 200, description = "A page of events", body = PageBody<EventBody>)))]
+pub async fn list(State(state): State<AppState>, mut params: Params) -> Result<Json<PageBody<EventBody>>, ApiError> {
     respond_list(&state, &mut params, false).await
 }
 
-pub async fn upcoming(State(state): State<AppState>, mut params: Params) -> Result<Json<serde_json::Value>, ApiError> {
+/// Events that start in the future: the same as `GET /api/events?upcoming=true`.
+#[utoipa::path(get, path = "/events/upcoming", tag = "events",
+    params(requests::EventFilters, requests::Pagination),
+    responses((status = 200, description = "A page of upcoming events", body = PageBody<EventBody>)))]
+pub async fn upcoming(
+    State(state): State<AppState>,
+    mut params: Params,
+) -> Result<Json<PageBody<EventBody>>, ApiError> {
     respond_list(&state, &mut params, true).await
 }
 
@@ -54,7 +66,7 @@ async fn respond_list(
     state: &AppState,
     params: &mut Params,
     upcoming: bool,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<PageBody<EventBody>>, ApiError> {
     let page = params.page();
     let mut filter = EventFilter {
         title: params.get("title").map(str::to_owned),
@@ -110,10 +122,23 @@ fn day_or_time(raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
     })
 }
 
+/// One event.
+#[utoipa::path(get, path = "/events/{id}", tag = "events", params(requests::EventPath),
+    responses((status = 200, description = "The event", body = EventBody, headers(("ETag" = String, description = "The event's version")))))]
 pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, ApiError> {
     Ok(with_etag(StatusCode::OK, find(&state, id).await?))
 }
 
+/// Creates an event; the caller is its creator.
+#[utoipa::path(post, path = "/events", tag = "events", security(("bearer" = [])),
+    request_body = requests::EventFields,
+    responses(
+        (status = 201, description = "The new event", body = EventBody, headers(
+            ("Location" = String, description = "The event's URL"),
+            ("ETag" = String, description = "The event's version"))),
+        (status = 429, description = "too many creations in the last 24 hours (checked before the body)",
+            headers(("Retry-After" = u64, description = "Seconds until a creation is allowed again"))),
+    ))]
 pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Response, ApiError> {
     // As in DRF, the throttle answers before the body is read.
     let _slot = state
@@ -233,6 +258,16 @@ fn if_match(headers: &HeaderMap) -> Option<u64> {
     Some(raw.trim_start_matches("W/").trim_matches('"').parse().unwrap_or(0))
 }
 
+/// Replaces every writable field of an event (creator only).
+#[utoipa::path(put, path = "/events/{id}", tag = "events", security(("bearer" = [])),
+    params(requests::EventPath, ("If-Match" = Option<String>, Header, description = "The ETag the change is based on")),
+    request_body(content = requests::EventFields, description = "Every writable field: a missing one is 400"),
+    responses(
+        (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
+        (status = 403, description = "only the creator may change the event"),
+        (status = 409, description = "the change conflicts with the event's state (capacity below members_count, …)"),
+        (status = 412, description = "`If-Match` does not match the event's version"),
+    ))]
 pub async fn put(
     State(state): State<AppState>,
     user: AuthUser,
@@ -243,6 +278,16 @@ pub async fn put(
     change(state, user, id, headers, body, true).await
 }
 
+/// Changes the given fields of an event (creator only).
+#[utoipa::path(patch, path = "/events/{id}", tag = "events", security(("bearer" = [])),
+    params(requests::EventPath, ("If-Match" = Option<String>, Header, description = "The ETag the change is based on")),
+    request_body = requests::EventChanges,
+    responses(
+        (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
+        (status = 403, description = "only the creator may change the event"),
+        (status = 409, description = "the change conflicts with the event's state (capacity below members_count, …)"),
+        (status = 412, description = "`If-Match` does not match the event's version"),
+    ))]
 pub async fn patch(
     State(state): State<AppState>,
     user: AuthUser,
@@ -253,6 +298,14 @@ pub async fn patch(
     change(state, user, id, headers, body, false).await
 }
 
+/// Deletes an event (creator only); its log stays readable.
+#[utoipa::path(delete, path = "/events/{id}", tag = "events", security(("bearer" = [])),
+    params(requests::EventPath, ("If-Match" = Option<String>, Header, description = "The ETag the deletion is based on")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "only the creator may delete the event"),
+        (status = 412, description = "`If-Match` does not match the event's version"),
+    ))]
 pub async fn delete(
     State(state): State<AppState>,
     user: AuthUser,

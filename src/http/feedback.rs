@@ -4,38 +4,80 @@ use aggregates::EventCommand;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use chrono::{DateTime, Utc};
 use projections::feedback::{self, FeedbackRow};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::events::find;
 use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{integer, string, Fields};
-use super::query::Params;
-use super::wire::{at, UserRef};
+use super::query::{PageBody, Params};
+use super::requests;
+use super::wire::{rfc3339, UserRef};
 use crate::commands::Via;
 use crate::state::AppState;
 
-fn to_json(row: FeedbackRow) -> Value {
-    json!({
-        "id": row.id,
-        "event_id": row.event_id,
-        "user": UserRef { id: row.user_id, username: row.username },
-        "rating": row.rating,
-        "comment": row.comment,
-        "created_at": at(row.created_at),
-    })
+/// One attendee's rating of an event.
+#[derive(Serialize, ToSchema)]
+pub struct FeedbackBody {
+    id: Uuid,
+    event_id: Uuid,
+    user: UserRef,
+    #[schema(minimum = 1, maximum = 5)]
+    rating: i64,
+    comment: String,
+    #[serde(serialize_with = "rfc3339")]
+    created_at: DateTime<Utc>,
 }
 
+impl From<FeedbackRow> for FeedbackBody {
+    fn from(row: FeedbackRow) -> Self {
+        Self {
+            id: row.id,
+            event_id: row.event_id,
+            user: UserRef {
+                id: row.user_id,
+                username: row.username,
+            },
+            rating: row.rating,
+            comment: row.comment,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A page of feedback, and the summary of all of it.
+#[derive(Serialize, ToSchema)]
+pub struct FeedbackPage {
+    #[serde(flatten)]
+    page: PageBody<FeedbackBody>,
+    /// The mean rating, to two decimals; null while nobody has rated the event.
+    #[schema(example = 4.5)]
+    average_rating: Option<f64>,
+    /// How many ratings there are (the same as `count`).
+    ratings_count: i64,
+}
+
+/// Rates an event that has started (attendees only, once).
+///
 /// The rating's range and the comment's length are the aggregate's to check, after it has
 /// decided whether the caller may leave feedback at all (403 comes before 400).
+#[utoipa::path(post, path = "/events/{id}/feedback", tag = "feedback", security(("bearer" = [])),
+    params(requests::EventPath), request_body = requests::Feedback,
+    responses(
+        (status = 201, description = "The feedback", body = FeedbackBody),
+        (status = 403, description = "only users who were members when the event started may leave feedback (checked first)"),
+        (status = 409, description = "the event has not started, or the caller left feedback already"),
+    ))]
 pub async fn leave(
     State(state): State<AppState>,
     user: AuthUser,
     Id(event_id): Id,
     body: JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<FeedbackBody>), ApiError> {
     find(&state, event_id).await?;
     let mut fields = Fields::new(body.object()?);
     let rating = fields.required("rating", &integer);
@@ -55,20 +97,26 @@ pub async fn leave(
     let row = feedback::get(&state.store.read, feedback_id)
         .await?
         .ok_or_else(|| ApiError::internal("recorded feedback is missing from its read model"))?;
-    Ok((StatusCode::CREATED, Json(to_json(row))))
+    Ok((StatusCode::CREATED, Json(row.into())))
 }
 
+/// An event's feedback, with the average rating.
+#[utoipa::path(get, path = "/events/{id}/feedback", tag = "feedback",
+    params(requests::EventPath, requests::Pagination),
+    responses((status = 200, description = "A page of feedback", body = FeedbackPage)))]
 pub async fn list(
     State(state): State<AppState>,
     Id(event_id): Id,
     mut params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FeedbackPage>, ApiError> {
     find(&state, event_id).await?;
     let page = params.page();
     params.finish()?;
     let found = feedback::list(&state.store.read, event_id, page).await?;
-    let mut envelope = params.envelope(page, found.page.map(to_json));
-    envelope["average_rating"] = json!(found.average_rating);
-    envelope["ratings_count"] = json!(envelope["count"]);
-    Ok(Json(envelope))
+    let page = params.envelope(page, found.page.map(FeedbackBody::from));
+    Ok(Json(FeedbackPage {
+        ratings_count: page.count,
+        average_rating: found.average_rating,
+        page,
+    }))
 }

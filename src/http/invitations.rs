@@ -4,31 +4,68 @@ use aggregates::EventCommand;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use chrono::{DateTime, Utc};
 use projections::invitations::{self, InvitationRow};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::events::find_as_creator;
 use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{string, text, Fields};
-use super::query::Params;
-use super::wire::{at, UserRef};
+use super::query::{PageBody, Params};
+use super::requests;
+use super::wire::{rfc3339, rfc3339_opt, UserRef};
 use crate::commands::Via;
 use crate::state::AppState;
 
 const STATUSES: [&str; 3] = ["pending", "accepted", "declined"];
 
-fn to_json(row: InvitationRow) -> Value {
-    json!({
-        "id": row.id,
-        "event": {"id": row.event_id, "title": row.event_title},
-        "inviter": UserRef { id: row.inviter_id, username: row.inviter_username },
-        "invitee": UserRef { id: row.invitee_id, username: row.invitee_username },
-        "status": row.status,
-        "sent_at": at(row.sent_at),
-        "responded_at": row.responded_at.map(at),
-    })
+/// An invitation to an event.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationBody {
+    id: Uuid,
+    event: InvitedTo,
+    inviter: UserRef,
+    invitee: UserRef,
+    /// `pending`, `accepted` or `declined`.
+    #[schema(example = "pending")]
+    status: String,
+    #[serde(serialize_with = "rfc3339")]
+    sent_at: DateTime<Utc>,
+    /// Null while pending.
+    #[serde(serialize_with = "rfc3339_opt")]
+    responded_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitedTo {
+    id: Uuid,
+    title: String,
+}
+
+impl From<InvitationRow> for InvitationBody {
+    fn from(row: InvitationRow) -> Self {
+        Self {
+            id: row.id,
+            event: InvitedTo {
+                id: row.event_id,
+                title: row.event_title,
+            },
+            inviter: UserRef {
+                id: row.inviter_id,
+                username: row.inviter_username,
+            },
+            invitee: UserRef {
+                id: row.invitee_id,
+                username: row.invitee_username,
+            },
+            status: row.status,
+            sent_at: row.sent_at,
+            responded_at: row.responded_at,
+        }
+    }
 }
 
 async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
@@ -37,12 +74,21 @@ async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
         .ok_or(ApiError::NotFound("invitation not found"))
 }
 
+/// Invites a user to an event (creator only).
+#[utoipa::path(post, path = "/events/{id}/invitations", tag = "invitations", security(("bearer" = [])),
+    params(requests::EventPath), request_body = requests::Invite,
+    responses(
+        (status = 201, description = "The invitation", body = InvitationBody),
+        (status = 400, description = "invalid fields, or no such user to invite"),
+        (status = 403, description = "only the creator may invite"),
+        (status = 409, description = "the user is already a member, or already invited"),
+    ))]
 pub async fn send(
     State(state): State<AppState>,
     user: AuthUser,
     Id(event_id): Id,
     body: JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<InvitationBody>), ApiError> {
     find_as_creator(&state, event_id, &user).await?;
     let mut fields = Fields::new(body.object()?);
     let username = fields.optional("username", &string);
@@ -68,7 +114,7 @@ pub async fn send(
         actor: user.actor(),
     };
     state.commands.execute(event_id, command, Via::Api).await?;
-    Ok((StatusCode::CREATED, Json(to_json(find(&state, invitation_id).await?))))
+    Ok((StatusCode::CREATED, Json(find(&state, invitation_id).await?.into())))
 }
 
 /// `status`, if given, must be one of [`STATUSES`].
@@ -81,39 +127,60 @@ fn status_filter(params: &mut Params) -> Option<String> {
     })
 }
 
+/// An event's invitations (creator only).
+#[utoipa::path(get, path = "/events/{id}/invitations", tag = "invitations", security(("bearer" = [])),
+    params(requests::EventPath, requests::InvitationFilters, requests::Pagination),
+    responses(
+        (status = 200, description = "A page of invitations", body = PageBody<InvitationBody>),
+        (status = 403, description = "only the creator may see the invitations"),
+    ))]
 pub async fn of_event(
     State(state): State<AppState>,
     user: AuthUser,
     Id(event_id): Id,
     mut params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageBody<InvitationBody>>, ApiError> {
     find_as_creator(&state, event_id, &user).await?;
     let status = status_filter(&mut params);
     let page = params.page();
     params.finish()?;
     let rows = invitations::for_event(&state.store.read, event_id, status.as_deref(), page).await?;
-    Ok(Json(params.envelope(page, rows.map(to_json))))
+    Ok(Json(params.envelope(page, rows.map(InvitationBody::from))))
 }
 
+/// The invitations the caller received.
+#[utoipa::path(get, path = "/invitations", tag = "invitations", security(("bearer" = [])),
+    params(requests::InvitationFilters, requests::Pagination),
+    responses((status = 200, description = "A page of invitations", body = PageBody<InvitationBody>)))]
 pub async fn received(
     State(state): State<AppState>,
     user: AuthUser,
     mut params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageBody<InvitationBody>>, ApiError> {
     let status = status_filter(&mut params);
     let page = params.page();
     params.finish()?;
     let rows = invitations::received(&state.store.read, user.id, status.as_deref(), page).await?;
-    Ok(Json(params.envelope(page, rows.map(to_json))))
+    Ok(Json(params.envelope(page, rows.map(InvitationBody::from))))
 }
 
+/// Accepts or declines an invitation (invitee only).
+///
+/// Accepting joins the event, even a closed one, but never beyond capacity (full: waitlisted
+/// if enabled, else 409 and the invitation stays pending) and never after it started.
 /// Someone else's invitation is 404, as if it did not exist: invitations are private.
+#[utoipa::path(put, path = "/invitations/{id}", tag = "invitations", security(("bearer" = [])),
+    params(requests::InvitationPath), request_body = requests::Answer,
+    responses(
+        (status = 200, description = "The answered invitation", body = InvitationBody),
+        (status = 409, description = "already answered, or the event is full or started"),
+    ))]
 pub async fn answer(
     State(state): State<AppState>,
     user: AuthUser,
     Id(id): Id,
     body: JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<InvitationBody>, ApiError> {
     let invitation = find(&state, id).await?;
     if invitation.invitee_id != user.id {
         return Err(ApiError::NotFound("invitation not found"));
@@ -137,5 +204,5 @@ pub async fn answer(
         actor: user.actor(),
     };
     state.commands.execute(invitation.event_id, command, Via::Api).await?;
-    Ok(Json(to_json(find(&state, id).await?)))
+    Ok(Json(find(&state, id).await?.into()))
 }

@@ -2,15 +2,54 @@
 
 use axum::extract::State;
 use axum::Json;
+use chrono::{DateTime, Utc};
 use projections::activity::{self, LogFilter, LOG_TYPES};
 use projections::events;
+use serde::Serialize;
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AuthUser, Id};
-use super::query::Params;
-use super::wire::{at, LogBody};
+use super::query::{PageBody, Params};
+use super::requests;
+use super::wire::{rfc3339, LogBody};
+use crate::store::HistoryRow;
+
+/// One stored domain event: the audit trail an event's state is rebuilt from.
+#[derive(Serialize, ToSchema)]
+pub struct HistoryBody {
+    sequence: i64,
+    #[schema(example = "MemberJoined")]
+    event_type: String,
+    /// The schema version of this event type (a number; a string if it was stored as one
+    /// that is not).
+    #[schema(value_type = i64)]
+    event_version: Value,
+    #[schema(value_type = Object)]
+    payload: Value,
+    #[schema(value_type = Object, example = json!({"via": "api"}))]
+    metadata: Value,
+    #[serde(serialize_with = "rfc3339")]
+    recorded_at: DateTime<Utc>,
+}
+
+impl From<HistoryRow> for HistoryBody {
+    fn from(row: HistoryRow) -> Self {
+        Self {
+            sequence: row.sequence,
+            event_type: row.event_type,
+            event_version: row
+                .event_version
+                .parse::<i64>()
+                .map_or_else(|_| json!(row.event_version), |v| json!(v)),
+            payload: row.payload,
+            metadata: row.metadata,
+            recorded_at: row.recorded_at,
+        }
+    }
+}
 use crate::state::AppState;
 
 /// An event that ever existed (deleted ones too), if the caller created it: 404, then 403.
@@ -29,7 +68,7 @@ async fn respond(
     user: &AuthUser,
     event_id: Option<Uuid>,
     params: &mut Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageBody<LogBody>>, ApiError> {
     let page = params.page();
     let event_id = event_id.or_else(|| {
         params.parse("event_id", |raw| {
@@ -52,41 +91,51 @@ async fn respond(
     Ok(Json(params.envelope(page, rows.map(LogBody::from))))
 }
 
-pub async fn all(State(state): State<AppState>, user: AuthUser, mut params: Params) -> Result<Json<Value>, ApiError> {
+/// The log of every event the caller created (deleted ones included), newest first.
+#[utoipa::path(get, path = "/logs", tag = "logs", security(("bearer" = [])),
+    params(requests::LogFilters, requests::Pagination),
+    responses((status = 200, description = "A page of log entries", body = PageBody<LogBody>)))]
+pub async fn all(
+    State(state): State<AppState>,
+    user: AuthUser,
+    mut params: Params,
+) -> Result<Json<PageBody<LogBody>>, ApiError> {
     respond(&state, &user, None, &mut params).await
 }
 
+/// One event's log, newest first, also after the event was deleted (creator only).
+#[utoipa::path(get, path = "/logs/{event_id}", tag = "logs", security(("bearer" = [])),
+    params(requests::LogPath, requests::LogFilters, requests::Pagination),
+    responses(
+        (status = 200, description = "A page of log entries", body = PageBody<LogBody>),
+        (status = 403, description = "only the creator may see the event's log"),
+    ))]
 pub async fn of_event(
     State(state): State<AppState>,
     user: AuthUser,
     Id(id): Id,
     mut params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageBody<LogBody>>, ApiError> {
     check_creator(&state, id, &user).await?;
     respond(&state, &user, Some(id), &mut params).await
 }
 
+/// An event's raw domain events, oldest first, also after it was deleted (creator only).
+#[utoipa::path(get, path = "/events/{id}/history", tag = "logs", security(("bearer" = [])),
+    params(requests::EventPath, requests::Pagination),
+    responses(
+        (status = 200, description = "A page of domain events", body = PageBody<HistoryBody>),
+        (status = 403, description = "only the creator may see the event's history"),
+    ))]
 pub async fn history(
     State(state): State<AppState>,
     user: AuthUser,
     Id(id): Id,
     mut params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageBody<HistoryBody>>, ApiError> {
     check_creator(&state, id, &user).await?;
     let page = params.page();
     params.finish()?;
     let rows = state.event_log.history(id, page).await?;
-    Ok(Json(params.envelope(
-        page,
-        rows.map(|row| {
-            json!({
-                "sequence": row.sequence,
-                "event_type": row.event_type,
-                "event_version": row.event_version.parse::<i64>().map_or_else(|_| json!(row.event_version), |v| json!(v)),
-                "payload": row.payload,
-                "metadata": row.metadata,
-                "recorded_at": at(row.recorded_at),
-            })
-        }),
-    )))
+    Ok(Json(params.envelope(page, rows.map(HistoryBody::from))))
 }

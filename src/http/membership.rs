@@ -5,35 +5,74 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use projections::members;
+use projections::events::EventRow;
+use projections::members::{self, MemberRow, WaitlistRow};
 use serde::Serialize;
-use serde_json::{json, Value};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::events::{find, find_as_creator};
 use super::extract::{AuthUser, Id, Ids};
-use super::query::Params;
-use super::wire::{at, rfc3339, UserRef};
+use super::query::{PageBody, Params};
+use super::requests;
+use super::wire::{rfc3339, UserRef};
 use crate::commands::Via;
 use crate::state::AppState;
 
-#[derive(Serialize)]
-struct Joined {
+/// A seat, or a place on the waitlist.
+#[derive(Serialize, ToSchema)]
+pub struct Joined {
     event_id: Uuid,
     user: UserRef,
+    /// `member`, or `waitlisted` when the event is full and has a waitlist.
+    #[schema(example = "member")]
     status: &'static str,
+    /// The 1-based place on the waitlist; only when `waitlisted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     position: Option<usize>,
     #[serde(serialize_with = "rfc3339")]
     joined_at: DateTime<Utc>,
 }
 
+/// A member of an event, in join order.
+#[derive(Serialize, ToSchema)]
+pub struct MemberBody {
+    user: UserRef,
+    #[serde(serialize_with = "rfc3339")]
+    joined_at: DateTime<Utc>,
+}
+
+/// A user on an event's waitlist, in order.
+#[derive(Serialize, ToSchema)]
+pub struct WaitlistBody {
+    user: UserRef,
+    position: i64,
+    #[serde(serialize_with = "rfc3339")]
+    joined_at: DateTime<Utc>,
+}
+
+/// An event's seats.
+#[derive(Serialize, ToSchema)]
+pub struct CapacityBody {
+    capacity: i64,
+    members_count: i64,
+    available_slots: i64,
+    waitlist_count: i64,
+}
+
+/// Joins an event, or its waitlist when it is full and has one.
+#[utoipa::path(post, path = "/events/{id}/join", tag = "membership", security(("bearer" = [])),
+    params(requests::EventPath),
+    responses(
+        (status = 201, description = "A seat, or a place on the waitlist", body = Joined),
+        (status = 409, description = "the event is full, closed or started, or the caller is already in it"),
+    ))]
 pub async fn join(
     State(state): State<AppState>,
     user: AuthUser,
     Id(id): Id,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Joined>), ApiError> {
     let facts = state
         .commands
         .execute(id, EventCommand::JoinEvent { actor: user.actor() }, Via::Api)
@@ -59,9 +98,16 @@ pub async fn join(
         },
         None => return Err(ApiError::internal("a join recorded nothing")),
     };
-    Ok((StatusCode::CREATED, Json(json!(joined))))
+    Ok((StatusCode::CREATED, Json(joined)))
 }
 
+/// Leaves an event (or its waitlist); the first waitlisted user takes a freed seat.
+#[utoipa::path(delete, path = "/events/{id}/exit", tag = "membership", security(("bearer" = [])),
+    params(requests::EventPath),
+    responses(
+        (status = 204, description = "Left"),
+        (status = 409, description = "the caller is neither a member nor waitlisted"),
+    ))]
 pub async fn leave(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     state
         .commands
@@ -70,6 +116,24 @@ pub async fn leave(State(state): State<AppState>, user: AuthUser, Id(id): Id) ->
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `DELETE /api/events/{id}/leave`: the same as `…/exit`.
+#[utoipa::path(delete, path = "/events/{id}/leave", tag = "membership", security(("bearer" = [])),
+    params(requests::EventPath),
+    responses(
+        (status = 204, description = "Left"),
+        (status = 409, description = "the caller is neither a member nor waitlisted"),
+    ))]
+pub async fn leave_alias(state: State<AppState>, user: AuthUser, id: Id) -> Result<StatusCode, ApiError> {
+    leave(state, user, id).await
+}
+
+/// Removes a member or waitlisted user (creator only); promotes from the waitlist.
+#[utoipa::path(delete, path = "/events/{id}/members/{user_id}", tag = "membership", security(("bearer" = [])),
+    params(requests::MemberPath),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "only the creator may remove members"),
+    ))]
 pub async fn remove(
     State(state): State<AppState>,
     user: AuthUser,
@@ -90,52 +154,85 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// An event's members in join order (creator only).
+#[utoipa::path(get, path = "/events/{id}/members", tag = "membership", security(("bearer" = [])),
+    params(requests::EventPath, requests::Pagination),
+    responses(
+        (status = 200, description = "A page of members", body = PageBody<MemberBody>),
+        (status = 403, description = "only the creator may see the members"),
+    ))]
 pub async fn list_members(
     State(state): State<AppState>,
     user: AuthUser,
     Id(id): Id,
     mut params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageBody<MemberBody>>, ApiError> {
     find_as_creator(&state, id, &user).await?;
     let page = params.page();
     params.finish()?;
     let rows = members::members(&state.store.read, id, page).await?;
-    Ok(Json(params.envelope(
-        page,
-        rows.map(
-            |row| json!({"user": UserRef { id: row.user_id, username: row.username }, "joined_at": at(row.joined_at)}),
-        ),
-    )))
+    Ok(Json(params.envelope(page, rows.map(MemberBody::from))))
 }
 
+/// An event's waitlist in order (creator only).
+#[utoipa::path(get, path = "/events/{id}/waitlist", tag = "membership", security(("bearer" = [])),
+    params(requests::EventPath, requests::Pagination),
+    responses(
+        (status = 200, description = "A page of the waitlist", body = PageBody<WaitlistBody>),
+        (status = 403, description = "only the creator may see the waitlist"),
+    ))]
 pub async fn waitlist(
     State(state): State<AppState>,
     user: AuthUser,
     Id(id): Id,
     mut params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageBody<WaitlistBody>>, ApiError> {
     find_as_creator(&state, id, &user).await?;
     let page = params.page();
     params.finish()?;
     let rows = members::waitlist(&state.store.read, id, page).await?;
-    Ok(Json(params.envelope(
-        page,
-        rows.map(|row| {
-            json!({
-                "user": UserRef { id: row.user_id, username: row.username },
-                "position": row.position,
-                "joined_at": at(row.joined_at),
-            })
-        }),
-    )))
+    Ok(Json(params.envelope(page, rows.map(WaitlistBody::from))))
 }
 
-pub async fn capacity(State(state): State<AppState>, Id(id): Id) -> Result<Json<Value>, ApiError> {
-    let row = find(&state, id).await?;
-    Ok(Json(json!({
-        "capacity": row.capacity,
-        "members_count": row.members_count,
-        "available_slots": (row.capacity - row.members_count).max(0),
-        "waitlist_count": row.waitlist_count,
-    })))
+/// An event's seats: capacity, members, free seats and waitlist length.
+#[utoipa::path(get, path = "/events/{id}/capacity", tag = "membership", params(requests::EventPath),
+    responses((status = 200, description = "The event's seats", body = CapacityBody)))]
+pub async fn capacity(State(state): State<AppState>, Id(id): Id) -> Result<Json<CapacityBody>, ApiError> {
+    Ok(Json(CapacityBody::from(find(&state, id).await?)))
+}
+
+impl From<MemberRow> for MemberBody {
+    fn from(row: MemberRow) -> Self {
+        Self {
+            user: UserRef {
+                id: row.user_id,
+                username: row.username,
+            },
+            joined_at: row.joined_at,
+        }
+    }
+}
+
+impl From<WaitlistRow> for WaitlistBody {
+    fn from(row: WaitlistRow) -> Self {
+        Self {
+            user: UserRef {
+                id: row.user_id,
+                username: row.username,
+            },
+            position: row.position,
+            joined_at: row.joined_at,
+        }
+    }
+}
+
+impl From<EventRow> for CapacityBody {
+    fn from(row: EventRow) -> Self {
+        Self {
+            capacity: row.capacity,
+            members_count: row.members_count,
+            available_slots: (row.capacity - row.members_count).max(0),
+            waitlist_count: row.waitlist_count,
+        }
+    }
 }

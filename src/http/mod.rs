@@ -1,6 +1,7 @@
 //! The HTTP API: one module per resource; `router` wires paths to handlers.
 
 mod auth;
+mod docs;
 mod error;
 mod events;
 mod extract;
@@ -9,67 +10,75 @@ mod fields;
 mod health;
 mod idempotency;
 mod invitations;
+mod lag;
+mod layers;
 mod logs;
 mod membership;
+mod metrics;
+mod openapi;
 mod query;
+mod requests;
 mod users;
 mod wire;
 
+use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware;
-use axum::routing::{delete, get, post, put};
-use axum::Router;
+use axum::{middleware, Extension, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use error::ApiError;
+pub use layers::HttpSettings;
+pub use metrics::recorder;
 
 use crate::state::AppState;
 
 /// The contract's body limit.
 const BODY_LIMIT: usize = 64 * 1024;
 
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/auth/register", post(auth::register))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route(
-            "/users/me",
-            get(users::me).patch(users::update_me).delete(users::delete_me),
-        )
-        .route("/users/me/events", get(users::my_events))
-        .route("/events", get(events::list).post(events::create))
-        .route("/events/upcoming", get(events::upcoming))
-        .route(
-            "/events/{id}",
-            get(events::get)
-                .put(events::put)
-                .patch(events::patch)
-                .delete(events::delete),
-        )
-        .route("/events/{id}/join", post(membership::join))
-        .route("/events/{id}/exit", delete(membership::leave))
-        .route("/events/{id}/leave", delete(membership::leave))
-        .route("/events/{id}/members", get(membership::list_members))
-        .route("/events/{id}/members/{user_id}", delete(membership::remove))
-        .route("/events/{id}/waitlist", get(membership::waitlist))
-        .route("/events/{id}/capacity", get(membership::capacity))
-        .route("/events/{id}/history", get(logs::history))
-        .route(
-            "/events/{id}/invitations",
-            get(invitations::of_event).post(invitations::send),
-        )
-        .route("/invitations", get(invitations::received))
-        .route("/invitations/{id}", put(invitations::answer))
-        .route("/events/{id}/feedback", get(feedback::list).post(feedback::leave))
-        .route("/logs", get(logs::all))
-        .route("/logs/{event_id}", get(logs::of_event))
+/// Every route, each put in the router and in the OpenAPI document by the same `routes!`.
+pub fn router(state: AppState, settings: &HttpSettings) -> Router {
+    let api = OpenApiRouter::new()
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(users::me, users::update_me, users::delete_me))
+        .routes(routes!(users::my_events))
+        .routes(routes!(events::list, events::create))
+        .routes(routes!(events::upcoming))
+        .routes(routes!(events::get, events::put, events::patch, events::delete))
+        .routes(routes!(membership::join))
+        .routes(routes!(membership::leave))
+        .routes(routes!(membership::leave_alias))
+        .routes(routes!(membership::list_members))
+        .routes(routes!(membership::remove))
+        .routes(routes!(membership::waitlist))
+        .routes(routes!(membership::capacity))
+        .routes(routes!(logs::history))
+        .routes(routes!(invitations::of_event, invitations::send))
+        .routes(routes!(invitations::received))
+        .routes(routes!(invitations::answer))
+        .routes(routes!(feedback::list, feedback::leave))
+        .routes(routes!(logs::all))
+        .routes(routes!(logs::of_event))
+        .routes(routes!(openapi::document))
+        .routes(routes!(docs::page))
+        .routes(routes!(docs::asset))
         .route_layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent));
-    Router::new()
+    let (router, mut doc) = OpenApiRouter::with_openapi(openapi::skeleton())
         .nest("/api", api)
-        .route("/healthz", get(health::healthz))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(metrics::metrics))
+        .split_for_parts();
+    openapi::complete(&mut doc);
+    let document = openapi::Document(Bytes::from(doc.to_json().expect("the document serialises")));
+    let router = router
+        .layer(Extension(document))
         .fallback(health::not_found)
         .method_not_allowed_fallback(health::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
+        .with_state(state);
+    layers::wrap(router, settings)
 }

@@ -5,10 +5,24 @@ use axum::http::header::HOST;
 use axum::http::request::Parts;
 use projections::{Page, PageRequest};
 use serde::Serialize;
-use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use super::error::{ApiError, FieldErrors};
 use super::fields::no_nul;
+
+/// One page of a list, in DRF's envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageBody<T> {
+    /// How many items the whole list has.
+    pub count: i64,
+    /// The URL of the next page, or null on the last one.
+    #[schema(format = "uri")]
+    pub next: Option<String>,
+    /// The URL of the previous page, or null on the first one.
+    #[schema(format = "uri")]
+    pub previous: Option<String>,
+    pub results: Vec<T>,
+}
 
 /// The query string's parameters (the last value wins), and where the request was sent.
 pub struct Params {
@@ -106,11 +120,14 @@ impl Params {
     }
 
     /// The paginated envelope: `{count, next, previous, results}`.
-    pub fn envelope<T: Serialize>(&self, request: PageRequest, page: Page<T>) -> Value {
+    pub fn envelope<T>(&self, request: PageRequest, page: Page<T>) -> PageBody<T> {
         let shown = i64::from(request.page) * i64::from(request.size);
-        let next = (shown < page.count).then(|| self.link(request.page + 1, request.size));
-        let previous = (request.page > 1).then(|| self.link(request.page - 1, request.size));
-        json!({"count": page.count, "next": next, "previous": previous, "results": page.items})
+        PageBody {
+            count: page.count,
+            next: (shown < page.count).then(|| self.link(request.page + 1, request.size)),
+            previous: (request.page > 1).then(|| self.link(request.page - 1, request.size)),
+            results: page.items,
+        }
     }
 }
 

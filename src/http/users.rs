@@ -5,29 +5,83 @@ use aggregates::EventCommand;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use chrono::{DateTime, Utc};
 use projections::events::{self, CreatorFilter, EventFilter, EventOrdering};
+use projections::members::MembershipRow;
 use projections::{feedback, invitations, members, PageRequest};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::auth::name;
 use super::error::ApiError;
 use super::extract::{AuthUser, JsonBody};
 use super::fields::{string, text, Fields};
-use super::query::Params;
-use super::wire::at;
+use super::query::{PageBody, Params};
+use super::requests;
+use super::wire::rfc3339;
 use crate::accounts::{User, UserChanges};
 use crate::commands::{CommandError, Via};
 use crate::state::AppState;
 
-pub fn user_body(user: &User) -> Value {
-    json!({
-        "id": user.id,
-        "username": user.username,
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "date_joined": at(user.date_joined),
-    })
+/// A user account. The password is never returned.
+#[derive(Serialize, ToSchema)]
+pub struct UserBody {
+    id: Uuid,
+    #[schema(example = "ali")]
+    username: String,
+    #[schema(example = "ali@example.com")]
+    email: String,
+    first_name: String,
+    last_name: String,
+    #[serde(serialize_with = "rfc3339")]
+    date_joined: DateTime<Utc>,
+}
+
+impl From<&User> for UserBody {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            email: user.email.clone(),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            date_joined: user.date_joined,
+        }
+    }
+}
+
+/// One of the caller's seats, and the event it is in.
+#[derive(Serialize, ToSchema)]
+pub struct MembershipBody {
+    event: MembershipEvent,
+    /// `member` or `waitlisted`.
+    #[schema(example = "member")]
+    status: String,
+    #[serde(serialize_with = "rfc3339")]
+    joined_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MembershipEvent {
+    id: Uuid,
+    title: String,
+    #[serde(serialize_with = "rfc3339")]
+    start_time: DateTime<Utc>,
+}
+
+impl From<MembershipRow> for MembershipBody {
+    fn from(row: MembershipRow) -> Self {
+        Self {
+            event: MembershipEvent {
+                id: row.event_id,
+                title: row.title,
+                start_time: row.start_time,
+            },
+            status: row.status,
+            joined_at: row.joined_at,
+        }
+    }
 }
 
 async fn current(state: &AppState, user: &AuthUser) -> Result<User, ApiError> {
@@ -38,11 +92,22 @@ async fn current(state: &AppState, user: &AuthUser) -> Result<User, ApiError> {
         .ok_or(ApiError::Unauthorized("the user no longer exists"))
 }
 
-pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Value>, ApiError> {
-    Ok(Json(user_body(&current(&state, &user).await?)))
+/// The caller's account.
+#[utoipa::path(get, path = "/users/me", tag = "users", security(("bearer" = [])),
+    responses((status = 200, description = "The caller", body = UserBody)))]
+pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<UserBody>, ApiError> {
+    Ok(Json(UserBody::from(&current(&state, &user).await?)))
 }
 
-pub async fn update_me(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Json<Value>, ApiError> {
+/// Changes the caller's email, names or password.
+#[utoipa::path(patch, path = "/users/me", tag = "users", security(("bearer" = [])),
+    request_body = requests::UserChanges,
+    responses((status = 200, description = "The changed account", body = UserBody)))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+    body: JsonBody,
+) -> Result<Json<UserBody>, ApiError> {
     let mut fields = Fields::new(body.object()?);
     let email = fields.optional("email", &text(Email::parse));
     let first_name = fields.optional("first_name", &name);
@@ -91,11 +156,16 @@ pub async fn update_me(State(state): State<AppState>, user: AuthUser, body: Json
     if changed_password {
         state.tokens.revoke_all(user.id).await?;
     }
-    Ok(Json(user_body(&updated)))
+    Ok(Json(UserBody::from(&updated)))
 }
 
-/// Deleting an account deletes the events it created and leaves the ones it joined, each
-/// through the ordinary commands, so every step is in the logs.
+/// Deletes the caller's account.
+///
+/// The events it created are deleted and the ones it joined are left (promoting waitlists),
+/// each through the ordinary commands, so every step is in the logs; its invitations and
+/// feedback go with it, and the username becomes free again.
+#[utoipa::path(delete, path = "/users/me", tag = "users", security(("bearer" = [])),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     let first_page = PageRequest { page: 1, size: 100 };
     loop {
@@ -137,22 +207,17 @@ fn tolerate_gone<T>(result: Result<T, CommandError>) -> Result<(), ApiError> {
     }
 }
 
+/// The caller's memberships and waitlist places.
+#[utoipa::path(get, path = "/users/me/events", tag = "users", security(("bearer" = [])),
+    params(requests::Pagination),
+    responses((status = 200, description = "A page of memberships", body = PageBody<MembershipBody>)))]
 pub async fn my_events(
     State(state): State<AppState>,
     user: AuthUser,
     mut params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PageBody<MembershipBody>>, ApiError> {
     let page = params.page();
     params.finish()?;
     let rows = members::memberships(&state.store.read, user.id, page).await?;
-    Ok(Json(params.envelope(
-        page,
-        rows.map(|row| {
-            json!({
-                "event": {"id": row.event_id, "title": row.title, "start_time": at(row.start_time)},
-                "status": row.status,
-                "joined_at": at(row.joined_at),
-            })
-        }),
-    )))
+    Ok(Json(params.envelope(page, rows.map(MembershipBody::from))))
 }

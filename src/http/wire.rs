@@ -4,6 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use projections::activity::LogRow;
 use projections::events::EventRow;
 use serde::{Serialize, Serializer};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Times go out as RFC 3339 in UTC with a `Z`.
@@ -11,33 +12,36 @@ pub fn rfc3339<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Er
     time.to_rfc3339_opts(SecondsFormat::AutoSi, true).serialize(s)
 }
 
-/// A time as the contract writes it, for bodies built with `json!`.
-pub fn at(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-fn rfc3339_opt<S: Serializer>(time: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+pub fn rfc3339_opt<S: Serializer>(time: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
     time.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
         .serialize(s)
 }
 
-#[derive(Debug, Serialize)]
+/// A user as other resources name them.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UserRef {
     pub id: Uuid,
     pub username: String,
 }
 
-#[derive(Debug, Serialize)]
+/// An event. `ETag` carries its `version`.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EventBody {
     id: Uuid,
+    #[schema(min_length = 1, max_length = 200, example = "Rust meetup")]
     title: String,
+    #[schema(max_length = 5000)]
     description: String,
+    #[schema(max_length = 200)]
     location: Option<String>,
     #[serde(serialize_with = "rfc3339")]
     start_time: DateTime<Utc>,
     #[serde(serialize_with = "rfc3339_opt")]
     end_time: Option<DateTime<Utc>>,
+    #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
+    /// `open` or `closed` (closed events take no new members).
+    #[schema(example = "open")]
     status: String,
     waitlist_enabled: bool,
     creator: UserRef,
@@ -48,6 +52,7 @@ pub struct EventBody {
     created_at: DateTime<Utc>,
     #[serde(serialize_with = "rfc3339")]
     updated_at: DateTime<Utc>,
+    /// Counts every change recorded for the event, joins and leaves included.
     version: i64,
 }
 
@@ -77,16 +82,23 @@ impl From<EventRow> for EventBody {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// An entry of the activity log.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LogBody {
     id: Uuid,
     event_id: Uuid,
     event_title: String,
+    /// The same change has the same `sequence` here and in the event's history.
     sequence: i64,
+    /// `event_created`, `member_joined`, … (see the `type` filter of `GET /api/logs`).
     #[serde(rename = "type")]
+    #[schema(example = "member_joined")]
     kind: String,
+    #[schema(example = "ali joined the event")]
     action: String,
+    /// The user whose request caused the change, as they were named then.
     actor: UserRef,
+    #[schema(value_type = Object, example = json!({"via": "api"}))]
     metadata: serde_json::Value,
     #[serde(serialize_with = "rfc3339")]
     timestamp: DateTime<Utc>,

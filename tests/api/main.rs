@@ -13,6 +13,7 @@ mod idempotency;
 mod invitations;
 mod logs;
 mod membership;
+mod operations;
 mod prune;
 mod read_your_writes;
 mod storms;

@@ -1,0 +1,220 @@
+//! The OpenAPI document: the operations come from the handlers' `#[utoipa::path]`s (the
+//! router and the document are built from the same `routes!` calls); what every operation
+//! shares — error answers, authentication, `Idempotency-Key` — is added here by rule.
+
+use axum::body::Bytes;
+use axum::extract::Extension;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
+use utoipa::openapi::schema::Object;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Header, OpenApi, Ref, RefOr, Required, Response, Schema, Type};
+use utoipa::OpenApi as _;
+
+use super::error::Problem;
+
+/// The parts of the document that no handler owns.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Event Manager API", description = include_str!("openapi.md")),
+    components(schemas(Problem)),
+    tags(
+        (name = "auth", description = "Registration and tokens"),
+        (name = "users", description = "The caller's account and memberships"),
+        (name = "events", description = "Events and a creator's changes to them"),
+        (name = "membership", description = "Joining, leaving, members and waitlists"),
+        (name = "invitations", description = "Invitations to events"),
+        (name = "feedback", description = "Ratings of events that took place"),
+        (name = "logs", description = "The creator's activity log and raw history"),
+        (name = "operations", description = "Health, readiness, metrics and this document"),
+    )
+)]
+struct ApiDoc;
+
+/// The name of the bearer security scheme that secured operations refer to.
+pub const BEARER: &str = "bearer";
+
+/// The document's skeleton, before the routes add their operations.
+pub fn skeleton() -> OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc
+}
+
+/// Adds what every operation shares, once all of them are in the document.
+pub fn complete(doc: &mut OpenApi) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            (false, &mut item.get),
+            (false, &mut item.put),
+            (true, &mut item.post),
+            (false, &mut item.patch),
+            (false, &mut item.delete),
+        ];
+        for (is_post, operation) in operations {
+            if let Some(operation) = operation {
+                conventions(path, is_post, operation);
+            }
+        }
+    }
+}
+
+/// The contract's general rules, as they apply to one operation.
+fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
+    // Handlers' names repeat across modules (`list`, `of_event`); with the tag they do not.
+    if let (Some(tag), Some(id)) = (operation.tags.iter().flatten().next(), &operation.operation_id) {
+        operation.operation_id = Some(format!("{tag}.{id}"));
+    }
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let paginated = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p, RefOr::T(p) if p.name == "page"));
+    if secured {
+        let unauthorized = with_header(
+            problem("not authenticated: no access token, or one that is invalid, expired or revoked"),
+            "WWW-Authenticate",
+            "`Bearer`",
+        );
+        add(operation, "401", unauthorized);
+    }
+    if path.contains('{') {
+        add(
+            operation,
+            "404",
+            problem("no such resource (also: an id that is not a UUID)"),
+        );
+    }
+    if operation.request_body.is_some() {
+        add(
+            operation,
+            "400",
+            problem("malformed JSON, or invalid fields (`errors` names each)"),
+        );
+        add(operation, "413", problem("the body is larger than 64 KiB"));
+        add(
+            operation,
+            "415",
+            problem("the body is not JSON (`Content-Type: application/json`)"),
+        );
+    }
+    if paginated {
+        add(
+            operation,
+            "400",
+            problem("a query parameter is invalid (`errors` names each)"),
+        );
+    }
+    if path.starts_with("/api/") {
+        let unavailable = with_header(
+            problem("the store is unavailable, or the request took too long; retry"),
+            "Retry-After",
+            "seconds to wait before retrying",
+        );
+        add(operation, "503", unavailable);
+    }
+    if is_post && secured {
+        idempotency(operation);
+    }
+    // Handlers name their own error statuses; every error answer has the problem shape.
+    for (status, response) in operation.responses.responses.iter_mut() {
+        if let (true, RefOr::T(response)) = (status.starts_with(['4', '5']), response) {
+            if response.content.is_empty() {
+                response
+                    .content
+                    .insert("application/problem+json".to_owned(), problem_content());
+            }
+        }
+    }
+}
+
+/// `Idempotency-Key` on authenticated `POST`s: the header, its replays and its refusals.
+fn idempotency(operation: &mut Operation) {
+    let mut key = Parameter::new("Idempotency-Key");
+    key.parameter_in = ParameterIn::Header;
+    key.required = Required::False;
+    key.schema = Some(string_schema());
+    key.description = Some(
+        "1–255 visible ASCII characters. A retry with the same key by the same user within 24 hours \
+         gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing; a \
+         first answer of 5xx is not kept."
+            .to_owned(),
+    );
+    operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(key));
+    add(
+        operation,
+        "422",
+        problem("this Idempotency-Key was used with another request"),
+    );
+    add(
+        operation,
+        "409",
+        problem("a request with this Idempotency-Key is still in progress"),
+    );
+    for (status, response) in operation.responses.responses.iter_mut() {
+        if let (false, RefOr::T(response)) = (status.starts_with('5'), response) {
+            let replayed = header("`true` on a replay of an earlier answer to the same Idempotency-Key");
+            response.headers.insert("Idempotent-Replayed".to_owned(), replayed);
+        }
+    }
+}
+
+/// A problem+json answer with this description.
+fn problem(description: &str) -> Response {
+    let mut response = Response::new(description);
+    response
+        .content
+        .insert("application/problem+json".to_owned(), problem_content());
+    response
+}
+
+fn problem_content() -> RefOr<Content> {
+    RefOr::T(Content::new(Some(Ref::from_schema_name("Problem"))))
+}
+
+fn with_header(mut response: Response, name: &str, description: &str) -> Response {
+    response.headers.insert(name.to_owned(), header(description));
+    response
+}
+
+fn header(description: &str) -> RefOr<Header> {
+    let mut header = Header::new(string_schema());
+    header.description = Some(description.to_owned());
+    RefOr::T(header)
+}
+
+fn string_schema() -> RefOr<Schema> {
+    RefOr::T(Schema::Object(Object::with_type(Type::String)))
+}
+
+/// Adds a response unless the handler described that status itself.
+fn add(operation: &mut Operation, status: &str, response: Response) {
+    operation
+        .responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert(RefOr::T(response));
+}
+
+/// `GET /api/openapi.json`: this document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this service", content_type = "application/json")))]
+pub async fn document(Extension(Document(json)): Extension<Document>) -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], json)
+}
+
+/// The document, serialised once when the router is built.
+#[derive(Clone)]
+pub struct Document(pub Bytes);

@@ -1,0 +1,350 @@
+//! What an operator and an integrator rely on: health and readiness, metrics, the OpenAPI
+//! document and its docs page, request ids, security headers, compression, CORS and the
+//! request time limit.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use event_manager::config::Config;
+use event_manager::startup::Application;
+use reqwest::Method;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::helpers::*;
+
+/// Every operation of `API.md`, as `(method, path)` in the document's spelling.
+const CONTRACT: [(&str, &str); 37] = [
+    ("POST", "/api/auth/register"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/refresh"),
+    ("POST", "/api/auth/logout"),
+    ("GET", "/api/users/me"),
+    ("PATCH", "/api/users/me"),
+    ("DELETE", "/api/users/me"),
+    ("GET", "/api/users/me/events"),
+    ("GET", "/api/events"),
+    ("POST", "/api/events"),
+    ("GET", "/api/events/upcoming"),
+    ("GET", "/api/events/{id}"),
+    ("PUT", "/api/events/{id}"),
+    ("PATCH", "/api/events/{id}"),
+    ("DELETE", "/api/events/{id}"),
+    ("POST", "/api/events/{id}/join"),
+    ("DELETE", "/api/events/{id}/exit"),
+    ("DELETE", "/api/events/{id}/leave"),
+    ("GET", "/api/events/{id}/members"),
+    ("DELETE", "/api/events/{id}/members/{user_id}"),
+    ("GET", "/api/events/{id}/waitlist"),
+    ("GET", "/api/events/{id}/capacity"),
+    ("GET", "/api/events/{id}/history"),
+    ("GET", "/api/events/{id}/invitations"),
+    ("POST", "/api/events/{id}/invitations"),
+    ("GET", "/api/invitations"),
+    ("PUT", "/api/invitations/{id}"),
+    ("GET", "/api/events/{id}/feedback"),
+    ("POST", "/api/events/{id}/feedback"),
+    ("GET", "/api/logs"),
+    ("GET", "/api/logs/{event_id}"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/docs"),
+    ("GET", "/api/docs/{file}"),
+];
+
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// The document's operations: `(METHOD, path)` → the operation object.
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let paths = doc["paths"].as_object().expect("the document has paths");
+    let mut found = Vec::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            if let Some(operation) = item.get(method.to_lowercase()) {
+                found.push((method.to_owned(), path.clone(), operation.clone()));
+            }
+        }
+    }
+    found
+}
+
+/// A concrete URL for a documented path.
+fn concrete(path: &str) -> String {
+    path.replace("{file}", "index.css")
+        .replace("{id}", &Uuid::new_v4().to_string())
+        .replace("{user_id}", &Uuid::new_v4().to_string())
+        .replace("{event_id}", &Uuid::new_v4().to_string())
+}
+
+/// Did the router's fallbacks answer (no route for the path, or not for the method)?
+fn fell_through(answer: &Resp) -> bool {
+    answer.status == 405 || (answer.status == 404 && answer.body["detail"] == "no such resource")
+}
+
+async fn document(app: &TestApp) -> Value {
+    let answer = app.get("/api/openapi.json", Anon).await;
+    assert_eq!(answer.header("content-type"), Some("application/json"));
+    answer.expect(200)
+}
+
+both_stores!(the_document_lists_every_route_the_router_serves_and_no_other);
+async fn the_document_lists_every_route_the_router_serves_and_no_other(app: TestApp) {
+    let doc = document(&app).await;
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        doc["openapi"]
+    );
+    let documented: BTreeSet<(String, String)> = operations(&doc).into_iter().map(|(m, p, _)| (m, p)).collect();
+    let contract: BTreeSet<(String, String)> = CONTRACT
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(
+        documented.difference(&contract).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "documented but not in the contract"
+    );
+    assert_eq!(
+        contract.difference(&documented).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "in the contract but not documented"
+    );
+    // Every documented operation is routed, and every other method on its path is 405.
+    for path in doc["paths"].as_object().expect("paths").keys() {
+        for method in METHODS {
+            let url = concrete(path);
+            let mut request = app.request(Method::from_bytes(method.as_bytes()).expect("a method"), &url, Anon);
+            if method != "GET" && method != "DELETE" {
+                request = request.json(&json!({}));
+            }
+            let answer = app.send(request).await;
+            if documented.contains(&(method.to_owned(), path.clone())) {
+                assert!(
+                    !fell_through(&answer),
+                    "{method} {path} is documented but not routed: {answer:?}"
+                );
+            } else {
+                assert_eq!(
+                    answer.status, 405,
+                    "{method} {path} is not documented but answered {answer:?}"
+                );
+            }
+        }
+    }
+}
+
+both_stores!(the_document_describes_errors_auth_and_idempotency);
+async fn the_document_describes_errors_auth_and_idempotency(app: TestApp) {
+    let doc = document(&app).await;
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert!(doc["components"]["schemas"]["Problem"]["properties"]["detail"].is_object());
+    let operations = operations(&doc);
+    let ids: BTreeSet<&str> = operations
+        .iter()
+        .map(|(_, _, op)| op["operationId"].as_str().expect("an operationId"))
+        .collect();
+    assert_eq!(ids.len(), operations.len(), "operationIds are unique");
+    for (method, path, operation) in &operations {
+        let responses = operation["responses"].as_object().expect("responses");
+        for (status, response) in responses.iter().filter(|(s, _)| s.starts_with(['4', '5'])) {
+            assert_eq!(
+                response["content"]["application/problem+json"]["schema"]["$ref"], "#/components/schemas/Problem",
+                "{method} {path} {status}"
+            );
+        }
+        let secured = operation["security"].as_array().is_some_and(|s| !s.is_empty());
+        assert!(
+            !secured || responses.contains_key("401"),
+            "{method} {path}: secured, so 401"
+        );
+        if path.starts_with("/api/") && path != "/api/docs" && path != "/api/openapi.json" {
+            assert!(responses.contains_key("503"), "{method} {path} may be unavailable");
+        }
+        let takes_key = operation["parameters"].as_array().is_some_and(|params| {
+            params
+                .iter()
+                .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header")
+        });
+        assert_eq!(
+            takes_key,
+            method == "POST" && secured,
+            "{method} {path}: Idempotency-Key"
+        );
+    }
+    let create = &doc["paths"]["/api/events"]["post"];
+    assert!(create["responses"]["429"]["headers"]["Retry-After"].is_object());
+    assert!(create["responses"]["201"]["headers"]["Idempotent-Replayed"].is_object());
+    assert!(doc["info"]["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("unknown fields are ignored")));
+}
+
+both_stores!(health_readiness_and_metrics_answer);
+async fn health_readiness_and_metrics_answer(app: TestApp) {
+    app.get("/healthz", Anon).await.expect(200);
+    let ready = app.get("/readyz", Anon).await.expect(200);
+    assert_eq!(ready["status"], "ready");
+    let names: Vec<&str> = ready["projections"]
+        .as_array()
+        .expect("projections")
+        .iter()
+        .map(|p| p["projection"].as_str().expect("a name"))
+        .collect();
+    assert!(names.contains(&"events") && names.contains(&"members"), "{names:?}");
+
+    let alice = app.user("alice").await;
+    let id = app.event_id(&alice, json!({"capacity": 1})).await;
+    app.join(&id, &alice).await.expect(201);
+    app.join(&id, &alice).await.problem(409);
+
+    let answer = app.get("/metrics", Anon).await;
+    assert!(answer
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("text/plain")));
+    let text = answer.expect(200);
+    let text = text.as_str().expect("Prometheus text");
+    let has = |line_start: &str, parts: &[&str]| {
+        text.lines()
+            .any(|line| line.starts_with(line_start) && parts.iter().all(|part| line.contains(part)))
+    };
+    assert!(
+        has(
+            "http_requests_total{",
+            &[r#"route="/api/events/{id}/join""#, r#"status="201""#]
+        ),
+        "{text}"
+    );
+    assert!(has("http_requests_total{", &[r#"status="409""#]), "{text}");
+    assert!(has("http_request_duration_seconds_bucket{", &["le="]), "{text}");
+    assert!(
+        has("commands_total{", &[r#"aggregate="Event""#, r#"outcome="ok""#]),
+        "{text}"
+    );
+    assert!(has("commands_total{", &[r#"outcome="rejected""#]), "{text}");
+    assert!(has("events_appended_total", &[]), "{text}");
+    assert!(has("projection_lag_events{", &[r#"projection="events""#]), "{text}");
+    assert!(has("projection_lag_seconds{", &[r#"projection="members""#]), "{text}");
+}
+
+both_stores!(the_docs_page_is_served_from_the_binary);
+async fn the_docs_page_is_served_from_the_binary(app: TestApp) {
+    for path in ["/api/docs", "/api/docs/"] {
+        let page = app.get(path, Anon).await;
+        assert!(page.header("content-type").is_some_and(|c| c.starts_with("text/html")));
+        assert!(page
+            .header("content-security-policy")
+            .is_some_and(|c| c.contains("script-src 'self'")));
+        let html = page.expect(200);
+        let html = html.as_str().expect("HTML");
+        assert!(
+            html.contains(r#"<base href="/api/docs/">"#) && html.contains("swagger-ui-bundle.js"),
+            "{html}"
+        );
+    }
+    let script = app.get("/api/docs/swagger-initializer.js", Anon).await.expect(200);
+    assert!(
+        script.as_str().is_some_and(|s| s.contains("/api/openapi.json")),
+        "{script}"
+    );
+    let bundle = app.get("/api/docs/swagger-ui-bundle.js", Anon).await;
+    assert!(bundle.header("content-type").is_some_and(|c| c.contains("javascript")));
+    bundle.expect(200);
+    app.get("/api/docs/nothing-here.js", Anon).await.problem(404);
+}
+
+both_stores!(responses_carry_a_request_id_security_headers_and_compression);
+async fn responses_carry_a_request_id_security_headers_and_compression(app: TestApp) {
+    let generated = app.get("/api/events", Anon).await;
+    assert!(generated
+        .header("x-request-id")
+        .is_some_and(|id| Uuid::parse_str(id).is_ok()));
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
+    ] {
+        assert_eq!(generated.header(name), Some(value), "{name}");
+    }
+    let given = app
+        .send(
+            app.request(Method::GET, "/api/nowhere", Anon)
+                .header("x-request-id", "trace-me-42"),
+        )
+        .await;
+    assert_eq!(given.header("x-request-id"), Some("trace-me-42"));
+    assert_eq!(given.header("x-frame-options"), Some("DENY"));
+    given.problem(404);
+    let gzipped = app
+        .send(
+            app.request(Method::GET, "/api/openapi.json", Anon)
+                .header("accept-encoding", "gzip"),
+        )
+        .await;
+    assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+    let foreign = app
+        .send(
+            app.request(Method::GET, "/api/events", Anon)
+                .header("origin", "https://elsewhere.example"),
+        )
+        .await;
+    assert_eq!(
+        foreign.header("access-control-allow-origin"),
+        None,
+        "no CORS unless configured"
+    );
+}
+
+/// CORS for the configured origins only, and a request over the time limit is 503 (on a
+/// service of this test's own: the harness starts services with the defaults).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_follows_configuration_and_slow_requests_are_503() {
+    let dir = std::env::temp_dir().join(format!("em-test-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("a test directory");
+    let mut config = Config::for_database(format!("sqlite:{}", dir.join("db.sqlite").display()));
+    config.bind = "127.0.0.1:0".parse().expect("an address");
+    config.cors_origins = vec!["https://app.example".to_owned()];
+    // Registering hashes a password on the blocking pool: far longer than a millisecond.
+    config.request_timeout = Duration::from_millis(1);
+    let application = Application::build(config).await.expect("the service starts");
+    let api = Api {
+        address: format!("http://127.0.0.1:{}", application.port()),
+        client: reqwest::Client::builder().no_proxy().build().expect("a client"),
+    };
+    let server = tokio::spawn(application.run_until_stopped());
+
+    let preflight = api
+        .request(Method::OPTIONS, "/api/events", Anon)
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization, idempotency-key");
+    let preflight = api.send(preflight).await;
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    assert!(preflight
+        .header("access-control-allow-headers")
+        .is_some_and(|h| h.contains("idempotency-key")));
+    let other = api
+        .send(
+            api.request(Method::GET, "/healthz", Anon)
+                .header("origin", "https://elsewhere.example"),
+        )
+        .await;
+    assert_eq!(other.header("access-control-allow-origin"), None);
+
+    let slow = api
+        .send(api.request(Method::POST, "/api/auth/register", Anon).json(&json!({
+            "username": "slowpoke", "email": "slow@example.com", "password": PASSWORD,
+        })))
+        .await;
+    assert!(slow.header("retry-after").is_some());
+    slow.problem(503);
+
+    server.abort();
+    let _ = std::fs::remove_dir_all(dir);
+}
