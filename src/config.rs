@@ -22,6 +22,17 @@ pub enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Rebuild the read models from the event store, swapping them in atomically.
+    Rebuild {
+        /// Only this read model (events, members, activity, invitations, feedback).
+        #[arg(long)]
+        projection: Option<String>,
+    },
+    /// Compare the read models with a rebuild, print differences, exit 1 if any.
+    Verify {
+        #[arg(long)]
+        projection: Option<String>,
+    },
     /// Delete events that ended longer ago than `--older-than`, each a logged command.
     Prune {
         /// `30d`, `12h`, … (an event without an end time ends at its start time).

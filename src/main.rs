@@ -3,6 +3,7 @@ use std::sync::Arc;
 use aggregates::SystemClock;
 use clap::Parser;
 use event_manager::config::{Cli, Command};
+use event_manager::maintenance;
 use event_manager::prune::prune;
 use event_manager::startup::{app_state, init_tracing, Application, BoxError};
 use event_manager::store::Store;
@@ -15,6 +16,17 @@ async fn main() -> Result<(), BoxError> {
         Command::Migrate => {
             Store::connect(&cli.config.database_url).await?.migrate().await?;
             println!("migrations applied to {}", redact(&cli.config.database_url));
+        }
+        Command::Rebuild { projection } => {
+            maintenance::rebuild(&cli.config.database_url, projection.as_deref()).await?
+        }
+        Command::Verify { projection } => {
+            if !maintenance::verify(&cli.config.database_url, projection.as_deref())
+                .await?
+                .is_empty()
+            {
+                std::process::exit(1);
+            }
         }
         Command::Prune { older_than } => {
             let state = app_state(&cli.config, Arc::new(SystemClock)).await?;

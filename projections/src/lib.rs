@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod members;
 mod page;
 mod projector;
+pub mod rebuild;
 mod recorded;
 mod sql;
 mod time;

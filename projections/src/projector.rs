@@ -14,6 +14,8 @@ use crate::{activity, events, feedback, invitations, members, EventSource, Posit
 pub struct Projection {
     pub name: &'static str,
     pub project: fn(&Recorded) -> Vec<Write>,
+    /// The tables it writes, each with the columns that order its rows uniquely.
+    pub tables: &'static [(&'static str, &'static str)],
 }
 
 /// Every read model, in the order their writes run.
@@ -21,22 +23,27 @@ pub const PROJECTIONS: [Projection; 5] = [
     Projection {
         name: "events",
         project: events::project,
+        tables: &[("event_view", "id")],
     },
     Projection {
         name: "members",
         project: members::project,
+        tables: &[("member_view", "event_id, user_id")],
     },
     Projection {
         name: "activity",
         project: activity::project,
+        tables: &[("activity_log", "id")],
     },
     Projection {
         name: "invitations",
         project: invitations::project,
+        tables: &[("invitation_view", "id")],
     },
     Projection {
         name: "feedback",
         project: feedback::project,
+        tables: &[("feedback_view", "id")],
     },
 ];
 

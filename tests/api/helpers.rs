@@ -12,7 +12,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use event_manager::config::Config;
 use event_manager::prune::prune;
 use event_manager::startup::{app_state, Application};
+use event_manager::store::Store;
 use projections::events::EventRow;
+use projections::rebuild;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
@@ -212,14 +214,8 @@ impl TestApp {
         };
 
         let (server, address) = serve(&url, Settings::default()).await;
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .pool_max_idle_per_host(256)
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("an HTTP client");
         let app = TestApp {
-            api: Api { address, client },
+            api: Api::new(address),
             backend,
             database_url: url,
             server,
@@ -237,6 +233,27 @@ impl TestApp {
         self.server = server;
         self.api.address = address;
         self.wait_until_healthy().await;
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
+    /// Compares every read model with a rebuild from the store, as `verify` does, and
+    /// asserts they are equal.
+    pub async fn assert_verified(&self) {
+        let store = Store::connect(&self.database_url).await.expect("the store opens");
+        let all = rebuild::select(None).expect("every projection");
+        let differences = rebuild::verify(&store.event_log(), &store.read, &all)
+            .await
+            .expect("verify runs");
+        let shown: Vec<String> = differences.iter().take(20).map(ToString::to_string).collect();
+        assert!(
+            differences.is_empty(),
+            "{} differences between the read models and a rebuild:\n{}",
+            differences.len(),
+            shown.join("\n")
+        );
     }
 
     /// Runs `prune --older-than age` against the service's database, as the command does.
@@ -426,6 +443,17 @@ pub struct Api {
 }
 
 impl Api {
+    /// A client for the service at `address`, with keep-alive connections for storms.
+    pub fn new(address: String) -> Self {
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .pool_max_idle_per_host(256)
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("an HTTP client");
+        Self { address, client }
+    }
+
     pub fn url(&self, path: &str) -> String {
         if path.starts_with("http://") || path.starts_with("https://") {
             path.to_owned()
@@ -458,7 +486,7 @@ impl Api {
     /// Sends it and reads the answer, whatever it is.
     pub async fn send_unchecked(&self, builder: RequestBuilder) -> Resp {
         let described = format!("{builder:?}");
-        let response = builder.send().await.unwrap_or_else(|e| {
+        self.try_send(builder).await.unwrap_or_else(|e| {
             let mut chain = format!("{e}");
             let mut source = std::error::Error::source(&e);
             while let Some(cause) = source {
@@ -466,17 +494,22 @@ impl Api {
                 source = cause.source();
             }
             panic!("request failed: {chain}; {described}")
-        });
+        })
+    }
+
+    /// The answer, or the transport error (a server that died mid-request).
+    pub async fn try_send(&self, builder: RequestBuilder) -> Result<Resp, reqwest::Error> {
+        let response = builder.send().await?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap_or_default();
+        let bytes = response.bytes().await?;
         let body = if bytes.is_empty() {
             Value::Null
         } else {
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
-        Resp { status, headers, body }
+        Ok(Resp { status, headers, body })
     }
 
     pub async fn call(&self, method: Method, path: &str, auth: impl Auth, body: Option<Value>) -> Resp {

@@ -120,6 +120,7 @@ async fn two_hundred_concurrent_joins_fill_fifty_seats_and_queue_the_rest_in_ord
         .expect(200);
     assert_eq!(log["count"], json!(USERS + 1));
     assert_eq!(app.event_of(&id, Anon).await["version"], json!(USERS + 1));
+    app.assert_verified().await;
 }
 
 both_stores!(two_hundred_concurrent_joins_without_a_waitlist_seat_exactly_fifty);
@@ -153,6 +154,7 @@ async fn two_hundred_concurrent_joins_without_a_waitlist_seat_exactly_fifty(app:
         app.capacity(&id).await,
         json!({"capacity": CAPACITY, "members_count": CAPACITY, "available_slots": 0, "waitlist_count": 0})
     );
+    app.assert_verified().await;
 }
 
 const CHURNERS: usize = 30;
@@ -279,4 +281,5 @@ async fn a_leave_and_join_storm_never_overfills_nor_duplicates(app: TestApp) {
     let capacity: Value = app.capacity(&id).await;
     assert_eq!(capacity["members_count"], json!(member_ids.len()));
     assert_eq!(capacity["waitlist_count"], json!(queued_ids.len()));
+    app.assert_verified().await;
 }

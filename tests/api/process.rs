@@ -1,0 +1,72 @@
+//! The real binary, started and killed the way an operator's supervisor would.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::{Api, JWT_SECRET};
+
+pub struct ServerProcess {
+    child: Child,
+    pub api: Api,
+}
+
+impl ServerProcess {
+    /// `event-manager serve` over `database_url`, on a free port, healthy.
+    pub async fn start(database_url: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_event-manager"))
+            .arg("serve")
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", database_url)
+            .env("JWT_SECRET", JWT_SECRET)
+            .env("EVENTS_PER_DAY", "0")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let server = Self {
+            child,
+            api: Api::new(format!("http://127.0.0.1:{port}")),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !server
+            .api
+            .client
+            .get(server.api.url("/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the binary did not become healthy within 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server
+    }
+
+    /// SIGKILL: no shutdown, no flushing, whatever was in flight is cut off.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("the killed process is reaped");
+    }
+}
+
+impl std::ops::Deref for ServerProcess {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
