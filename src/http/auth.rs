@@ -4,16 +4,14 @@ use aggregates::values::{Email, Password, Username};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Serialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 
 use super::error::ApiError;
 use super::extract::{AuthUser, JsonBody};
 use super::fields::{string, text, Fields};
 use super::requests;
-use super::users::UserBody;
-use crate::accounts::{IssuedTokens, NewUser};
+use super::wire::{TokensBody, UserBody};
+use crate::accounts::NewUser;
 use crate::state::AppState;
 
 /// First and last names: at most 150 characters, like Django's.
@@ -60,31 +58,6 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(
         .await?
         .ok_or_else(|| ApiError::Conflict("a user with that username already exists".to_owned()))?;
     Ok((StatusCode::CREATED, Json(UserBody::from(&user))))
-}
-
-/// A token pair.
-#[derive(Serialize, ToSchema)]
-pub struct TokensBody {
-    /// The access token (a JWT), for `Authorization: Bearer …`.
-    access: String,
-    /// Trades for a new pair at `POST /api/auth/refresh`, once.
-    refresh: String,
-    #[schema(example = "Bearer")]
-    token_type: &'static str,
-    /// Seconds until the access token expires.
-    #[schema(example = 900)]
-    expires_in: u64,
-}
-
-impl From<IssuedTokens> for TokensBody {
-    fn from(tokens: IssuedTokens) -> Self {
-        Self {
-            access: tokens.access,
-            refresh: tokens.refresh,
-            token_type: "Bearer",
-            expires_in: tokens.expires_in,
-        }
-    }
 }
 
 /// Logs in: trades a username and password for a token pair.

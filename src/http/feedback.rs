@@ -4,62 +4,18 @@ use aggregates::EventCommand;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
-use projections::feedback::{self, FeedbackRow};
-use serde::Serialize;
-use utoipa::ToSchema;
+use projections::feedback;
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::events::find;
 use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{integer, string, Fields};
-use super::query::{PageBody, Params};
+use super::query::Params;
 use super::requests;
-use super::wire::{rfc3339, UserRef};
+use super::wire::{FeedbackBody, FeedbackPage};
 use crate::commands::Via;
 use crate::state::AppState;
-
-/// One attendee's rating of an event.
-#[derive(Serialize, ToSchema)]
-pub struct FeedbackBody {
-    id: Uuid,
-    event_id: Uuid,
-    user: UserRef,
-    #[schema(minimum = 1, maximum = 5)]
-    rating: i64,
-    comment: String,
-    #[serde(serialize_with = "rfc3339")]
-    created_at: DateTime<Utc>,
-}
-
-impl From<FeedbackRow> for FeedbackBody {
-    fn from(row: FeedbackRow) -> Self {
-        Self {
-            id: row.id,
-            event_id: row.event_id,
-            user: UserRef {
-                id: row.user_id,
-                username: row.username,
-            },
-            rating: row.rating,
-            comment: row.comment,
-            created_at: row.created_at,
-        }
-    }
-}
-
-/// A page of feedback, and the summary of all of it.
-#[derive(Serialize, ToSchema)]
-pub struct FeedbackPage {
-    #[serde(flatten)]
-    page: PageBody<FeedbackBody>,
-    /// The mean rating, to two decimals; null while nobody has rated the event.
-    #[schema(example = 4.5)]
-    average_rating: Option<f64>,
-    /// How many ratings there are (the same as `count`).
-    ratings_count: i64,
-}
 
 /// Rates an event that has started (attendees only, once).
 ///

@@ -4,10 +4,7 @@ use aggregates::EventCommand;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
 use projections::invitations::{self, InvitationRow};
-use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ApiError;
@@ -16,57 +13,11 @@ use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{string, text, Fields};
 use super::query::{PageBody, Params};
 use super::requests;
-use super::wire::{rfc3339, rfc3339_opt, UserRef};
+use super::wire::InvitationBody;
 use crate::commands::Via;
 use crate::state::AppState;
 
 const STATUSES: [&str; 3] = ["pending", "accepted", "declined"];
-
-/// An invitation to an event.
-#[derive(Serialize, ToSchema)]
-pub struct InvitationBody {
-    id: Uuid,
-    event: InvitedTo,
-    inviter: UserRef,
-    invitee: UserRef,
-    /// `pending`, `accepted` or `declined`.
-    #[schema(example = "pending")]
-    status: String,
-    #[serde(serialize_with = "rfc3339")]
-    sent_at: DateTime<Utc>,
-    /// Null while pending.
-    #[serde(serialize_with = "rfc3339_opt")]
-    responded_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct InvitedTo {
-    id: Uuid,
-    title: String,
-}
-
-impl From<InvitationRow> for InvitationBody {
-    fn from(row: InvitationRow) -> Self {
-        Self {
-            id: row.id,
-            event: InvitedTo {
-                id: row.event_id,
-                title: row.event_title,
-            },
-            inviter: UserRef {
-                id: row.inviter_id,
-                username: row.inviter_username,
-            },
-            invitee: UserRef {
-                id: row.invitee_id,
-                username: row.invitee_username,
-            },
-            status: row.status,
-            sent_at: row.sent_at,
-            responded_at: row.responded_at,
-        }
-    }
-}
 
 async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
     invitations::get(&state.store.read, id)

@@ -2,54 +2,15 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Utc};
 use projections::activity::{self, LogFilter, LOG_TYPES};
 use projections::events;
-use serde::Serialize;
-use serde_json::{json, Value};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::{AuthUser, Id};
 use super::query::{PageBody, Params};
 use super::requests;
-use super::wire::{rfc3339, LogBody};
-use crate::store::HistoryRow;
-
-/// One stored domain event: the audit trail an event's state is rebuilt from.
-#[derive(Serialize, ToSchema)]
-pub struct HistoryBody {
-    sequence: i64,
-    #[schema(example = "MemberJoined")]
-    event_type: String,
-    /// The schema version of this event type (a number; a string if it was stored as one
-    /// that is not).
-    #[schema(value_type = i64)]
-    event_version: Value,
-    #[schema(value_type = Object)]
-    payload: Value,
-    #[schema(value_type = Object, example = json!({"via": "api"}))]
-    metadata: Value,
-    #[serde(serialize_with = "rfc3339")]
-    recorded_at: DateTime<Utc>,
-}
-
-impl From<HistoryRow> for HistoryBody {
-    fn from(row: HistoryRow) -> Self {
-        Self {
-            sequence: row.sequence,
-            event_type: row.event_type,
-            event_version: row
-                .event_version
-                .parse::<i64>()
-                .map_or_else(|_| json!(row.event_version), |v| json!(v)),
-            payload: row.payload,
-            metadata: row.metadata,
-            recorded_at: row.recorded_at,
-        }
-    }
-}
+use super::wire::{HistoryBody, LogBody};
 use crate::state::AppState;
 
 /// An event that ever existed (deleted ones too), if the caller created it: 404, then 403.

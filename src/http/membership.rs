@@ -4,62 +4,16 @@ use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
-use projections::events::EventRow;
-use projections::members::{self, MemberRow, WaitlistRow};
-use serde::Serialize;
-use utoipa::ToSchema;
-use uuid::Uuid;
+use projections::members;
 
 use super::error::ApiError;
 use super::events::{find, find_as_creator};
 use super::extract::{AuthUser, Id, Ids};
 use super::query::{PageBody, Params};
 use super::requests;
-use super::wire::{rfc3339, UserRef};
+use super::wire::{CapacityBody, Joined, MemberBody, UserRef, WaitlistBody};
 use crate::commands::Via;
 use crate::state::AppState;
-
-/// A seat, or a place on the waitlist.
-#[derive(Serialize, ToSchema)]
-pub struct Joined {
-    event_id: Uuid,
-    user: UserRef,
-    /// `member`, or `waitlisted` when the event is full and has a waitlist.
-    #[schema(example = "member")]
-    status: &'static str,
-    /// The 1-based place on the waitlist; only when `waitlisted`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    position: Option<usize>,
-    #[serde(serialize_with = "rfc3339")]
-    joined_at: DateTime<Utc>,
-}
-
-/// A member of an event, in join order.
-#[derive(Serialize, ToSchema)]
-pub struct MemberBody {
-    user: UserRef,
-    #[serde(serialize_with = "rfc3339")]
-    joined_at: DateTime<Utc>,
-}
-
-/// A user on an event's waitlist, in order.
-#[derive(Serialize, ToSchema)]
-pub struct WaitlistBody {
-    user: UserRef,
-    position: i64,
-    #[serde(serialize_with = "rfc3339")]
-    joined_at: DateTime<Utc>,
-}
-
-/// An event's seats.
-#[derive(Serialize, ToSchema)]
-pub struct CapacityBody {
-    capacity: i64,
-    members_count: i64,
-    available_slots: i64,
-    waitlist_count: i64,
-}
 
 /// Joins an event, or its waitlist when it is full and has one.
 #[utoipa::path(post, path = "/events/{id}/join", tag = "membership", security(("bearer" = [])),
@@ -199,40 +153,4 @@ pub async fn waitlist(
     responses((status = 200, description = "The event's seats", body = CapacityBody)))]
 pub async fn capacity(State(state): State<AppState>, Id(id): Id) -> Result<Json<CapacityBody>, ApiError> {
     Ok(Json(CapacityBody::from(find(&state, id).await?)))
-}
-
-impl From<MemberRow> for MemberBody {
-    fn from(row: MemberRow) -> Self {
-        Self {
-            user: UserRef {
-                id: row.user_id,
-                username: row.username,
-            },
-            joined_at: row.joined_at,
-        }
-    }
-}
-
-impl From<WaitlistRow> for WaitlistBody {
-    fn from(row: WaitlistRow) -> Self {
-        Self {
-            user: UserRef {
-                id: row.user_id,
-                username: row.username,
-            },
-            position: row.position,
-            joined_at: row.joined_at,
-        }
-    }
-}
-
-impl From<EventRow> for CapacityBody {
-    fn from(row: EventRow) -> Self {
-        Self {
-            capacity: row.capacity,
-            members_count: row.members_count,
-            available_slots: (row.capacity - row.members_count).max(0),
-            waitlist_count: row.waitlist_count,
-        }
-    }
 }

@@ -5,13 +5,8 @@ use aggregates::EventCommand;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, Utc};
 use projections::events::{self, CreatorFilter, EventFilter, EventOrdering};
-use projections::members::MembershipRow;
 use projections::{feedback, invitations, members, PageRequest};
-use serde::Serialize;
-use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::auth::name;
 use super::error::ApiError;
@@ -19,70 +14,10 @@ use super::extract::{AuthUser, JsonBody};
 use super::fields::{string, text, Fields};
 use super::query::{PageBody, Params};
 use super::requests;
-use super::wire::rfc3339;
+use super::wire::{MembershipBody, UserBody};
 use crate::accounts::{User, UserChanges};
 use crate::commands::{CommandError, Via};
 use crate::state::AppState;
-
-/// A user account. The password is never returned.
-#[derive(Serialize, ToSchema)]
-pub struct UserBody {
-    id: Uuid,
-    #[schema(example = "ali")]
-    username: String,
-    #[schema(example = "ali@example.com")]
-    email: String,
-    first_name: String,
-    last_name: String,
-    #[serde(serialize_with = "rfc3339")]
-    date_joined: DateTime<Utc>,
-}
-
-impl From<&User> for UserBody {
-    fn from(user: &User) -> Self {
-        Self {
-            id: user.id,
-            username: user.username.clone(),
-            email: user.email.clone(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            date_joined: user.date_joined,
-        }
-    }
-}
-
-/// One of the caller's seats, and the event it is in.
-#[derive(Serialize, ToSchema)]
-pub struct MembershipBody {
-    event: MembershipEvent,
-    /// `member` or `waitlisted`.
-    #[schema(example = "member")]
-    status: String,
-    #[serde(serialize_with = "rfc3339")]
-    joined_at: DateTime<Utc>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MembershipEvent {
-    id: Uuid,
-    title: String,
-    #[serde(serialize_with = "rfc3339")]
-    start_time: DateTime<Utc>,
-}
-
-impl From<MembershipRow> for MembershipBody {
-    fn from(row: MembershipRow) -> Self {
-        Self {
-            event: MembershipEvent {
-                id: row.event_id,
-                title: row.title,
-                start_time: row.start_time,
-            },
-            status: row.status,
-            joined_at: row.joined_at,
-        }
-    }
-}
 
 async fn current(state: &AppState, user: &AuthUser) -> Result<User, ApiError> {
     state

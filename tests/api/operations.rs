@@ -83,6 +83,11 @@ fn fell_through(answer: &Resp) -> bool {
     answer.status == 405 || (answer.status == 404 && answer.body["detail"] == "no such resource")
 }
 
+/// `GET path` with one more request header.
+async fn get_with(api: &Api, path: &str, (name, value): (&str, &str)) -> Resp {
+    api.send(api.request(Method::GET, path, Anon).header(name, value)).await
+}
+
 async fn document(app: &TestApp) -> Value {
     let answer = app.get("/api/openapi.json", Anon).await;
     assert_eq!(answer.header("content-type"), Some("application/json"));
@@ -269,28 +274,13 @@ async fn responses_carry_a_request_id_security_headers_and_compression(app: Test
     ] {
         assert_eq!(generated.header(name), Some(value), "{name}");
     }
-    let given = app
-        .send(
-            app.request(Method::GET, "/api/nowhere", Anon)
-                .header("x-request-id", "trace-me-42"),
-        )
-        .await;
+    let given = get_with(&app, "/api/nowhere", ("x-request-id", "trace-me-42")).await;
     assert_eq!(given.header("x-request-id"), Some("trace-me-42"));
     assert_eq!(given.header("x-frame-options"), Some("DENY"));
     given.problem(404);
-    let gzipped = app
-        .send(
-            app.request(Method::GET, "/api/openapi.json", Anon)
-                .header("accept-encoding", "gzip"),
-        )
-        .await;
+    let gzipped = get_with(&app, "/api/openapi.json", ("accept-encoding", "gzip")).await;
     assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
-    let foreign = app
-        .send(
-            app.request(Method::GET, "/api/events", Anon)
-                .header("origin", "https://elsewhere.example"),
-        )
-        .await;
+    let foreign = get_with(&app, "/api/events", ("origin", "https://elsewhere.example")).await;
     assert_eq!(
         foreign.header("access-control-allow-origin"),
         None,
@@ -329,12 +319,7 @@ async fn cors_follows_configuration_and_slow_requests_are_503() {
     assert!(preflight
         .header("access-control-allow-headers")
         .is_some_and(|h| h.contains("idempotency-key")));
-    let other = api
-        .send(
-            api.request(Method::GET, "/healthz", Anon)
-                .header("origin", "https://elsewhere.example"),
-        )
-        .await;
+    let other = get_with(&api, "/healthz", ("origin", "https://elsewhere.example")).await;
     assert_eq!(other.header("access-control-allow-origin"), None);
 
     let slow = api

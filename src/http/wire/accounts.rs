@@ -1,0 +1,95 @@
+//! Users, tokens, and a user's memberships.
+
+use chrono::{DateTime, Utc};
+use projections::members::MembershipRow;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::rfc3339;
+use crate::accounts::{IssuedTokens, User};
+
+/// A user account. The password is never returned.
+#[derive(Serialize, ToSchema)]
+pub struct UserBody {
+    id: Uuid,
+    #[schema(example = "ali")]
+    username: String,
+    #[schema(example = "ali@example.com")]
+    email: String,
+    first_name: String,
+    last_name: String,
+    #[serde(serialize_with = "rfc3339")]
+    date_joined: DateTime<Utc>,
+}
+
+impl From<&User> for UserBody {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            email: user.email.clone(),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            date_joined: user.date_joined,
+        }
+    }
+}
+
+/// A token pair.
+#[derive(Serialize, ToSchema)]
+pub struct TokensBody {
+    /// The access token (a JWT), for `Authorization: Bearer …`.
+    access: String,
+    /// Trades for a new pair at `POST /api/auth/refresh`, once.
+    refresh: String,
+    #[schema(example = "Bearer")]
+    token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    expires_in: u64,
+}
+
+impl From<IssuedTokens> for TokensBody {
+    fn from(tokens: IssuedTokens) -> Self {
+        Self {
+            access: tokens.access,
+            refresh: tokens.refresh,
+            token_type: "Bearer",
+            expires_in: tokens.expires_in,
+        }
+    }
+}
+
+/// One of the caller's seats, and the event it is in.
+#[derive(Serialize, ToSchema)]
+pub struct MembershipBody {
+    event: MembershipEvent,
+    /// `member` or `waitlisted`.
+    #[schema(example = "member")]
+    status: String,
+    #[serde(serialize_with = "rfc3339")]
+    joined_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MembershipEvent {
+    id: Uuid,
+    title: String,
+    #[serde(serialize_with = "rfc3339")]
+    start_time: DateTime<Utc>,
+}
+
+impl From<MembershipRow> for MembershipBody {
+    fn from(row: MembershipRow) -> Self {
+        Self {
+            event: MembershipEvent {
+                id: row.event_id,
+                title: row.title,
+                start_time: row.start_time,
+            },
+            status: row.status,
+            joined_at: row.joined_at,
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! An event, and its seats.
+
+use chrono::{DateTime, Utc};
+use projections::events::EventRow;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{rfc3339, rfc3339_opt, UserRef};
+
+/// An event. `ETag` carries its `version`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventBody {
+    id: Uuid,
+    #[schema(min_length = 1, max_length = 200, example = "Rust meetup")]
+    title: String,
+    #[schema(max_length = 5000)]
+    description: String,
+    #[schema(max_length = 200)]
+    location: Option<String>,
+    #[serde(serialize_with = "rfc3339")]
+    start_time: DateTime<Utc>,
+    #[serde(serialize_with = "rfc3339_opt")]
+    end_time: Option<DateTime<Utc>>,
+    #[schema(minimum = 1, maximum = 100000)]
+    capacity: i64,
+    /// `open` or `closed` (closed events take no new members).
+    #[schema(example = "open")]
+    status: String,
+    waitlist_enabled: bool,
+    creator: UserRef,
+    members_count: i64,
+    available_slots: i64,
+    waitlist_count: i64,
+    #[serde(serialize_with = "rfc3339")]
+    created_at: DateTime<Utc>,
+    #[serde(serialize_with = "rfc3339")]
+    updated_at: DateTime<Utc>,
+    /// Counts every change recorded for the event, joins and leaves included.
+    version: i64,
+}
+
+impl From<EventRow> for EventBody {
+    fn from(row: EventRow) -> Self {
+        Self {
+            id: row.id,
+            title: row.title,
+            description: row.description,
+            location: row.location,
+            start_time: row.start_time,
+            end_time: row.end_time,
+            capacity: row.capacity,
+            status: row.status,
+            waitlist_enabled: row.waitlist_enabled,
+            creator: UserRef {
+                id: row.creator_id,
+                username: row.creator_username,
+            },
+            members_count: row.members_count,
+            available_slots: (row.capacity - row.members_count).max(0),
+            waitlist_count: row.waitlist_count,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        }
+    }
+}
+
+/// An event's seats.
+#[derive(Serialize, ToSchema)]
+pub struct CapacityBody {
+    capacity: i64,
+    members_count: i64,
+    available_slots: i64,
+    waitlist_count: i64,
+}
+
+impl From<EventRow> for CapacityBody {
+    fn from(row: EventRow) -> Self {
+        Self {
+            capacity: row.capacity,
+            members_count: row.members_count,
+            available_slots: (row.capacity - row.members_count).max(0),
+            waitlist_count: row.waitlist_count,
+        }
+    }
+}
