@@ -80,6 +80,16 @@ async fn each_endpoint_answers_each_kind_of_caller_as_the_contract_says(app: Tes
         get("/api/logs", SIGNED_IN),
         get("/api/users/me", SIGNED_IN),
         get("/api/users/me/events", SIGNED_IN),
+        get(format!("/api/events/{e}/invitations"), CREATOR_ONLY),
+        row(post, format!("/api/events/{e}/invitations"), Some(json!({"username": "carol"})),
+            &[(Anonymous, 401), (Outsider, 403), (Member, 403), (Creator, 201), (Creator, 409)]),
+        get("/api/invitations", SIGNED_IN),
+        row(put, format!("/api/invitations/{unknown}"), Some(json!({"status": "accepted"})),
+            &[(Anonymous, 401), (Outsider, 404)]),
+        get(format!("/api/events/{e}/feedback"), EVERYONE),
+        // Before the start: members wait (409), everyone else may not (403, checked first).
+        row(post, format!("/api/events/{e}/feedback"), Some(json!({"rating": 5})),
+            &[(Anonymous, 401), (Outsider, 403), (Creator, 403), (Member, 409)]),
         row(patch, format!("/api/events/{e}"), Some(json!({"description": "patched"})), CREATOR_ONLY),
         row(put, format!("/api/events/{e}"), Some(full.clone()), CREATOR_ONLY),
         row(post, format!("/api/events/{e}/join"), None,
@@ -100,6 +110,10 @@ async fn each_endpoint_answers_each_kind_of_caller_as_the_contract_says(app: Tes
         row(post, format!("/api/events/{unknown}/join"), None, UNKNOWN_EVENT),
         row(delete, format!("/api/events/{unknown}/exit"), None, UNKNOWN_EVENT),
         row(delete, format!("/api/events/{unknown}/members/{}", member.id), None, UNKNOWN_EVENT),
+        row(post, format!("/api/events/{unknown}/invitations"), Some(json!({"username": "carol"})), UNKNOWN_EVENT),
+        get(format!("/api/events/{unknown}/invitations"), UNKNOWN_EVENT),
+        row(post, format!("/api/events/{unknown}/feedback"), Some(json!({"rating": 5})), UNKNOWN_EVENT),
+        get(format!("/api/events/{unknown}/feedback"), &[(Anonymous, 404), (Outsider, 404)]),
         // 404 before 400: an invalid body for an unknown event.
         row(patch, format!("/api/events/{unknown}"), Some(json!({"title": ""})), &[(Outsider, 404)]),
         // 403 before 400: an invalid body from someone who may not change the event.
