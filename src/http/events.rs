@@ -80,7 +80,9 @@ async fn respond_list(
         start_at_or_before: params.parse("start_before", |raw| day_or_time(raw, true)),
         start_after: None,
     };
-    let upcoming = upcoming || params.parse("upcoming", parse_bool).unwrap_or(false);
+    // Parsed even when the path already asks for upcoming events, so a bad value is still 400.
+    let asked = params.parse("upcoming", parse_bool).unwrap_or(false);
+    let upcoming = upcoming || asked;
     if upcoming {
         filter.start_after = Some(state.clock.now());
     }
@@ -260,8 +262,8 @@ fn if_match(headers: &HeaderMap) -> Option<u64> {
 
 /// Replaces every writable field of an event (creator only).
 #[utoipa::path(put, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(requests::EventPath, ("If-Match" = Option<String>, Header, description = "The ETag the change is based on")),
-    request_body(content = requests::EventFields, description = "Every writable field: a missing one is 400"),
+    params(requests::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
+    request_body = requests::EventReplacement,
     responses(
         (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
         (status = 403, description = "only the creator may change the event"),
@@ -280,7 +282,7 @@ pub async fn put(
 
 /// Changes the given fields of an event (creator only).
 #[utoipa::path(patch, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(requests::EventPath, ("If-Match" = Option<String>, Header, description = "The ETag the change is based on")),
+    params(requests::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
     request_body = requests::EventChanges,
     responses(
         (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
@@ -300,7 +302,7 @@ pub async fn patch(
 
 /// Deletes an event (creator only); its log stays readable.
 #[utoipa::path(delete, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(requests::EventPath, ("If-Match" = Option<String>, Header, description = "The ETag the deletion is based on")),
+    params(requests::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the deletion is based on")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "only the creator may delete the event"),

@@ -44,12 +44,14 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
         .to_str()
         .ok()
         .filter(|k| (1..=255).contains(&k.len()))
-        .ok_or_else(|| ApiError::BadRequest("Idempotency-Key must be 1–255 visible ASCII characters".to_owned()))?
-        .to_owned();
+        .map(str::to_owned);
     let (mut parts, body) = request.into_parts();
     let Ok(user) = AuthUser::from_request_parts(&mut parts, state).await else {
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };
+    // Checked once the caller is known: an anonymous request is 401 whatever its key.
+    let key =
+        key.ok_or_else(|| ApiError::BadRequest("Idempotency-Key must be 1–255 visible ASCII characters".to_owned()))?;
     let bytes = to_bytes(body, BODY_LIMIT)
         .await
         .map_err(|_| ApiError::PayloadTooLarge)?;

@@ -54,7 +54,7 @@ async fn respond(
 
 /// The log of every event the caller created (deleted ones included), newest first.
 #[utoipa::path(get, path = "/logs", tag = "logs", security(("bearer" = [])),
-    params(requests::LogFilters, requests::Pagination),
+    params(requests::LogEventFilter, requests::LogTypeFilter, requests::Pagination),
     responses((status = 200, description = "A page of log entries", body = PageBody<LogBody>)))]
 pub async fn all(
     State(state): State<AppState>,
@@ -66,7 +66,7 @@ pub async fn all(
 
 /// One event's log, newest first, also after the event was deleted (creator only).
 #[utoipa::path(get, path = "/logs/{event_id}", tag = "logs", security(("bearer" = [])),
-    params(requests::LogPath, requests::LogFilters, requests::Pagination),
+    params(requests::LogPath, requests::LogTypeFilter, requests::Pagination),
     responses(
         (status = 200, description = "A page of log entries", body = PageBody<LogBody>),
         (status = 403, description = "only the creator may see the event's log"),

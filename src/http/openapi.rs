@@ -145,7 +145,11 @@ fn idempotency(operation: &mut Operation) {
     let mut key = Parameter::new("Idempotency-Key");
     key.parameter_in = ParameterIn::Header;
     key.required = Required::False;
-    key.schema = Some(string_schema());
+    let mut schema = Object::with_type(Type::String);
+    schema.min_length = Some(1);
+    schema.max_length = Some(255);
+    schema.pattern = Some("^[!-~]+$".to_owned());
+    key.schema = Some(RefOr::T(Schema::Object(schema)));
     key.description = Some(
         "1–255 visible ASCII characters. A retry with the same key by the same user within 24 hours \
          gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing; a \
@@ -153,6 +157,11 @@ fn idempotency(operation: &mut Operation) {
             .to_owned(),
     );
     operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(key));
+    add(
+        operation,
+        "400",
+        problem("an invalid Idempotency-Key, or invalid fields"),
+    );
     add(
         operation,
         "422",

@@ -17,12 +17,14 @@ pub struct Register {
     #[schema(format = Email)]
     email: String,
     /// At least 8 characters, not all digits. Never returned or logged.
-    #[schema(min_length = 8, format = Password)]
+    #[schema(min_length = 8, pattern = r"\D", format = Password)]
     password: String,
+    #[serde(default)]
     #[schema(max_length = 150)]
-    first_name: Option<String>,
+    first_name: String,
+    #[serde(default)]
     #[schema(max_length = 150)]
-    last_name: Option<String>,
+    last_name: String,
 }
 
 #[derive(ToSchema)]
@@ -42,32 +44,39 @@ pub struct Refresh {
 #[derive(ToSchema)]
 pub struct Logout {
     /// Revoked too, if given (an unknown one is no error).
-    refresh: Option<String>,
+    #[serde(default)]
+    refresh: String,
 }
 
 #[derive(ToSchema)]
 pub struct UserChanges {
+    #[serde(default)]
     #[schema(format = Email)]
-    email: Option<String>,
+    email: String,
+    #[serde(default)]
     #[schema(max_length = 150)]
-    first_name: Option<String>,
+    first_name: String,
+    #[serde(default)]
     #[schema(max_length = 150)]
-    last_name: Option<String>,
+    last_name: String,
     /// A new password needs `current_password`, and revokes every refresh token of the user.
-    #[schema(min_length = 8, format = Password)]
-    password: Option<String>,
+    #[serde(default)]
+    #[schema(min_length = 8, pattern = r"\D", format = Password)]
+    password: String,
+    #[serde(default)]
     #[schema(format = Password)]
-    current_password: Option<String>,
+    current_password: String,
 }
 
-/// An event as `POST` creates it and `PUT` replaces it (`PUT` requires every field).
+/// An event as `POST` creates it.
 #[derive(ToSchema)]
 #[schema(example = json!({"title": "Rust meetup", "start_time": "2027-01-15T18:00:00Z", "capacity": 2, "waitlist_enabled": true}))]
 pub struct EventFields {
     #[schema(min_length = 1, max_length = 200)]
     title: String,
+    #[serde(default)]
     #[schema(max_length = 5000)]
-    description: Option<String>,
+    description: String,
     #[schema(max_length = 200)]
     location: Option<String>,
     /// In the future.
@@ -77,43 +86,80 @@ pub struct EventFields {
     #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
     /// `open` (the default) or `closed`.
-    #[schema(example = "open")]
-    status: Option<String>,
-    waitlist_enabled: Option<bool>,
+    #[serde(default)]
+    #[schema(pattern = "^(open|closed)$", example = "open")]
+    status: String,
+    #[serde(default)]
+    waitlist_enabled: bool,
+}
+
+/// Every writable field of an event, as `PUT` replaces them: none may be missing.
+#[derive(ToSchema)]
+#[schema(example = json!({"title": "Rust meetup", "description": "", "location": null, "start_time": "2027-01-15T18:00:00Z",
+    "end_time": null, "capacity": 2, "status": "open", "waitlist_enabled": true}))]
+pub struct EventReplacement {
+    #[schema(min_length = 1, max_length = 200)]
+    title: String,
+    #[schema(max_length = 5000)]
+    description: String,
+    #[schema(required = true, max_length = 200)]
+    location: Option<String>,
+    /// In the future.
+    start_time: DateTime<Utc>,
+    /// After `start_time`.
+    #[schema(required = true)]
+    end_time: Option<DateTime<Utc>>,
+    #[schema(minimum = 1, maximum = 100000)]
+    capacity: i64,
+    #[schema(pattern = "^(open|closed)$")]
+    status: String,
+    waitlist_enabled: bool,
 }
 
 /// The fields to change; the others keep their values.
 #[derive(ToSchema)]
 #[schema(example = json!({"capacity": 50, "status": "closed"}))]
 pub struct EventChanges {
+    #[serde(default)]
     #[schema(min_length = 1, max_length = 200)]
-    title: Option<String>,
+    title: String,
+    #[serde(default)]
     #[schema(max_length = 5000)]
-    description: Option<String>,
+    description: String,
     #[schema(max_length = 200)]
     location: Option<String>,
-    start_time: Option<DateTime<Utc>>,
+    /// In the future.
+    #[serde(default)]
+    start_time: DateTime<Utc>,
+    /// After `start_time`.
     end_time: Option<DateTime<Utc>>,
     /// Not below `members_count` (409); raising it promotes waitlisted users in order.
+    #[serde(default)]
     #[schema(minimum = 1, maximum = 100000)]
-    capacity: Option<i64>,
+    capacity: i64,
     /// `open` or `closed`; closing stops new joins, members stay.
-    status: Option<String>,
-    waitlist_enabled: Option<bool>,
+    #[serde(default)]
+    #[schema(pattern = "^(open|closed)$")]
+    status: String,
+    #[serde(default)]
+    waitlist_enabled: bool,
 }
 
 /// Whom to invite: `username` or `user_id`.
 #[derive(ToSchema)]
 #[schema(example = json!({"username": "bea"}))]
 pub struct Invite {
-    username: Option<String>,
-    user_id: Option<Uuid>,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    user_id: Uuid,
 }
 
 #[derive(ToSchema)]
 #[schema(example = json!({"status": "accepted"}))]
 pub struct Answer {
     /// `accepted` or `declined`.
+    #[schema(pattern = "^(accepted|declined)$")]
     status: String,
 }
 
@@ -131,7 +177,7 @@ pub struct Feedback {
 #[into_params(parameter_in = Query)]
 pub struct Pagination {
     /// From 1; a page past the end has empty `results`.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 4294967294.0, format = Int64)]
     page: Option<u32>,
     /// 1–100, default 20.
     #[param(minimum = 1, maximum = 100)]
@@ -149,24 +195,36 @@ pub struct EventFilters {
     /// The creator's user id or username.
     creator: Option<String>,
     /// `open` or `closed`.
+    #[param(pattern = "^(open|closed)$")]
     status: Option<String>,
-    /// Inclusive; RFC 3339, or `YYYY-MM-DD` for the start of that UTC day.
-    start_after: Option<String>,
-    /// Inclusive; RFC 3339, or `YYYY-MM-DD` for the whole of that UTC day.
-    start_before: Option<String>,
+    /// Inclusive; an RFC 3339 date-time, or `YYYY-MM-DD` for the start of that UTC day.
+    start_after: Option<DateTime<Utc>>,
+    /// Inclusive; an RFC 3339 date-time, or `YYYY-MM-DD` for the whole of that UTC day.
+    start_before: Option<DateTime<Utc>>,
     /// `true`: only events that start in the future.
     upcoming: Option<bool>,
     /// `start_time` (default), `-start_time`, `created_at`, `-created_at`, `title`, `-title`;
     /// ties are broken by id.
+    #[param(pattern = "^-?(start_time|created_at|title)$")]
     ordering: Option<String>,
 }
 
-/// Filters of the activity log.
+/// The events whose log to show.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct LogFilters {
+pub struct LogEventFilter {
     event_id: Option<Uuid>,
-    /// An entry type such as `member_joined`.
+}
+
+/// Which entries of a log to show.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogTypeFilter {
+    /// An entry type such as `member_joined` (see the log entry's `type`).
+    #[param(
+        pattern = "^(event_(created|updated|opened|closed|deleted)|member_(joined|left|removed|waitlisted|promoted)\
+                   |invitation_(sent|accepted|declined|withdrawn)|feedback_(left|withdrawn))$"
+    )]
     r#type: Option<String>,
 }
 
@@ -174,6 +232,7 @@ pub struct LogFilters {
 #[into_params(parameter_in = Query)]
 pub struct InvitationFilters {
     /// `pending`, `accepted` or `declined`.
+    #[param(pattern = "^(pending|accepted|declined)$")]
     status: Option<String>,
 }
 

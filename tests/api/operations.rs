@@ -333,3 +333,17 @@ async fn cors_follows_configuration_and_slow_requests_are_503() {
     server.abort();
     let _ = std::fs::remove_dir_all(dir);
 }
+
+both_stores!(answers_keep_the_documented_order_of_errors);
+async fn answers_keep_the_documented_order_of_errors(app: TestApp) {
+    let alice = app.user("alice").await;
+    let id = app.event_id(&alice, json!({})).await;
+    let join = format!("/api/events/{id}/join");
+    let anonymous = app.request(Method::POST, &join, Anon).header("idempotency-key", "");
+    app.send(anonymous).await.problem(401);
+    let signed_in = app.request(Method::POST, &join, &alice).header("idempotency-key", "");
+    app.send(signed_in).await.problem(400);
+    app.get("/api/events/upcoming?upcoming=maybe", Anon)
+        .await
+        .invalid(&["upcoming"]);
+}
