@@ -1225,4 +1225,5 @@ fn event_type_is_the_variant_name_and_event_version_is_1() {
 mod account_deletion;
 mod feedback;
 mod invitations;
+mod properties;
 mod stored;
