@@ -1,12 +1,14 @@
 //! `Idempotency-Key` on `POST`: a retry by the same user with the same key gets the first
 //! answer (status, headers, body) and changes nothing, also when the two race. The same key
-//! with another body is 422, as at Stripe. Requests without a valid access token run as
-//! usual: keys belong to users, and anonymous requests have none.
+//! with another body is 422, as at Stripe. Keys belong to users; of the anonymous requests
+//! only registration keeps keys (see [`owner`]).
 
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -33,6 +35,19 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
     }
 }
 
+/// Whose keys these are: the signed-in user's, or for registration (the one `POST` open to
+/// anyone whose answer holds no credentials) a shared anonymous scope, where the body must
+/// match too. Other requests run as usual: their handler answers 401 first.
+async fn owner(parts: &mut Parts, state: &AppState) -> Option<Uuid> {
+    if !parts.headers.contains_key(AUTHORIZATION) && parts.uri.path().ends_with("/auth/register") {
+        return Some(Uuid::nil());
+    }
+    AuthUser::from_request_parts(parts, state)
+        .await
+        .ok()
+        .map(|user| user.id)
+}
+
 async fn handle(state: &AppState, request: Request, next: Next) -> Result<Response, ApiError> {
     let Some(key) = request.headers().get(HEADER) else {
         return Ok(next.run(request).await);
@@ -46,7 +61,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
         .filter(|k| (1..=255).contains(&k.len()))
         .map(str::to_owned);
     let (mut parts, body) = request.into_parts();
-    let Ok(user) = AuthUser::from_request_parts(&mut parts, state).await else {
+    let Some(owner) = owner(&mut parts, state).await else {
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };
     // Checked once the caller is known: an anonymous request is 401 whatever its key.
@@ -59,7 +74,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let keys = &state.idempotency;
     let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
     loop {
-        match keys.claim(user.id, &key, &fingerprint, state.clock.now()).await? {
+        match keys.claim(owner, &key, &fingerprint, state.clock.now()).await? {
             Claim::Won => break,
             Claim::Running { fingerprint: first } | Claim::Answered { fingerprint: first, .. }
                 if first != fingerprint =>
@@ -78,7 +93,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
         }
     }
     let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-    settle(state, user.id, &key, response).await
+    settle(state, owner, &key, response).await
 }
 
 /// Records the answer, or gives the key back when we failed (so that a retry may succeed).

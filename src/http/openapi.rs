@@ -125,7 +125,7 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
         );
         add(operation, "503", unavailable);
     }
-    if is_post && secured {
+    if is_post && (secured || path == "/api/auth/register") {
         idempotency(operation);
     }
     // Handlers name their own error statuses; every error answer has the problem shape.
@@ -140,7 +140,8 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
     }
 }
 
-/// `Idempotency-Key` on authenticated `POST`s: the header, its replays and its refusals.
+/// `Idempotency-Key` on authenticated `POST`s and on registration: the header, its replays
+/// and its refusals.
 fn idempotency(operation: &mut Operation) {
     let mut key = Parameter::new("Idempotency-Key");
     key.parameter_in = ParameterIn::Header;

@@ -10,7 +10,12 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn chromium(args: &[&str]) -> std::process::Output {
     Command::new(CHROMIUM)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=15000"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=15000",
+        ])
         .args(args)
         .output()
         .expect("chromium runs")
@@ -19,7 +24,10 @@ fn chromium(args: &[&str]) -> std::process::Output {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_docs_page_lists_the_operations_in_headless_chromium() {
     if !std::path::Path::new(CHROMIUM).exists() {
-        assert!(std::env::var_os("CI").is_none(), "under CI the docs page must be tested: install chromium");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "under CI the docs page must be tested: install chromium"
+        );
         eprintln!("skipping: {CHROMIUM} is not installed");
         return;
     }
@@ -30,8 +38,16 @@ async fn the_docs_page_lists_the_operations_in_headless_chromium() {
         .await
         .expect("the browser task ends");
     let dom = String::from_utf8_lossy(&dom.stdout);
-    assert!(dom.contains("opblock"), "Swagger UI rendered no operations:\n{dom:.2000}");
-    for path in ["/api/auth/register", "/api/events/{id}/join", "/api/invitations/{id}", "/api/logs"] {
+    assert!(
+        dom.contains("opblock"),
+        "Swagger UI rendered no operations:\n{dom:.2000}"
+    );
+    for path in [
+        "/api/auth/register",
+        "/api/events/{id}/join",
+        "/api/invitations/{id}",
+        "/api/logs",
+    ] {
         assert!(dom.contains(path), "{path} is not listed on the docs page");
     }
     if let Ok(file) = std::env::var("DOCS_SCREENSHOT") {

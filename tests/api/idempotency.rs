@@ -72,3 +72,27 @@ async fn twenty_racing_posts_with_one_key_create_one_event_and_get_one_answer(ap
     let other = keyed(&app, "/api/events", &alice, "race").json(&event_body("Other"));
     app.send(other).await.problem(422);
 }
+
+both_stores!(a_registration_retried_with_its_key_gets_the_first_answer);
+async fn a_registration_retried_with_its_key_gets_the_first_answer(app: TestApp) {
+    let body = json!({"username": "ida", "email": "ida@example.com", "password": PASSWORD});
+    let register = || {
+        app.request(Method::POST, "/api/auth/register", Anon)
+            .header("idempotency-key", "sign-up-1")
+            .json(&body)
+    };
+    let first = app.send(register()).await.expect(201);
+    let retried = app.send(register()).await;
+    assert_eq!(retried.header("idempotent-replayed"), Some("true"));
+    assert_eq!(retried.expect(201), first);
+    // Without the key, the same registration is a second attempt: the name is taken.
+    app.post("/api/auth/register", Anon, body.clone()).await.problem(409);
+    // Log-in answers hold tokens: never stored, so never replayed.
+    let login = || {
+        app.request(Method::POST, "/api/auth/login", Anon)
+            .header("idempotency-key", "log-in-1")
+            .json(&json!({"username": "ida", "password": PASSWORD}))
+    };
+    app.send(login()).await.expect(200);
+    assert_eq!(app.send(login()).await.header("idempotent-replayed"), None);
+}

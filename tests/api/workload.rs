@@ -84,7 +84,7 @@ async fn act(api: Api, users: Arc<Vec<TestUser>>, me: usize, events: Events, see
         );
     }
     // A third of the users end by deleting their accounts while the others still work.
-    if me % 3 == 0 {
+    if me.is_multiple_of(3) {
         let answer = api.call(Method::DELETE, "/api/users/me", user, None).await;
         assert_eq!(answer.status, 204, "{}: {}", user.username, answer.body);
     }
