@@ -17,7 +17,7 @@ use projections::{ProjectorHandle, WaitError};
 use sqlx::AnyPool;
 use uuid::Uuid;
 
-use crate::store::AggregateStore;
+use crate::store::{is_outage, AggregateStore};
 
 const MAX_ATTEMPTS: u32 = 20;
 const READ_YOUR_WRITES_LIMIT: Duration = Duration::from_secs(10);
@@ -110,6 +110,7 @@ impl Inner {
                             .await
                             .map_err(|error| match error {
                                 WaitError::TimedOut => CommandError::Lagging,
+                                WaitError::Database(e) if is_outage(&e) => CommandError::Unavailable(Box::new(e)),
                                 WaitError::Database(e) => CommandError::Store(Box::new(e)),
                             })?;
                     }
@@ -128,6 +129,9 @@ impl Inner {
                     return Err(CommandError::Rejected(error));
                 }
                 Err(AggregateError::DatabaseConnectionError(error)) => return Err(CommandError::Unavailable(error)),
+                Err(AggregateError::UnexpectedError(error)) if is_outage(error.as_ref()) => {
+                    return Err(CommandError::Unavailable(error))
+                }
                 Err(other) => return Err(CommandError::Store(Box::new(other))),
             }
         }

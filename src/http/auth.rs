@@ -83,7 +83,7 @@ pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json
         .await
         .map_err(ApiError::internal)?;
     let user = found.filter(|_| matches).ok_or(ApiError::Unauthorized(WRONG))?.0;
-    let tokens = state.tokens.issue(user.id).await.map_err(ApiError::internal)?;
+    let tokens = state.tokens.issue(user.id).await?;
     Ok(Json(tokens.into()))
 }
 

@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::accounts::TokenError;
 use crate::commands::CommandError;
+use crate::store::is_outage;
 use crate::throttle::ThrottleError;
 
 /// Field name → messages, for 400 answers that name every bad field at once.
@@ -132,12 +134,22 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
+        if is_outage(&error) {
+            tracing::warn!(%error, "store unavailable");
+            Self::Unavailable("the store is unavailable; try again")
+        } else {
+            Self::internal(error)
+        }
+    }
+}
+
+/// Where a bad token is just "unauthorized"; where the message matters, handlers map
+/// `TokenError::Invalid` themselves.
+impl From<TokenError> for ApiError {
+    fn from(error: TokenError) -> Self {
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                tracing::warn!(%error, "store unavailable");
-                Self::Unavailable("the store is unavailable; try again")
-            }
-            other => Self::internal(other),
+            TokenError::Invalid => Self::Unauthorized("the token is invalid or expired"),
+            TokenError::Database(error) => error.into(),
         }
     }
 }

@@ -20,6 +20,8 @@ impl Versioned for aggregates::Event {
 
 /// How many idle aggregates stay in memory.
 const CACHED_AGGREGATES: usize = 10_000;
+/// How long a command waits for the commands queued before it on the same event.
+const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// cqrs-es's `EventStore`, keeping each aggregate in memory between commands.
 ///
@@ -100,7 +102,13 @@ impl<A: Aggregate + Versioned> EventStore<A> for AggregateStore<A> {
     }
 
     async fn load_aggregate(&self, aggregate_id: &str) -> Result<Loaded<A>, AggregateError<A::Error>> {
-        let mut slot = self.slot(aggregate_id).lock_owned().await;
+        // Commands to one event queue here; when the store is down each would wait out its
+        // own connection timeout in turn, so the queue itself is bounded.
+        let mut slot = tokio::time::timeout(QUEUE_WAIT, self.slot(aggregate_id).lock_owned())
+            .await
+            .map_err(|_| {
+                AggregateError::DatabaseConnectionError("the event's earlier commands took too long".into())
+            })?;
         let newer = self
             .repository
             .get_last_events::<A>(aggregate_id, slot.sequence)

@@ -2,6 +2,7 @@
 
 mod aggregate_store;
 mod event_log;
+mod outage;
 mod repository;
 
 use std::path::Path;
@@ -15,6 +16,7 @@ use sqlx::{AnyPool, PgPool, SqlitePool};
 
 pub use aggregate_store::{AggregateStore, Versioned};
 pub use event_log::{EventLog, HistoryRow};
+pub use outage::is_outage;
 pub use repository::Repository;
 
 /// How long a request may wait for a database connection before it is answered 503.
