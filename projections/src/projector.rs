@@ -7,7 +7,7 @@ use tokio::sync::{watch, Notify};
 use tokio::time::{sleep, timeout, Instant};
 use uuid::Uuid;
 
-use crate::write::{args, Write};
+use crate::write::{args, run_all, Write};
 use crate::{activity, events, feedback, invitations, members, EventSource, Position, Recorded};
 
 /// A read model: its name (also its checkpoint's) and its fold.
@@ -155,11 +155,11 @@ impl<S: EventSource> Projector<S> {
         }
         for projection in &PROJECTIONS {
             let done = checkpoints.get(projection.name).copied().unwrap_or_default();
-            for event in batch.iter().filter(|event| event.position > done) {
-                for write in (projection.project)(event) {
-                    write.run(&mut tx).await?;
-                }
-            }
+            let writes = batch
+                .iter()
+                .filter(|event| event.position > done)
+                .flat_map(projection.project);
+            run_all(writes.collect(), &mut tx).await?;
         }
         tx.commit().await
     }

@@ -1,21 +1,32 @@
 //! Read models rebuilt from the store: `rebuild` replaces them, `verify` compares them.
 //!
-//! Both replay the history inside one transaction that first takes the projections'
-//! checkpoint rows. Readers keep seeing the old rows until it commits (so a rebuild swaps
-//! the new read models in atomically), and live projectors wait on those rows instead of
-//! writing underneath. `verify` rolls back: it changes nothing.
+//! Both replay the history into scratch copies of the tables: temporary tables, which on
+//! PostgreSQL and SQLite alike shadow the live ones for unqualified names, so the
+//! projections' own writes land in them. The replay commits batch by batch (a single
+//! transaction that updates one row hundreds of times makes PostgreSQL walk ever longer
+//! version chains), while the server goes on reading and projecting the live tables.
+//!
+//! Then one transaction takes the projections' checkpoint rows (live projectors now wait),
+//! replays what arrived meanwhile, and either copies the scratch tables over the live ones
+//! (`rebuild`: readers see the old rows until it commits) or compares them row by row and
+//! rolls back (`verify`: it changes nothing).
 
 use std::collections::BTreeMap;
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, AnyPool, Column, Row, Transaction};
+use sqlx::{AnyConnection, AnyPool, Column, Connection, Row};
 
-use crate::write::{args, Write};
-use crate::{EventSource, Position, Projection, PROJECTIONS};
+use crate::write::{args, run_all, Write};
+use crate::{EventSource, Position, Projection, Recorded, PROJECTIONS};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-const BATCH: i64 = 2_000;
+/// A position per projection.
+type Marks = BTreeMap<&'static str, Position>;
+
+/// Events per read. Two batches are in memory at a time: one being written, the next being
+/// read.
+const BATCH: i64 = 10_000;
 
 /// A row that the live read model and the rebuilt one disagree on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,10 +83,21 @@ pub async fn rebuild<S: EventSource>(
     projections: &[&'static Projection],
     progress: impl FnMut(u64),
 ) -> Result<u64, Error> {
-    let mut tx = pool.begin().await?;
-    lock_checkpoints(&mut tx, projections).await?;
-    clear(&mut tx, projections).await?;
-    let (replayed, last) = replay(&mut tx, source, projections, None, progress).await?;
+    let mut conn = pool.acquire().await?.detach();
+    let schemas = Scratch::create(&mut conn, projections).await?;
+    let start = marks(projections, Position::default());
+    let (replayed, reached) = replay(&mut conn, source, projections, &start, None, progress).await?;
+
+    let mut tx = conn.begin().await?;
+    checkpoints(&mut tx, projections, Lock::Take).await?;
+    let (arrived, last) = replay(&mut tx, source, projections, &marks(projections, reached), None, |_| {}).await?;
+    for (table, _) in tables(projections) {
+        let (live, scratch) = (schemas.live(table), schemas.scratch(table));
+        sqlx::query(&format!("DELETE FROM {live}")).execute(&mut *tx).await?;
+        sqlx::query(&format!("INSERT INTO {live} SELECT * FROM {scratch}"))
+            .execute(&mut *tx)
+            .await?;
+    }
     for projection in projections {
         Write::new(
             "UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1",
@@ -85,7 +107,7 @@ pub async fn rebuild<S: EventSource>(
         .await?;
     }
     tx.commit().await?;
-    Ok(replayed)
+    Ok(replayed + arrived)
 }
 
 /// Replays the history up to each live checkpoint and compares the result with the live
@@ -95,17 +117,23 @@ pub async fn verify<S: EventSource>(
     pool: &AnyPool,
     projections: &[&'static Projection],
 ) -> Result<Vec<Difference>, Error> {
-    let mut tx = pool.begin().await?;
-    let checkpoints = lock_checkpoints(&mut tx, projections).await?;
-    let mut live = Vec::new();
-    for (table, key) in tables(projections) {
-        live.push(rows(&mut tx, table, key).await?);
+    let mut conn = pool.acquire().await?.detach();
+    let schemas = Scratch::create(&mut conn, projections).await?;
+    let before = checkpoints(&mut conn, projections, Lock::Leave).await?;
+    let start = marks(projections, Position::default());
+    replay(&mut conn, source, projections, &start, Some(&before), |_| {}).await?;
+
+    let mut tx = conn.begin().await?;
+    let now = checkpoints(&mut tx, projections, Lock::Take).await?;
+    if before.iter().any(|(name, position)| now[name] < *position) {
+        return Err("the read models were rebuilt while verify ran; run it again".into());
     }
-    clear(&mut tx, projections).await?;
-    replay(&mut tx, source, projections, Some(&checkpoints), |_| {}).await?;
+    replay(&mut tx, source, projections, &before, Some(&now), |_| {}).await?;
     let mut differences = Vec::new();
-    for ((table, key), live) in tables(projections).zip(live) {
-        differences.extend(compare(table, live, rows(&mut tx, table, key).await?));
+    for (table, key) in tables(projections) {
+        let live = rows(&mut tx, &schemas.live(table), key).await?;
+        let rebuilt = rows(&mut tx, &schemas.scratch(table), key).await?;
+        differences.extend(compare(table, live, rebuilt));
     }
     tx.rollback().await?;
     Ok(differences)
@@ -115,22 +143,83 @@ fn tables<'a>(projections: &'a [&'static Projection]) -> impl Iterator<Item = (&
     projections.iter().flat_map(|p| p.tables.iter().copied())
 }
 
-/// Takes the checkpoint rows (live projectors now wait for us) and answers them.
-async fn lock_checkpoints(
-    tx: &mut Transaction<'static, Any>,
+fn marks(projections: &[&'static Projection], position: Position) -> Marks {
+    projections.iter().map(|p| (p.name, position)).collect()
+}
+
+/// Where a connection's live tables and their scratch copies are.
+struct Scratch {
+    live: String,
+    scratch: &'static str,
+}
+
+impl Scratch {
+    /// Creates an empty scratch copy of every table of `projections`, keyed as the live
+    /// one, on this connection (temporary tables go with it).
+    async fn create(conn: &mut AnyConnection, projections: &[&'static Projection]) -> Result<Self, sqlx::Error> {
+        let schemas = if conn.backend_name() == "PostgreSQL" {
+            // Before the first temporary table: a scratch copy is written to over and over.
+            sqlx::query("SET temp_buffers = '256MB'").execute(&mut *conn).await?;
+            Self {
+                live: sqlx::query_scalar("SELECT current_schema()::text")
+                    .fetch_one(&mut *conn)
+                    .await?,
+                scratch: "pg_temp",
+            }
+        } else {
+            Self {
+                live: "main".to_owned(),
+                scratch: "temp",
+            }
+        };
+        for (table, key) in tables(projections) {
+            let live = schemas.live(table);
+            sqlx::query(&format!(
+                "CREATE TEMPORARY TABLE {table} AS SELECT * FROM {live} WHERE 1 = 0"
+            ))
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(&format!("CREATE UNIQUE INDEX {table}_scratch_key ON {table} ({key})"))
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(schemas)
+    }
+
+    fn live(&self, table: &str) -> String {
+        format!("{}.{table}", self.live)
+    }
+
+    fn scratch(&self, table: &str) -> String {
+        format!("{}.{table}", self.scratch)
+    }
+}
+
+enum Lock {
+    /// Take the checkpoint rows: live projectors wait until the transaction ends.
+    Take,
+    Leave,
+}
+
+/// The projections' checkpoints, their rows locked or not.
+async fn checkpoints(
+    conn: &mut AnyConnection,
     projections: &[&'static Projection],
-) -> Result<BTreeMap<&'static str, Position>, sqlx::Error> {
+    lock: Lock,
+) -> Result<Marks, sqlx::Error> {
     let mut checkpoints = BTreeMap::new();
     for projection in projections {
-        Write::new(
-            "UPDATE projection_checkpoints SET tx = tx WHERE name = $1",
-            args![projection.name],
-        )
-        .run(tx)
-        .await?;
+        if let Lock::Take = lock {
+            Write::new(
+                "UPDATE projection_checkpoints SET tx = tx WHERE name = $1",
+                args![projection.name],
+            )
+            .run(conn)
+            .await?;
+        }
         let row = sqlx::query("SELECT tx, pos FROM projection_checkpoints WHERE name = $1")
             .bind(projection.name)
-            .fetch_one(&mut **tx)
+            .fetch_one(&mut *conn)
             .await?;
         let position = Position {
             tx: row.try_get("tx")?,
@@ -141,61 +230,80 @@ async fn lock_checkpoints(
     Ok(checkpoints)
 }
 
-async fn clear(tx: &mut Transaction<'static, Any>, projections: &[&'static Projection]) -> Result<(), sqlx::Error> {
-    for (table, _) in tables(projections) {
-        sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// Folds the history into `projections`, each up to its entry in `until` (or to the end).
-/// Answers how many events were read and the position of the last.
+/// Folds the history into `projections`' (scratch) tables: each the events after its
+/// entry in `from`, up to its entry in `until` (or to the end). One transaction a batch.
+/// Answers how many events were folded and the position reached.
+///
+/// The next batch is read (on the source's own connection) while this one is written, so
+/// a rebuild costs the writes, not the writes plus the reads.
 async fn replay<S: EventSource>(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     source: &S,
     projections: &[&'static Projection],
-    until: Option<&BTreeMap<&'static str, Position>>,
+    from: &Marks,
+    until: Option<&Marks>,
     mut progress: impl FnMut(u64),
 ) -> Result<(u64, Position), Error> {
     let end = until.and_then(|u| u.values().max().copied());
-    let mut after = Position::default();
+    let mut reached = from.values().min().copied().unwrap_or_default();
+    if end.is_some_and(|end| reached >= end) {
+        return Ok((0, reached));
+    }
     let mut replayed = 0;
+    let mut batch = source.read_after(reached, BATCH).await?;
     loop {
-        let batch = source.read_after(after, BATCH).await?;
         let Some(last) = batch.last().map(|event| event.position) else {
-            return Ok((replayed, after));
+            return Ok((replayed, reached));
         };
-        for event in batch.iter().filter(|event| end.is_none_or(|end| event.position <= end)) {
-            for projection in projections {
-                let reached = until
-                    .and_then(|u| u.get(projection.name))
-                    .is_some_and(|p| event.position > *p);
-                if reached {
-                    continue;
-                }
-                for write in (projection.project)(event) {
-                    write.run(tx).await?;
-                }
+        let finished = end.is_some_and(|end| last >= end);
+        let read_next = async {
+            if finished {
+                Ok(Vec::new())
+            } else {
+                source.read_after(last, BATCH).await
             }
-            replayed += 1;
-        }
-        after = last;
+        };
+        let (next, written) = tokio::join!(read_next, fold(conn, &batch, projections, from, until));
+        replayed += written?;
+        reached = end.map_or(last, |end| last.min(end));
         progress(replayed);
-        if end.is_some_and(|end| last >= end) {
-            return Ok((replayed, after));
+        if finished {
+            return Ok((replayed, reached));
         }
+        batch = next?;
     }
 }
 
+/// Writes one batch's rows in one transaction, projection by projection (each writes only
+/// its own tables); answers how many of its events were folded into any.
+async fn fold(
+    conn: &mut AnyConnection,
+    batch: &[Recorded],
+    projections: &[&'static Projection],
+    from: &Marks,
+    until: Option<&Marks>,
+) -> Result<u64, Error> {
+    let due = |projection: &Projection, event: &Recorded| {
+        event.position > from[projection.name] && until.is_none_or(|u| event.position <= u[projection.name])
+    };
+    let mut tx = conn.begin().await?;
+    for projection in projections {
+        let writes = batch
+            .iter()
+            .filter(|event| due(projection, event))
+            .flat_map(|event| (projection.project)(event));
+        run_all(writes.collect(), &mut tx).await?;
+    }
+    tx.commit().await?;
+    let folded = batch.iter().filter(|event| projections.iter().any(|p| due(p, event)));
+    Ok(folded.count() as u64)
+}
+
 /// Every row of `table` in key order, as (key, `column=value` pairs).
-async fn rows(
-    tx: &mut Transaction<'static, Any>,
-    table: &str,
-    key: &str,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+async fn rows(conn: &mut AnyConnection, table: &str, key: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
     let key_columns: Vec<&str> = key.split(", ").collect();
     let found = sqlx::query(&format!("SELECT * FROM {table} ORDER BY {key}"))
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *conn)
         .await?;
     found
         .iter()

@@ -1,3 +1,5 @@
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
 use sqlx::{Any, AnyConnection};
 
 /// A value bound to a statement.
@@ -50,16 +52,110 @@ impl Write {
 
     /// Runs the statement; answers how many rows it touched.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
-        let mut query = sqlx::query::<Any>(self.sql);
-        for arg in self.args {
-            query = match arg {
-                Arg::Text(v) => query.bind(v),
-                Arg::OptText(v) => query.bind(v),
-                Arg::Int(v) => query.bind(v),
-                Arg::OptInt(v) => query.bind(v),
-            };
+        Ok(bind(sqlx::query::<Any>(self.sql), self.args)
+            .execute(conn)
+            .await?
+            .rows_affected())
+    }
+}
+
+fn bind<'q>(mut query: Query<'q, Any, AnyArguments<'q>>, args: Vec<Arg>) -> Query<'q, Any, AnyArguments<'q>> {
+    for arg in args {
+        query = match arg {
+            Arg::Text(v) => query.bind(v),
+            Arg::OptText(v) => query.bind(v),
+            Arg::Int(v) => query.bind(v),
+            Arg::OptInt(v) => query.bind(v),
+        };
+    }
+    query
+}
+
+/// Most bind parameters one multi-row INSERT carries (SQLite allows 32,766).
+const MAX_PARAMS: usize = 30_000;
+
+/// Runs `writes` in order, each run of the same INSERT as multi-row INSERTs: a batch's log
+/// entries then cost a few round trips instead of one each. Runs are cut into chunks of
+/// powers of two rows, so only a handful of distinct statements get prepared.
+pub async fn run_all(writes: Vec<Write>, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    let mut writes = writes.into_iter().peekable();
+    while let Some(first) = writes.next() {
+        let Some(row) = values_tuple(first.sql) else {
+            first.run(conn).await?;
+            continue;
+        };
+        let mut run = vec![first];
+        while let Some(next) = writes.next_if(|next| next.sql == run[0].sql) {
+            run.push(next);
         }
-        Ok(query.execute(conn).await?.rows_affected())
+        let width = run[0].args.len().max(1);
+        let mut rest = &run[..];
+        while !rest.is_empty() {
+            let fits = (MAX_PARAMS / width).max(1).min(rest.len());
+            let rows = 1 << fits.ilog2();
+            let (chunk, tail) = rest.split_at(rows);
+            multi_row(chunk, row, width).run(conn).await?;
+            rest = tail;
+        }
+    }
+    Ok(())
+}
+
+/// The `(…)` after `VALUES` of a plain `INSERT … VALUES (…)`, if `sql` is one.
+fn values_tuple(sql: &str) -> Option<&str> {
+    let sql = sql.trim_end();
+    let (head, tuple) = sql.rsplit_once("VALUES")?;
+    let tuple = tuple.trim();
+    (head.trim_start().starts_with("INSERT") && tuple.starts_with('(') && tuple.ends_with(')')).then_some(tuple)
+}
+
+/// One INSERT of `rows`' values, the tuple repeated with its placeholders renumbered.
+fn multi_row(rows: &[Write], tuple: &str, width: usize) -> MultiRow {
+    let head = &rows[0].sql[..rows[0].sql.rfind("VALUES").expect("checked by values_tuple")];
+    let mut sql = format!("{head}VALUES ");
+    for row in 0..rows.len() {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        renumber(tuple, row * width, &mut sql);
+    }
+    MultiRow {
+        sql,
+        args: rows.iter().flat_map(|write| write.args.iter().cloned()).collect(),
+    }
+}
+
+/// Appends `tuple` to `out` with every `$n` shifted to `$(n + offset)`.
+fn renumber(tuple: &str, offset: usize, out: &mut String) {
+    let mut chars = tuple.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while let Some((j, _)) = chars.next_if(|(_, d)| d.is_ascii_digit()) {
+            end = j + 1;
+        }
+        if let Ok(n) = tuple[start..end].parse::<usize>() {
+            out.push_str(&(n + offset).to_string());
+        }
+    }
+}
+
+/// A statement built at run time from several writes.
+struct MultiRow {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl MultiRow {
+    async fn run(self, conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
+        bind(sqlx::query::<Any>(&self.sql), self.args)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
     }
 }
 
@@ -68,3 +164,28 @@ macro_rules! args {
     ($($value:expr),* $(,)?) => { [$($crate::write::Arg::from($value)),*] };
 }
 pub(crate) use args;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_insert_is_repeated_with_its_placeholders_shifted() {
+        let sql = "INSERT INTO t (a, b, c) VALUES ($1, 'x$', $2, $2)";
+        let rows = [Write::new(sql, args![1, "one"]), Write::new(sql, args![2, "two"])];
+        let tuple = values_tuple(sql).unwrap();
+        let statement = multi_row(&rows, tuple, 2);
+        assert_eq!(
+            statement.sql,
+            "INSERT INTO t (a, b, c) VALUES ($1, 'x$', $2, $2), ($3, 'x$', $4, $4)"
+        );
+        assert_eq!(statement.args, args![1, "one", 2, "two"]);
+    }
+
+    #[test]
+    fn only_plain_inserts_are_merged() {
+        assert!(values_tuple("UPDATE t SET a = $1 WHERE id = $2").is_none());
+        assert!(values_tuple("INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING").is_none());
+        assert!(values_tuple("INSERT INTO t (a) SELECT $1").is_none());
+    }
+}

@@ -26,15 +26,42 @@ pub struct HistoryRow {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// Only transactions older than every running one are read (`tx < xmin`): they have all
-/// finished, so nothing can later commit before the checkpoint.
+/// How far the projector may read on PostgreSQL: below the oldest transaction that may still
+/// append to `events` in this database, so nothing can later commit before the checkpoint.
+///
+/// `pg_snapshot_xmin` would do it too, but xids are cluster-wide: any long transaction — in
+/// another database, or our own `rebuild` — would stall every projection. Writers of `events`
+/// hold its RowExclusiveLock until they finish; one that has no xid yet will get one at or
+/// above this statement's `xmax`. Appends write nothing before `events`, so their xid is
+/// assigned under that lock. Lock holders carry 32-bit xids; each is widened against `xmax`.
+/// The rows must be read by a later statement, whose snapshot sees whatever finished by now.
+const PG_HORIZON: &str = "
+    WITH now AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
+         writers AS (
+             SELECT activity.backend_xid::text::bigint AS xid
+               FROM pg_locks AS lock
+               JOIN pg_stat_activity AS activity ON activity.pid = lock.pid
+              WHERE lock.locktype = 'relation'
+                AND lock.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND lock.relation = 'events'::regclass
+                AND lock.mode = 'RowExclusiveLock'
+                AND lock.pid <> pg_backend_pid())
+    SELECT COALESCE(MIN(CASE
+               WHEN writers.xid IS NULL THEN now.xmax
+               WHEN (now.xmax - writers.xid) % 4294967296 BETWEEN 1 AND 2147483647
+                   THEN now.xmax - (now.xmax - writers.xid) % 4294967296
+               ELSE now.xmax
+           END), now.xmax) AS horizon
+      FROM now LEFT JOIN writers ON true
+  GROUP BY now.xmax";
+
 const PG_READ_AFTER: &str = "
     SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version,
            payload, metadata, recorded_at
       FROM events
      WHERE aggregate_type = 'Event'
        AND (tx, position) > ($1::bigint::text::xid8, $2)
-       AND tx < pg_snapshot_xmin(pg_current_snapshot())
+       AND tx < $4::bigint::text::xid8
      ORDER BY tx, position
      LIMIT $3";
 
@@ -93,7 +120,12 @@ impl EventSource for EventLog {
     async fn read_after(&self, after: Position, limit: i64) -> Result<Vec<Recorded>, BoxError> {
         match &self.0 {
             Backend::Postgres(pool) => {
-                let query = sqlx::query(PG_READ_AFTER).bind(after.tx).bind(after.pos).bind(limit);
+                let horizon: i64 = sqlx::query_scalar(PG_HORIZON).fetch_one(pool).await?;
+                let query = sqlx::query(PG_READ_AFTER)
+                    .bind(after.tx)
+                    .bind(after.pos)
+                    .bind(limit)
+                    .bind(horizon);
                 decode_recorded!(query.fetch_all(pool).await?)
             }
             Backend::Sqlite(pool) => {

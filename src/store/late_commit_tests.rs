@@ -9,7 +9,7 @@ use projections::Projector;
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::store::Store;
+use crate::store::{EventLog, Store};
 use crate::testing::TestDatabase;
 
 fn created(title: &str) -> serde_json::Value {
@@ -51,14 +51,19 @@ async fn titles(store: &Store) -> Vec<String> {
         .unwrap()
 }
 
+async fn migrated(db: &TestDatabase) -> (Store, Projector<EventLog>) {
+    let store = Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let projector = Projector::new(store.event_log(), store.read.clone());
+    (store, projector)
+}
+
 #[tokio::test]
 async fn an_event_that_commits_late_is_still_projected() {
     let Some(db) = TestDatabase::postgres().await else {
         return;
     };
-    let store = Store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
-    let projector = Projector::new(store.event_log(), store.read.clone());
+    let (store, projector) = migrated(&db).await;
 
     let mut held = PgConnection::connect(&db.url).await.unwrap();
     let mut tx = held.begin().await.unwrap();
@@ -75,4 +80,26 @@ async fn an_event_that_commits_late_is_still_projected() {
     tx.commit().await.unwrap();
     projector.catch_up().await.unwrap();
     assert_eq!(titles(&store).await, ["held", "later"]);
+}
+
+#[tokio::test]
+async fn a_long_transaction_that_appends_nothing_does_not_hold_the_projector_back() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    let (store, projector) = migrated(&db).await;
+
+    // xids are cluster-wide: a transaction with one, in any database, is older than the append.
+    let mut idle = PgConnection::connect(&db.url).await.unwrap();
+    let mut tx = idle.begin().await.unwrap();
+    sqlx::query("SELECT pg_current_xact_id()")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let mut other = PgConnection::connect(&db.url).await.unwrap();
+    append(&mut other, Uuid::new_v4(), "meanwhile").await;
+
+    projector.catch_up().await.unwrap();
+    assert_eq!(titles(&store).await, ["meanwhile"]);
+    tx.rollback().await.unwrap();
 }

@@ -242,11 +242,7 @@ impl TestApp {
     /// Compares every read model with a rebuild from the store, as `verify` does, and
     /// asserts they are equal.
     pub async fn assert_verified(&self) {
-        let store = Store::connect(&self.database_url).await.expect("the store opens");
-        let all = rebuild::select(None).expect("every projection");
-        let differences = rebuild::verify(&store.event_log(), &store.read, &all)
-            .await
-            .expect("verify runs");
+        let differences = self.differences().await;
         let shown: Vec<String> = differences.iter().take(20).map(ToString::to_string).collect();
         assert!(
             differences.is_empty(),
@@ -254,6 +250,31 @@ impl TestApp {
             differences.len(),
             shown.join("\n")
         );
+    }
+
+    /// What `verify` finds.
+    pub async fn differences(&self) -> Vec<rebuild::Difference> {
+        let store = Store::connect(&self.database_url).await.expect("the store opens");
+        let all = rebuild::select(None).expect("every projection");
+        rebuild::verify(&store.event_log(), &store.read, &all)
+            .await
+            .expect("verify runs")
+    }
+
+    /// Runs `rebuild` against the service's database, as the command does; answers how many
+    /// events it replayed.
+    pub async fn rebuild(&self) -> u64 {
+        let store = Store::connect(&self.database_url).await.expect("the store opens");
+        let all = rebuild::select(None).expect("every projection");
+        rebuild::rebuild(&store.event_log(), &store.read, &all, |_| {})
+            .await
+            .expect("rebuild runs")
+    }
+
+    /// Runs a statement on the service's database behind its back.
+    pub async fn execute_sql(&self, sql: &str) {
+        let store = Store::connect(&self.database_url).await.expect("the store opens");
+        sqlx::query(sql).execute(&store.read).await.expect("the statement runs");
     }
 
     /// Runs `prune --older-than age` against the service's database, as the command does.

@@ -21,6 +21,7 @@ mod outage;
 mod process;
 mod prune;
 mod read_your_writes;
+mod rebuild;
 mod storms;
 mod throttle;
 mod workload;

@@ -86,23 +86,31 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             "UPDATE event_view SET deleted_at = $2 WHERE id = $1",
             args![event.event_id, to_micros(*at)],
         )],
-        EventFact::MemberJoined { .. } => vec![counts(event, 1, 0)],
-        EventFact::MemberWaitlisted { .. } => vec![counts(event, 0, 1)],
-        EventFact::MemberLeft { seat, .. } | EventFact::MemberRemoved { seat, .. } => match seat {
-            Seat::Member => vec![counts(event, -1, 0)],
-            Seat::Waitlist => vec![counts(event, 0, -1)],
-        },
-        EventFact::MemberPromoted { .. } => vec![counts(event, 1, -1)],
-        EventFact::InvitationSent { .. }
+        EventFact::MemberJoined { .. }
+        | EventFact::MemberWaitlisted { .. }
+        | EventFact::MemberLeft { .. }
+        | EventFact::MemberRemoved { .. }
+        | EventFact::MemberPromoted { .. }
+        | EventFact::InvitationSent { .. }
         | EventFact::InvitationAccepted { .. }
         | EventFact::InvitationDeclined { .. }
         | EventFact::InvitationWithdrawn { .. }
         | EventFact::FeedbackLeft { .. }
         | EventFact::FeedbackWithdrawn { .. } => Vec::new(),
     };
+    // A seat change moves the counters in the same statement as the version.
+    let (members, waitlisted) = seat_change(&event.fact);
     writes.push(Write::new(
-        "UPDATE event_view SET version = $2, updated_at = $3 WHERE id = $1",
-        args![event.event_id, event.sequence, to_micros(event.fact.at())],
+        "UPDATE event_view SET version = $2, updated_at = $3,
+                members_count = members_count + $4, waitlist_count = waitlist_count + $5
+         WHERE id = $1",
+        args![
+            event.event_id,
+            event.sequence,
+            to_micros(event.fact.at()),
+            members,
+            waitlisted
+        ],
     ));
     writes
 }
@@ -114,10 +122,16 @@ fn status(event: &Recorded, status: &str) -> Write {
     )
 }
 
-fn counts(event: &Recorded, members: i64, waitlisted: i64) -> Write {
-    Write::new(
-        "UPDATE event_view SET members_count = members_count + $2, waitlist_count = waitlist_count + $3
-         WHERE id = $1",
-        args![event.event_id, members, waitlisted],
-    )
+/// How a fact moves (members, waitlisted).
+fn seat_change(fact: &EventFact) -> (i64, i64) {
+    match fact {
+        EventFact::MemberJoined { .. } => (1, 0),
+        EventFact::MemberWaitlisted { .. } => (0, 1),
+        EventFact::MemberLeft { seat, .. } | EventFact::MemberRemoved { seat, .. } => match seat {
+            Seat::Member => (-1, 0),
+            Seat::Waitlist => (0, -1),
+        },
+        EventFact::MemberPromoted { .. } => (1, -1),
+        _ => (0, 0),
+    }
 }

@@ -1,0 +1,37 @@
+//! `rebuild` replaces damaged read models with a replay of the store, while the service goes
+//! on answering and projecting.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+both_stores!(a_rebuild_repairs_damaged_read_models_while_joins_go_on);
+async fn a_rebuild_repairs_damaged_read_models_while_joins_go_on(app: TestApp) {
+    let creator = app.user("creator").await;
+    let event = app.event_id(&creator, json!({"capacity": 30})).await;
+    app.join_all(&event, &app.users("early", 10).await).await;
+
+    app.execute_sql("UPDATE event_view SET members_count = 99").await;
+    app.execute_sql("DELETE FROM activity_log").await;
+    let damaged: BTreeSet<&str> = app.differences().await.iter().map(|d| d.table).collect();
+    assert_eq!(damaged, BTreeSet::from(["activity_log", "event_view"]));
+
+    let mut joins = tokio::task::JoinSet::new();
+    for user in app.users("late", 20).await {
+        let (api, event) = (app.api.clone(), event.clone());
+        joins.spawn(async move { api.join(&event, &user).await.status });
+    }
+    let replayed = app.rebuild().await;
+    assert_eq!(joins.join_all().await, [201; 20]);
+    assert!(
+        replayed >= 11,
+        "the creation and the early joins at least, not {replayed}"
+    );
+
+    app.assert_verified().await;
+    assert_eq!(app.capacity(&event).await["members_count"], 30);
+    let log = app.all_pages(&format!("/api/logs/{event}"), &creator).await;
+    assert_eq!(log.len(), 31, "the creation and 30 joins");
+}
