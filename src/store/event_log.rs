@@ -65,11 +65,14 @@ const PG_READ_AFTER: &str = "
      ORDER BY tx, position
      LIMIT $3";
 
+/// `+aggregate_type` keeps SQLite off the primary key's index: through it, every read
+/// scanned and sorted the whole store (the 10,000th join cost 3× the 10th), instead of
+/// seeking by rowid.
 const SQLITE_READ_AFTER: &str = "
     SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version,
            payload, metadata, recorded_at
       FROM events
-     WHERE aggregate_type = 'Event' AND rowid > $1
+     WHERE +aggregate_type = 'Event' AND rowid > $1
      ORDER BY rowid
      LIMIT $2";
 
@@ -183,3 +186,7 @@ impl EventLog {
 #[cfg(test)]
 #[path = "late_commit_tests.rs"]
 mod late_commit_tests;
+
+#[cfg(test)]
+#[path = "read_plan_tests.rs"]
+mod read_plan_tests;
