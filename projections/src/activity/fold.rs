@@ -9,6 +9,8 @@ use crate::Recorded;
 /// Log entry ids are derived from (event, sequence), so a rebuild writes the same ids.
 const ENTRY_NAMESPACE: Uuid = Uuid::from_u128(0x6d1c_54a2_8f0e_4c57_9a0b_2f43_e1d8_7c15);
 
+/// Only `event_view` knows an event's creator, whom `/api/logs` reads by; it is projected
+/// before this (see `PROJECTIONS`), in the same transaction, so the row is there.
 pub fn project(event: &Recorded) -> Vec<Write> {
     let entry = describe(&event.fact);
     let mut metadata = entry.metadata;
@@ -22,8 +24,9 @@ pub fn project(event: &Recorded) -> Vec<Write> {
     let actor = event.fact.actor();
     vec![Write::new(
         "INSERT INTO activity_log (id, event_id, sequence, tx, pos, type, action, actor_id,
-            actor_username, metadata, timestamp)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            actor_username, metadata, timestamp, creator_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+            (SELECT creator_id FROM event_view WHERE id = $2))",
         args![
             id,
             event.event_id,

@@ -32,8 +32,7 @@ pub struct LogFilter {
 /// Entries newest first, each with its event's current title.
 pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Result<Page<LogRow>, sqlx::Error> {
     let where_clause = |sql: &mut Sql| {
-        sql.push(" FROM activity_log l JOIN event_view e ON e.id = l.event_id WHERE e.creator_id = ")
-            .bind(filter.creator_id);
+        sql.push(" WHERE l.creator_id = ").bind(filter.creator_id);
         if let Some(event_id) = filter.event_id {
             sql.push(" AND l.event_id = ").bind(event_id);
         }
@@ -41,11 +40,12 @@ pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Resu
             sql.push(" AND l.type = ").bind(kind.as_str());
         }
     };
-    let mut count = Sql::new("SELECT COUNT(*)");
+    let mut count = Sql::new("SELECT COUNT(*) FROM activity_log l");
     where_clause(&mut count);
     let mut select = Sql::new(
         "SELECT l.id, l.event_id, e.title, l.sequence, l.type, l.action, l.actor_id, l.actor_username,
-            l.metadata, l.timestamp",
+            l.metadata, l.timestamp
+         FROM activity_log l JOIN event_view e ON e.id = l.event_id",
     );
     where_clause(&mut select);
     select.push(" ORDER BY l.tx DESC, l.pos DESC").paginate(page);
