@@ -25,6 +25,7 @@ fn details(capacity: i64) -> EventDetails {
         capacity: Capacity::parse(capacity).unwrap(),
         status: EventStatus::Open,
         waitlist_enabled: true,
+        category: None,
     }
 }
 

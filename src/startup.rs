@@ -12,6 +12,7 @@ use tower_http::normalize_path::NormalizePathLayer;
 use tracing_subscriber::EnvFilter;
 
 use crate::accounts::{Passwords, Tokens, Users};
+use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::config::Config;
 use crate::http::{recorder, router, HttpSettings};
@@ -108,6 +109,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     let state = AppState {
         event_log: Arc::new(store.event_log()),
         users: Users::new(store.read.clone()),
+        categories: Categories::new(store.read.clone()),
         idempotency: IdempotencyKeys::new(store.read.clone()),
         store,
         commands,
@@ -115,6 +117,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         passwords: Passwords::new(),
         clock,
         throttle: Arc::new(CreationThrottle::new(config.events_per_day)),
+        organizers_only: config.organizers_only,
         metrics: recorder(),
     };
     Ok(state)

@@ -13,18 +13,21 @@ use projections::events::{self, CreatorFilter, EventFilter, EventOrdering, Event
 use uuid::Uuid;
 
 use super::error::ApiError;
+use super::event_links;
 use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{boolean, datetime, integer, text, Fields};
 use super::query::{PageBody, Params};
 use super::requests;
 use super::wire::EventBody;
+use crate::accounts::Role;
 use crate::commands::Via;
 use crate::state::AppState;
 
 /// An event with its `ETag`.
-fn with_etag(status: StatusCode, row: EventRow) -> Response {
+async fn with_etag(state: &AppState, status: StatusCode, row: EventRow) -> Result<Response, ApiError> {
     let etag = HeaderValue::from_str(&format!("\"{}\"", row.version)).expect("a number is a valid header");
-    (status, [(ETAG, etag)], Json(EventBody::from(row))).into_response()
+    let body = event_links::body(state, row).await?;
+    Ok((status, [(ETAG, etag)], Json(body)).into_response())
 }
 
 /// The live event, or 404.
@@ -79,6 +82,7 @@ async fn respond_list(
         start_at_or_after: params.parse("start_after", |raw| day_or_time(raw, false)),
         start_at_or_before: params.parse("start_before", |raw| day_or_time(raw, true)),
         start_after: None,
+        category: params.get("category").map(str::to_owned),
     };
     // Parsed even when the path already asks for upcoming events, so a bad value is still 400.
     let asked = params.parse("upcoming", parse_bool).unwrap_or(false);
@@ -99,7 +103,7 @@ async fn respond_list(
         .unwrap_or_default();
     params.finish()?;
     let rows = events::list(&state.store.read, &filter, ordering, page).await?;
-    Ok(Json(params.envelope(page, rows.map(EventBody::from))))
+    Ok(Json(params.envelope(page, event_links::bodies(state, rows).await?)))
 }
 
 fn parse_bool(raw: &str) -> Result<bool, String> {
@@ -128,7 +132,7 @@ fn day_or_time(raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
 #[utoipa::path(get, path = "/events/{id}", tag = "events", params(requests::EventPath),
     responses((status = 200, description = "The event", body = EventBody, headers(("ETag" = String, description = "The event's version")))))]
 pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, ApiError> {
-    Ok(with_etag(StatusCode::OK, find(&state, id).await?))
+    with_etag(&state, StatusCode::OK, find(&state, id).await?).await
 }
 
 /// Creates an event; the caller is its creator.
@@ -138,10 +142,18 @@ pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, 
         (status = 201, description = "The new event", body = EventBody, headers(
             ("Location" = String, description = "The event's URL"),
             ("ETag" = String, description = "The event's version"))),
+        (status = 403, description = "`ORGANIZERS_ONLY` is on and the caller is not an organizer"),
         (status = 429, description = "too many creations in the last 24 hours (checked before the body)",
             headers(("Retry-After" = u64, description = "Seconds until a creation is allowed again"))),
     ))]
 pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Response, ApiError> {
+    // Who may create comes before how often (403 before 429); read only when it matters.
+    if state.organizers_only {
+        let account = state.users.find(user.id).await?;
+        if account.is_none_or(|a| a.role != Role::Organizer) {
+            return Err(ApiError::Forbidden("only organizers may create events"));
+        }
+    }
     // As in DRF, the throttle answers before the body is read.
     let _slot = state
         .throttle
@@ -158,6 +170,7 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
     let capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
     let status = fields.optional("status", &text(EventStatus::parse)).unwrap_or_default();
     let waitlist_enabled = fields.optional("waitlist_enabled", &boolean).unwrap_or(false);
+    let category = event_links::category_field(&state, &mut fields).await?.flatten();
     if let Some(start) = start_time {
         fields.problems(schedule_problems(start_time, start, end_time, state.clock.now()));
     }
@@ -174,6 +187,7 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         capacity,
         status,
         waitlist_enabled,
+        category,
     };
     let id = Uuid::new_v4();
     state
@@ -188,7 +202,7 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         )
         .await?;
     let row = find(&state, id).await?;
-    let mut response = with_etag(StatusCode::CREATED, row);
+    let mut response = with_etag(&state, StatusCode::CREATED, row).await?;
     let location = HeaderValue::from_str(&format!("/api/events/{id}")).expect("a path is a valid header");
     response.headers_mut().insert(LOCATION, location);
     Ok(response)
@@ -225,6 +239,8 @@ async fn change(
         location = fields.nullable("location", &text(Location::parse));
         end_time = fields.nullable("end_time", &datetime);
     }
+    // Optional in PUT too: a client that knows nothing of categories keeps the event's.
+    let category = event_links::category_field(&state, &mut fields).await?;
     // The aggregate decides on its own state; this only names the problems together early.
     let start = start_time.unwrap_or(current.start_time);
     let end = end_time.unwrap_or(current.end_time);
@@ -239,6 +255,7 @@ async fn change(
         end_time,
         capacity,
         waitlist_enabled,
+        category,
     };
     let command = EventCommand::UpdateEvent {
         changes,
@@ -247,7 +264,7 @@ async fn change(
         actor: user.actor(),
     };
     state.commands.execute(id, command, Via::Api).await?;
-    Ok(with_etag(StatusCode::OK, find(&state, id).await?))
+    with_etag(&state, StatusCode::OK, find(&state, id).await?).await
 }
 
 /// The version an `If-Match` header asks for (`"7"`, `7` or `W/"7"`); `*` or none asks for

@@ -1,8 +1,10 @@
 //! The HTTP API: one module per resource; `router` wires paths to handlers.
 
 mod auth;
+mod categories;
 mod docs;
 mod error;
+mod event_links;
 mod events;
 mod extract;
 mod feedback;
@@ -60,6 +62,8 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(invitations::received))
         .routes(routes!(invitations::answer))
         .routes(routes!(feedback::list, feedback::leave))
+        .routes(routes!(categories::list, categories::create))
+        .routes(routes!(categories::update))
         .routes(routes!(logs::all))
         .routes(routes!(logs::of_event))
         .routes(routes!(openapi::document))

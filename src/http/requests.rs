@@ -25,6 +25,11 @@ pub struct Register {
     #[serde(default)]
     #[schema(max_length = 150)]
     last_name: String,
+    /// `attendee` (the default) or `organizer`; with `ORGANIZERS_ONLY=true` only organizers
+    /// may create events.
+    #[serde(default)]
+    #[schema(pattern = "^(attendee|organizer)$", example = "organizer")]
+    role: String,
 }
 
 #[derive(ToSchema)]
@@ -91,6 +96,9 @@ pub struct EventFields {
     status: String,
     #[serde(default)]
     waitlist_enabled: bool,
+    /// A category's slug or id (`GET /api/categories`); none by default.
+    #[serde(default)]
+    category: String,
 }
 
 /// Every writable field of an event, as `PUT` replaces them: none may be missing.
@@ -114,6 +122,8 @@ pub struct EventReplacement {
     #[schema(pattern = "^(open|closed)$")]
     status: String,
     waitlist_enabled: bool,
+    /// Optional even here: absent keeps the event's category, `null` removes it.
+    category: Option<String>,
 }
 
 /// The fields to change; the others keep their values.
@@ -143,6 +153,32 @@ pub struct EventChanges {
     status: String,
     #[serde(default)]
     waitlist_enabled: bool,
+    /// A category's slug or id; `null` removes it.
+    category: Option<String>,
+}
+
+/// A new category.
+#[derive(ToSchema)]
+#[schema(example = json!({"name": "Tech talks", "slug": "tech-talks"}))]
+pub struct NewCategory {
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    /// Made from the name when absent.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    slug: String,
+}
+
+/// A category's new name and/or slug.
+#[derive(ToSchema)]
+#[schema(example = json!({"name": "Talks"}))]
+pub struct CategoryChanges {
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    slug: String,
 }
 
 /// Whom to invite: `username` or `user_id`.
@@ -207,6 +243,8 @@ pub struct EventFilters {
     /// ties are broken by id.
     #[param(pattern = "^-?(start_time|created_at|title)$")]
     ordering: Option<String>,
+    /// A category's slug (or id): only events filed under it.
+    category: Option<String>,
 }
 
 /// The events whose log to show.
@@ -241,6 +279,14 @@ pub struct InvitationFilters {
 #[into_params(parameter_in = Path)]
 pub struct EventPath {
     /// The event's id.
+    id: Uuid,
+}
+
+/// A category named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CategoryPath {
+    /// The category's id.
     id: Uuid,
 }
 

@@ -142,6 +142,9 @@ impl EventState {
                 if let Some(enabled) = changes.waitlist_enabled {
                     details.waitlist_enabled = enabled;
                 }
+                if let Some(category) = changes.category {
+                    details.category = category;
+                }
             }
             EventFact::EventClosed { .. } => details.status = crate::values::EventStatus::Closed,
             EventFact::EventOpened { .. } => details.status = crate::values::EventStatus::Open,

@@ -16,6 +16,9 @@ pub struct EventDetails {
     pub capacity: Capacity,
     pub status: EventStatus,
     pub waitlist_enabled: bool,
+    /// Absent from the facts of events without one, so older payloads read unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Uuid>,
 }
 
 /// The descriptive fields a creator changes; `None` leaves a field as it is.
@@ -37,6 +40,8 @@ pub struct DetailChanges {
     pub capacity: Option<Capacity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waitlist_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub category: Option<Option<Uuid>>,
 }
 
 impl DetailChanges {
@@ -50,6 +55,7 @@ impl DetailChanges {
             ("end_time", self.end_time.is_some()),
             ("capacity", self.capacity.is_some()),
             ("waitlist_enabled", self.waitlist_enabled.is_some()),
+            ("category", self.category.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, touched)| touched.then_some(name))

@@ -133,6 +133,7 @@ impl EventState {
             end_time: differs(changes.end_time, &d.end_time),
             capacity: differs(changes.capacity, &d.capacity),
             waitlist_enabled: differs(changes.waitlist_enabled, &d.waitlist_enabled),
+            category: differs(changes.category, &d.category),
         }
     }
 

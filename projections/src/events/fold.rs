@@ -12,8 +12,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::EventCreated { details, actor, at } => vec![Write::new(
             "INSERT INTO event_view (id, title, title_key, description, location, location_key,
                 start_time, end_time, capacity, status, waitlist_enabled, creator_id, creator_username,
-                members_count, waitlist_count, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0)",
+                members_count, waitlist_count, created_at, updated_at, version, category_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0, $15)",
             [
                 id(),
                 details.title.as_str().into(),
@@ -29,6 +29,7 @@ pub fn project(event: &Recorded) -> Vec<Write> {
                 actor.id.into(),
                 actor.username.as_str().into(),
                 to_micros(*at).into(),
+                Arg::OptText(details.category.map(|c| c.to_string())),
             ],
         )],
         EventFact::EventUpdated { changes, .. } => {
@@ -76,6 +77,12 @@ pub fn project(event: &Recorded) -> Vec<Write> {
                 set(
                     "UPDATE event_view SET waitlist_enabled = $2 WHERE id = $1",
                     vec![i64::from(enabled).into()],
+                );
+            }
+            if let Some(category) = changes.category {
+                set(
+                    "UPDATE event_view SET category_id = $2 WHERE id = $1",
+                    vec![Arg::OptText(category.map(|c| c.to_string()))],
                 );
             }
             writes

@@ -3,7 +3,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
-use crate::sql::{contains_pattern, uuid, Sql};
+use crate::sql::{contains_pattern, opt_uuid, uuid, Sql};
 use crate::time::{from_micros, to_micros};
 use crate::{Page, PageRequest};
 
@@ -26,6 +26,7 @@ pub struct EventRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    pub category_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +45,8 @@ pub struct EventFilter {
     pub start_at_or_after: Option<DateTime<Utc>>,
     pub start_at_or_before: Option<DateTime<Utc>>,
     pub start_after: Option<DateTime<Utc>>,
+    /// A category's slug or id.
+    pub category: Option<String>,
 }
 
 /// The listing's order; ties are always broken by id, ascending.
@@ -82,7 +85,7 @@ impl EventOrdering {
 
 const COLUMNS: &str = "id, title, description, location, start_time, end_time, capacity, status, \
     waitlist_enabled, creator_id, creator_username, members_count, waitlist_count, created_at, \
-    updated_at, version";
+    updated_at, version, category_id";
 
 /// An event that exists and is not deleted.
 pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Error> {
@@ -175,6 +178,13 @@ fn where_clause(sql: &mut Sql, filter: &EventFilter) {
     if let Some(time) = filter.start_after {
         sql.push(" AND start_time > ").bind(to_micros(time));
     }
+    if let Some(category) = &filter.category {
+        sql.push(" AND category_id IN (SELECT id FROM categories WHERE slug = ")
+            .bind(category.as_str())
+            .push(" OR id = ")
+            .bind(category.as_str())
+            .push(")");
+    }
 }
 
 fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
@@ -195,5 +205,6 @@ fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
         created_at: from_micros(row.try_get("created_at")?),
         updated_at: from_micros(row.try_get("updated_at")?),
         version: row.try_get("version")?,
+        category_id: opt_uuid(row, "category_id")?,
     })
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{rfc3339, rfc3339_opt, UserRef};
+use super::{rfc3339, rfc3339_opt, CategoryBody, UserRef};
 
 /// An event. `ETag` carries its `version`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -38,6 +38,16 @@ pub struct EventBody {
     updated_at: DateTime<Utc>,
     /// Counts every change recorded for the event, joins and leaves included.
     version: i64,
+    /// Only on events filed under a category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<CategoryBody>,
+}
+
+impl EventBody {
+    pub fn with_category(mut self, category: Option<CategoryBody>) -> Self {
+        self.category = category;
+        self
+    }
 }
 
 impl From<EventRow> for EventBody {
@@ -62,6 +72,7 @@ impl From<EventRow> for EventBody {
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
+            category: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! its schema for the OpenAPI document from the same type that is serialised.
 
 mod accounts;
+mod categories;
 mod events;
 mod feedback;
 mod invitations;
@@ -14,6 +15,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub use accounts::{MembershipBody, TokensBody, UserBody};
+pub use categories::CategoryBody;
 pub use events::{CapacityBody, EventBody};
 pub use feedback::{FeedbackBody, FeedbackPage};
 pub use invitations::InvitationBody;

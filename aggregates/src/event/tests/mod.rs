@@ -111,6 +111,7 @@ fn details(seats: i64, waitlist_enabled: bool) -> EventDetails {
         capacity: capacity(seats),
         status: EventStatus::Open,
         waitlist_enabled,
+        category: None,
     }
 }
 
@@ -531,6 +532,7 @@ async fn update_with_only_unchanged_values_records_nothing() {
         end_time: Some(Some(end())),
         capacity: Some(capacity(10)),
         waitlist_enabled: Some(false),
+        category: Some(None),
     };
     given(vec![created(details(10, false))])
         .when_async(update_with(alice(), everything_as_it_is, Some(EventStatus::Open), None))
@@ -1223,6 +1225,7 @@ fn event_type_is_the_variant_name_and_event_version_is_1() {
 }
 
 mod account_deletion;
+mod categories;
 mod feedback;
 mod invitations;
 mod properties;
