@@ -24,7 +24,7 @@ pub enum Command {
     Migrate,
     /// Rebuild the read models from the event store, swapping them in atomically.
     Rebuild {
-        /// Only this read model (events, members, activity, invitations, feedback).
+        /// Only this read model (events, members, activity, invitations, feedback, tickets).
         #[arg(long)]
         projection: Option<String>,
     },

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use aggregates::{Clock, EventServices, SystemClock};
+use aggregates::{Clock, EventServices, SystemClock, TicketCodes};
 use axum::extract::Request;
 use axum::ServiceExt;
 use projections::Projector;
@@ -97,7 +97,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     let handle = projector.handle();
     tokio::spawn(projector.run());
     let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
-    let services = EventServices { clock: clock.clone() };
+    let services = event_services(clock.clone());
     let commands = Commands::new(aggregates, services, handle, store.read.clone());
     let tokens = Tokens::load(
         store.read.clone(),
@@ -121,4 +121,21 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         metrics: recorder(),
     };
     Ok(state)
+}
+
+/// What the `Event` aggregate needs from the service: the clock, and random ticket codes.
+pub fn event_services(clock: Arc<dyn Clock>) -> EventServices {
+    EventServices {
+        clock,
+        codes: Arc::new(RandomCodes),
+    }
+}
+
+/// Ticket codes as random version 4 UUIDs (122 random bits): nobody guesses one.
+struct RandomCodes;
+
+impl TicketCodes for RandomCodes {
+    fn issue(&self, _holder: uuid::Uuid) -> uuid::Uuid {
+        uuid::Uuid::new_v4()
+    }
 }

@@ -17,6 +17,8 @@ CREATE TABLE categories
 -- Optional links of an event; NULL for every event created before.
 ALTER TABLE event_view ADD COLUMN category_id TEXT;
 ALTER TABLE event_view ADD COLUMN series_id TEXT;
+-- How many ticket types the event sells, so events without any cost no extra query.
+ALTER TABLE event_view ADD COLUMN ticket_types INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX event_view_category ON event_view (category_id);
 CREATE INDEX event_view_series ON event_view (series_id, start_time);
 

@@ -31,6 +31,12 @@ impl Sql {
         self
     }
 
+    /// Binds `arg` to the next placeholder, which the text already holds.
+    pub fn add(&mut self, arg: impl Into<Arg>) -> &mut Self {
+        self.args.push(arg.into());
+        self
+    }
+
     /// Appends `LIMIT … OFFSET …` for one page.
     pub fn paginate(&mut self, page: crate::PageRequest) -> &mut Self {
         self.push(" LIMIT ")

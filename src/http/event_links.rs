@@ -1,15 +1,16 @@
-//! What an event may link to beyond the core contract — a category — read from bodies and
-//! shown on the event. Events without one look exactly as the contract shows them.
+//! What an event may link to beyond the core contract — a category, ticket types — read
+//! from bodies and shown on the event. Events without one look exactly as the contract shows them.
 
 use std::collections::HashMap;
 
 use projections::events::EventRow;
+use projections::tickets;
 use projections::Page;
 use uuid::Uuid;
 
 use super::error::ApiError;
 use super::fields::{string, Fields};
-use super::wire::{CategoryBody, EventBody};
+use super::wire::{CategoryBody, EventBody, TicketTypeBody};
 use crate::categories::Category;
 use crate::state::AppState;
 
@@ -28,16 +29,34 @@ pub async fn category_field(state: &AppState, fields: &mut Fields) -> Result<Opt
     }
 }
 
-/// The event as the API shows it, with its category.
+/// The event as the API shows it, with its category and ticket types.
 pub async fn body(state: &AppState, row: EventRow) -> Result<EventBody, ApiError> {
-    let categories = categories_of(state, std::slice::from_ref(&row)).await?;
-    Ok(shown(row, &categories))
+    let mut page = bodies(state, Page::of_one(row)).await?;
+    Ok(page.items.remove(0))
 }
 
-/// A page of events as the API shows them, with their categories.
+/// A page of events as the API shows them, with their categories and ticket types.
 pub async fn bodies(state: &AppState, page: Page<EventRow>) -> Result<Page<EventBody>, ApiError> {
     let categories = categories_of(state, &page.items).await?;
-    Ok(page.map(|row| shown(row, &categories)))
+    let mut types = ticket_types_of(state, &page.items).await?;
+    Ok(page.map(|row| {
+        let types = types.remove(&row.id).unwrap_or_default();
+        shown(row, &categories).with_ticket_types(types)
+    }))
+}
+
+/// Asks the store only for events that sell ticket types.
+async fn ticket_types_of(state: &AppState, rows: &[EventRow]) -> Result<HashMap<Uuid, Vec<TicketTypeBody>>, ApiError> {
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .filter(|row| row.ticket_types > 0)
+        .map(|row| row.id)
+        .collect();
+    let mut by_event: HashMap<Uuid, Vec<TicketTypeBody>> = HashMap::new();
+    for row in tickets::types_of(&state.store.read, &ids).await? {
+        by_event.entry(row.event_id).or_default().push(row.into());
+    }
+    Ok(by_event)
 }
 
 /// Asks the store only when some event has a category.

@@ -13,12 +13,12 @@ use projections::events::{self, CreatorFilter, EventFilter, EventOrdering, Event
 use uuid::Uuid;
 
 use super::error::ApiError;
-use super::event_links;
 use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{boolean, datetime, integer, text, Fields};
 use super::query::{PageBody, Params};
 use super::requests;
 use super::wire::EventBody;
+use super::{event_links, ticket_fields};
 use crate::accounts::Role;
 use crate::commands::Via;
 use crate::state::AppState;
@@ -171,6 +171,9 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
     let status = fields.optional("status", &text(EventStatus::parse)).unwrap_or_default();
     let waitlist_enabled = fields.optional("waitlist_enabled", &boolean).unwrap_or(false);
     let category = event_links::category_field(&state, &mut fields).await?.flatten();
+    let ticket_types = fields
+        .optional("ticket_types", &ticket_fields::ticket_types)
+        .unwrap_or_default();
     if let Some(start) = start_time {
         fields.problems(schedule_problems(start_time, start, end_time, state.clock.now()));
     }
@@ -188,6 +191,7 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         status,
         waitlist_enabled,
         category,
+        ticket_types,
     };
     let id = Uuid::new_v4();
     state

@@ -20,6 +20,8 @@ mod metrics;
 mod openapi;
 mod query;
 mod requests;
+mod ticket_fields;
+mod tickets;
 mod users;
 mod wire;
 
@@ -62,6 +64,9 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(invitations::received))
         .routes(routes!(invitations::answer))
         .routes(routes!(feedback::list, feedback::leave))
+        .routes(routes!(tickets::mine))
+        .routes(routes!(tickets::get))
+        .routes(routes!(tickets::check_in))
         .routes(routes!(categories::list, categories::create))
         .routes(routes!(categories::update))
         .routes(routes!(logs::all))

@@ -99,6 +99,11 @@ pub struct EventFields {
     /// A category's slug or id (`GET /api/categories`); none by default.
     #[serde(default)]
     category: String,
+    /// Kinds of seat, their quantities adding up to at most `capacity`; set at creation
+    /// only. Joining then requires one.
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    ticket_types: Vec<NewTicketType>,
 }
 
 /// Every writable field of an event, as `PUT` replaces them: none may be missing.
@@ -197,6 +202,9 @@ pub struct Answer {
     /// `accepted` or `declined`.
     #[schema(pattern = "^(accepted|declined)$")]
     status: String,
+    /// When accepting an invitation to an event with ticket types: which one.
+    #[serde(default)]
+    ticket_type: Uuid,
 }
 
 #[derive(ToSchema)]
@@ -288,6 +296,44 @@ pub struct EventPath {
 pub struct CategoryPath {
     /// The category's id.
     id: Uuid,
+}
+
+/// An event and one of its tickets.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct TicketPath {
+    /// The event's id.
+    id: Uuid,
+    /// The ticket's code.
+    code: Uuid,
+}
+
+/// A ticket scanned at the door.
+#[derive(ToSchema)]
+#[schema(example = json!({"code": "3f0c8a4e-9d0b-4f5e-8a8e-2b7f1f6f0c11"}))]
+pub struct CheckIn {
+    code: Uuid,
+}
+
+/// Which ticket type to join as: required when the event sells types, refused otherwise.
+#[derive(ToSchema)]
+pub struct JoinFields {
+    ticket_type: Uuid,
+}
+
+/// A kind of seat, as `POST /api/events` takes it in `ticket_types`.
+#[derive(ToSchema)]
+#[schema(example = json!({"name": "Early bird", "price": "12.50", "currency": "EUR", "quantity": 20}))]
+pub struct NewTicketType {
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    /// A decimal string (never a JSON number, which would pass through a float).
+    #[schema(pattern = r"^\d{1,9}(\.\d{1,3})?$")]
+    price: String,
+    #[schema(pattern = "^[A-Z]{3}$")]
+    currency: String,
+    #[schema(minimum = 1, maximum = 100000)]
+    quantity: i64,
 }
 
 /// An event and one of its members (or waitlisted users).

@@ -23,6 +23,7 @@ fn created(title: &str) -> serde_json::Value {
         status: EventStatus::Open,
         waitlist_enabled: false,
         category: None,
+        ticket_types: Vec::new(),
     };
     let actor = Actor::new(Uuid::new_v4(), "ali");
     serde_json::to_value(EventFact::EventCreated {

@@ -24,4 +24,5 @@ mod prune;
 mod read_your_writes;
 mod storms;
 mod throttle;
+mod tickets;
 mod workload;

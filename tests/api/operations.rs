@@ -55,7 +55,10 @@ const CONTRACT: [(&str, &str); 37] = [
 ];
 
 /// Operations beyond `API.md`: the briefs' categories, tickets and series (README).
-const BEYOND_CONTRACT: [(&str, &str); 3] = [
+const BEYOND_CONTRACT: [(&str, &str); 6] = [
+    ("GET", "/api/users/me/tickets"),
+    ("GET", "/api/events/{id}/tickets/{code}"),
+    ("POST", "/api/events/{id}/check-in"),
     ("GET", "/api/categories"),
     ("POST", "/api/categories"),
     ("PATCH", "/api/categories/{id}"),
@@ -83,6 +86,7 @@ fn concrete(path: &str) -> String {
         .replace("{id}", &Uuid::new_v4().to_string())
         .replace("{user_id}", &Uuid::new_v4().to_string())
         .replace("{event_id}", &Uuid::new_v4().to_string())
+        .replace("{code}", &Uuid::new_v4().to_string())
 }
 
 /// Did the router's fallbacks answer (no route for the path, or not for the method)?

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::values::{Capacity, Description, EventStatus, Location, Title};
+use crate::values::{Capacity, Description, EventStatus, Location, TicketType, Title};
 use crate::Actor;
 
 /// Everything that describes an event when it is created.
@@ -19,6 +19,9 @@ pub struct EventDetails {
     /// Absent from the facts of events without one, so older payloads read unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<Uuid>,
+    /// With types, every seat is of one of them and their quantities fit the capacity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ticket_types: Vec<TicketType>,
 }
 
 /// The descriptive fields a creator changes; `None` leaves a field as it is.
@@ -97,7 +100,9 @@ pub enum EventCommand {
         expected_version: Option<u64>,
         actor: Actor,
     },
+    /// `ticket_type` is required exactly when the event has ticket types.
     JoinEvent {
+        ticket_type: Option<Uuid>,
         actor: Actor,
     },
     LeaveEvent {
@@ -115,6 +120,12 @@ pub enum EventCommand {
     AnswerInvitation {
         invitation_id: Uuid,
         accept: bool,
+        ticket_type: Option<Uuid>,
+        actor: Actor,
+    },
+    /// The creator scans a member's ticket at the door.
+    CheckInTicket {
+        code: Uuid,
         actor: Actor,
     },
     /// Rating and comment arrive unchecked: who may leave feedback is decided first.

@@ -3,7 +3,7 @@ use aggregates::{Actor, EventFact};
 use serde_json::{json, Value};
 
 /// Every `type` the log can hold.
-pub const LOG_TYPES: [&str; 16] = [
+pub const LOG_TYPES: [&str; 17] = [
     "event_created",
     "event_updated",
     "event_opened",
@@ -21,6 +21,8 @@ pub const LOG_TYPES: [&str; 16] = [
     // Beyond the contract's list: what deleting an account takes away.
     "invitation_withdrawn",
     "feedback_withdrawn",
+    // The briefs' features beyond the contract.
+    "ticket_checked_in",
 ];
 
 /// How one fact reads in the log.
@@ -126,6 +128,11 @@ pub fn describe(fact: &EventFact) -> Entry {
             "feedback_withdrawn",
             format!("the feedback of {who} was withdrawn"),
             json!({"feedback_id": feedback_id}),
+        ),
+        EventFact::TicketCheckedIn { code, holder, .. } => entry(
+            "ticket_checked_in",
+            format!("{who} checked {} in", holder.username),
+            json!({"user": user(holder), "code": code}),
         ),
     }
 }

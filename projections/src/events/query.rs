@@ -27,6 +27,8 @@ pub struct EventRow {
     pub updated_at: DateTime<Utc>,
     pub version: i64,
     pub category_id: Option<Uuid>,
+    /// How many ticket types the event sells.
+    pub ticket_types: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +87,7 @@ impl EventOrdering {
 
 const COLUMNS: &str = "id, title, description, location, start_time, end_time, capacity, status, \
     waitlist_enabled, creator_id, creator_username, members_count, waitlist_count, created_at, \
-    updated_at, version, category_id";
+    updated_at, version, category_id, ticket_types";
 
 /// An event that exists and is not deleted.
 pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Error> {
@@ -206,5 +208,6 @@ fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
         updated_at: from_micros(row.try_get("updated_at")?),
         version: row.try_get("version")?,
         category_id: opt_uuid(row, "category_id")?,
+        ticket_types: row.try_get("ticket_types")?,
     })
 }

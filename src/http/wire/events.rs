@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{rfc3339, rfc3339_opt, CategoryBody, UserRef};
+use super::{rfc3339, rfc3339_opt, CategoryBody, TicketTypeBody, UserRef};
 
 /// An event. `ETag` carries its `version`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,11 +41,19 @@ pub struct EventBody {
     /// Only on events filed under a category.
     #[serde(skip_serializing_if = "Option::is_none")]
     category: Option<CategoryBody>,
+    /// Only on events that sell ticket types; joining then names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket_types: Option<Vec<TicketTypeBody>>,
 }
 
 impl EventBody {
     pub fn with_category(mut self, category: Option<CategoryBody>) -> Self {
         self.category = category;
+        self
+    }
+
+    pub fn with_ticket_types(mut self, types: Vec<TicketTypeBody>) -> Self {
+        self.ticket_types = (!types.is_empty()).then_some(types);
         self
     }
 }
@@ -73,6 +81,7 @@ impl From<EventRow> for EventBody {
             updated_at: row.updated_at,
             version: row.version,
             category: None,
+            ticket_types: None,
         }
     }
 }
