@@ -27,6 +27,7 @@ fn details(capacity: i64) -> EventDetails {
         waitlist_enabled: true,
         category: None,
         ticket_types: Vec::new(),
+        series_id: None,
     }
 }
 

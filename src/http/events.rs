@@ -18,7 +18,7 @@ use super::fields::{boolean, datetime, integer, text, Fields};
 use super::query::{PageBody, Params};
 use super::requests;
 use super::wire::EventBody;
-use super::{event_links, ticket_fields};
+use super::{event_links, series, ticket_fields};
 use crate::accounts::Role;
 use crate::commands::Via;
 use crate::state::AppState;
@@ -135,7 +135,8 @@ pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, 
     with_etag(&state, StatusCode::OK, find(&state, id).await?).await
 }
 
-/// Creates an event; the caller is its creator.
+/// Creates an event; the caller is its creator. With `recurrence`, creates a series of
+/// ordinary events (`GET /api/series/{id}`) and answers its first occurrence.
 #[utoipa::path(post, path = "/events", tag = "events", security(("bearer" = [])),
     request_body = requests::EventFields,
     responses(
@@ -174,9 +175,17 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
     let ticket_types = fields
         .optional("ticket_types", &ticket_fields::ticket_types)
         .unwrap_or_default();
+    let recurrence = fields.optional("recurrence", &series::recurrence);
     if let Some(start) = start_time {
         fields.problems(schedule_problems(start_time, start, end_time, state.clock.now()));
     }
+    let starts = match (recurrence, start_time) {
+        (Some(recurrence), Some(start)) => recurrence
+            .expand(start)
+            .map_err(|problem| fields.error("recurrence", problem))
+            .ok(),
+        _ => None,
+    };
     fields.finish()?;
     let (Some(title), Some(start_time), Some(capacity)) = (title, start_time, capacity) else {
         unreachable!("finish() reports missing required fields");
@@ -192,19 +201,20 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         waitlist_enabled,
         category,
         ticket_types,
+        series_id: None,
     };
-    let id = Uuid::new_v4();
-    state
-        .commands
-        .execute(
-            id,
-            EventCommand::CreateEvent {
+    let id = match starts {
+        Some(starts) => series::create(&state, &user, details, &starts).await?,
+        None => {
+            let id = Uuid::new_v4();
+            let command = EventCommand::CreateEvent {
                 details,
                 actor: user.actor(),
-            },
-            Via::Api,
-        )
-        .await?;
+            };
+            state.commands.execute(id, command, Via::Api).await?;
+            id
+        }
+    };
     let row = find(&state, id).await?;
     let mut response = with_etag(&state, StatusCode::CREATED, row).await?;
     let location = HeaderValue::from_str(&format!("/api/events/{id}")).expect("a path is a valid header");

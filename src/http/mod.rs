@@ -20,6 +20,7 @@ mod metrics;
 mod openapi;
 mod query;
 mod requests;
+mod series;
 mod ticket_fields;
 mod tickets;
 mod users;
@@ -64,6 +65,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(invitations::received))
         .routes(routes!(invitations::answer))
         .routes(routes!(feedback::list, feedback::leave))
+        .routes(routes!(series::get, series::patch, series::delete))
         .routes(routes!(tickets::mine))
         .routes(routes!(tickets::get))
         .routes(routes!(tickets::check_in))

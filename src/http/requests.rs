@@ -104,6 +104,9 @@ pub struct EventFields {
     #[serde(default)]
     #[schema(max_items = 20)]
     ticket_types: Vec<NewTicketType>,
+    /// Makes a series: one ordinary event per occurrence, the first at `start_time`.
+    #[serde(default)]
+    recurrence: Option<RecurrenceFields>,
 }
 
 /// Every writable field of an event, as `PUT` replaces them: none may be missing.
@@ -296,6 +299,57 @@ pub struct EventPath {
 pub struct CategoryPath {
     /// The category's id.
     id: Uuid,
+}
+
+/// A series named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct SeriesPath {
+    /// The series' id.
+    id: Uuid,
+}
+
+/// How an event repeats (`POST /api/events`): every `interval` weeks or months, `count`
+/// times or `until` a time; at most 200 occurrences.
+#[derive(ToSchema)]
+#[schema(example = json!({"freq": "weekly", "interval": 1, "count": 10}))]
+pub struct RecurrenceFields {
+    #[schema(pattern = "^(weekly|monthly)$")]
+    freq: String,
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 99)]
+    interval: i64,
+    /// Give `count` or `until`, not both.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 200)]
+    count: i64,
+    /// Inclusive.
+    #[serde(default)]
+    until: DateTime<Utc>,
+}
+
+/// The fields to change on every future occurrence of a series.
+#[derive(ToSchema)]
+#[schema(example = json!({"title": "Weekly Rust meetup", "capacity": 30}))]
+pub struct SeriesChanges {
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
+    title: String,
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    description: String,
+    #[schema(max_length = 200)]
+    location: Option<String>,
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 100000)]
+    capacity: i64,
+    #[serde(default)]
+    #[schema(pattern = "^(open|closed)$")]
+    status: String,
+    #[serde(default)]
+    waitlist_enabled: bool,
+    /// A category's slug or id; `null` removes it.
+    category: Option<String>,
 }
 
 /// An event and one of its tickets.

@@ -24,6 +24,7 @@ fn created(title: &str) -> serde_json::Value {
         waitlist_enabled: false,
         category: None,
         ticket_types: Vec::new(),
+        series_id: None,
     };
     let actor = Actor::new(Uuid::new_v4(), "ali");
     serde_json::to_value(EventFact::EventCreated {

@@ -22,6 +22,7 @@ mod outage;
 mod process;
 mod prune;
 mod read_your_writes;
+mod series;
 mod storms;
 mod throttle;
 mod tickets;

@@ -55,7 +55,10 @@ const CONTRACT: [(&str, &str); 37] = [
 ];
 
 /// Operations beyond `API.md`: the briefs' categories, tickets and series (README).
-const BEYOND_CONTRACT: [(&str, &str); 6] = [
+const BEYOND_CONTRACT: [(&str, &str); 9] = [
+    ("GET", "/api/series/{id}"),
+    ("PATCH", "/api/series/{id}"),
+    ("DELETE", "/api/series/{id}"),
     ("GET", "/api/users/me/tickets"),
     ("GET", "/api/events/{id}/tickets/{code}"),
     ("POST", "/api/events/{id}/check-in"),

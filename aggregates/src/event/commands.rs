@@ -22,6 +22,9 @@ pub struct EventDetails {
     /// With types, every seat is of one of them and their quantities fit the capacity.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ticket_types: Vec<TicketType>,
+    /// The series the event is an occurrence of, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<Uuid>,
 }
 
 /// The descriptive fields a creator changes; `None` leaves a field as it is.

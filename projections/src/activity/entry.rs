@@ -3,7 +3,7 @@ use aggregates::{Actor, EventFact};
 use serde_json::{json, Value};
 
 /// Every `type` the log can hold.
-pub const LOG_TYPES: [&str; 17] = [
+pub const LOG_TYPES: [&str; 18] = [
     "event_created",
     "event_updated",
     "event_opened",
@@ -23,6 +23,7 @@ pub const LOG_TYPES: [&str; 17] = [
     "feedback_withdrawn",
     // The briefs' features beyond the contract.
     "ticket_checked_in",
+    "series_created",
 ];
 
 /// How one fact reads in the log.
@@ -56,7 +57,14 @@ pub fn describe(fact: &EventFact) -> Entry {
     let entry = |kind, action: String, metadata| Entry { kind, action, metadata };
     let who = &fact.actor().username;
     match fact {
-        EventFact::EventCreated { .. } => entry("event_created", format!("{who} created the event"), json!({})),
+        EventFact::EventCreated { details, .. } => match details.series_id {
+            None => entry("event_created", format!("{who} created the event"), json!({})),
+            Some(series_id) => entry(
+                "series_created",
+                format!("{who} created the event as an occurrence of a series"),
+                json!({"series_id": series_id}),
+            ),
+        },
         EventFact::EventUpdated { changes, .. } => {
             let fields = changes.field_names();
             entry(

@@ -12,8 +12,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::EventCreated { details, actor, at } => vec![Write::new(
             "INSERT INTO event_view (id, title, title_key, description, location, location_key,
                 start_time, end_time, capacity, status, waitlist_enabled, creator_id, creator_username,
-                members_count, waitlist_count, created_at, updated_at, version, category_id, ticket_types)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0, $15, $16)",
+                members_count, waitlist_count, created_at, updated_at, version, category_id, ticket_types, series_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0, $15, $16, $17)",
             [
                 id(),
                 details.title.as_str().into(),
@@ -31,6 +31,7 @@ pub fn project(event: &Recorded) -> Vec<Write> {
                 to_micros(*at).into(),
                 Arg::OptText(details.category.map(|c| c.to_string())),
                 (details.ticket_types.len() as i64).into(),
+                Arg::OptText(details.series_id.map(|s| s.to_string())),
             ],
         )],
         EventFact::EventUpdated { changes, .. } => {

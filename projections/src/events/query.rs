@@ -29,6 +29,7 @@ pub struct EventRow {
     pub category_id: Option<Uuid>,
     /// How many ticket types the event sells.
     pub ticket_types: i64,
+    pub series_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +88,7 @@ impl EventOrdering {
 
 const COLUMNS: &str = "id, title, description, location, start_time, end_time, capacity, status, \
     waitlist_enabled, creator_id, creator_username, members_count, waitlist_count, created_at, \
-    updated_at, version, category_id, ticket_types";
+    updated_at, version, category_id, ticket_types, series_id";
 
 /// An event that exists and is not deleted.
 pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Error> {
@@ -96,6 +97,15 @@ pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Err
     ));
     sql.bind(id);
     sql.fetch_optional(pool).await?.map(|row| decode(&row)).transpose()
+}
+
+/// The live occurrences of a series, by start (at most 200).
+pub async fn of_series(pool: &AnyPool, series_id: Uuid) -> Result<Vec<EventRow>, sqlx::Error> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND series_id = "
+    ));
+    sql.bind(series_id).push(" ORDER BY start_time, id");
+    sql.fetch_all(pool).await?.iter().map(decode).collect()
 }
 
 /// Live events that ended before `cutoff` (one without an end ends at its start), oldest first.
@@ -209,5 +219,6 @@ fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
         version: row.try_get("version")?,
         category_id: opt_uuid(row, "category_id")?,
         ticket_types: row.try_get("ticket_types")?,
+        series_id: opt_uuid(row, "series_id")?,
     })
 }

@@ -44,6 +44,9 @@ pub struct EventBody {
     /// Only on events that sell ticket types; joining then names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     ticket_types: Option<Vec<TicketTypeBody>>,
+    /// Only on occurrences of a series (`GET /api/series/{series_id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    series_id: Option<Uuid>,
 }
 
 impl EventBody {
@@ -60,6 +63,7 @@ impl EventBody {
 
 impl From<EventRow> for EventBody {
     fn from(row: EventRow) -> Self {
+        let series_id = row.series_id;
         Self {
             id: row.id,
             title: row.title,
@@ -82,6 +86,7 @@ impl From<EventRow> for EventBody {
             version: row.version,
             category: None,
             ticket_types: None,
+            series_id,
         }
     }
 }

@@ -8,6 +8,7 @@ mod feedback;
 mod invitations;
 mod logs;
 mod membership;
+mod series;
 mod tickets;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -22,6 +23,7 @@ pub use feedback::{FeedbackBody, FeedbackPage};
 pub use invitations::InvitationBody;
 pub use logs::{HistoryBody, LogBody};
 pub use membership::{Joined, MemberBody, WaitlistBody};
+pub use series::SeriesBody;
 pub use tickets::{TicketBody, TicketTypeBody};
 
 /// Times go out as RFC 3339 in UTC with a `Z`.

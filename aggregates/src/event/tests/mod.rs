@@ -140,6 +140,7 @@ fn details(seats: i64, waitlist_enabled: bool) -> EventDetails {
         waitlist_enabled,
         category: None,
         ticket_types: Vec::new(),
+        series_id: None,
     }
 }
 

@@ -101,6 +101,7 @@ fn bad_ticket_types(message: &str) -> EventError {
 pub(super) fn facts_since_release_1() -> Vec<EventFact> {
     let filed = EventDetails {
         category: Some(Uuid::from_u128(0xca7)),
+        series_id: Some(Uuid::from_u128(0x5e7)),
         ..selling(10, true, vec![standard(8), vip(2)])
     };
     vec![
