@@ -1292,5 +1292,6 @@ mod categories;
 mod feedback;
 mod invitations;
 mod properties;
+mod series;
 mod stored;
 mod tickets;
