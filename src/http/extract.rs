@@ -75,7 +75,7 @@ impl JsonBody {
     }
 
     /// For endpoints that took no body before: an empty body counts as `{}` whatever its
-    /// `Content-Type`, so old clients are answered as before.
+    /// `Content-Type` (so old clients are answered as before), and so does a JSON `null`.
     pub fn object_or_nothing(self) -> Result<Map<String, Value>, ApiError> {
         if self.1 {
             return Ok(Map::new());
@@ -101,8 +101,10 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             Ok(bytes) => bytes,
             Err(_) => return Ok(Self(Err(ApiError::PayloadTooLarge), false)),
         };
-        let empty = bytes.iter().all(u8::is_ascii_whitespace);
-        Ok(Self(parse(&bytes, is_json), empty))
+        // No body, or a JSON `null`: nothing sent (the document allows both where it is optional).
+        let text = bytes.trim_ascii();
+        let absent = text.is_empty() || (is_json == Some(true) && text == b"null");
+        Ok(Self(parse(&bytes, is_json), absent))
     }
 }
 

@@ -255,7 +255,11 @@ async fn events_without_ticket_types_show_and_join_as_before(app: TestApp) {
     let answer = app.send(plain.header("content-type", "text/plain")).await;
     assert_eq!(answer.status, 201, "{}", answer.body);
     app.leave(&id, &bob).await.expect(204);
-    app.post(&format!("/api/events/{id}/join"), &bob, json!({}))
-        .await
-        .expect(201);
+    let join = format!("/api/events/{id}/join");
+    app.post(&join, &bob, json!({})).await.expect(201);
+    app.leave(&id, &bob).await.expect(204);
+    app.post(&join, &bob, Value::Null).await.expect(201);
+    // Anything else that is not an object is still a bad body.
+    app.leave(&id, &bob).await.expect(204);
+    app.post(&join, &bob, json!([])).await.problem(400);
 }
