@@ -117,7 +117,7 @@ pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Json<Serie
     responses(
         (status = 200, description = "The series after the change", body = SeriesBody),
         (status = 403, description = "only the creator may change the series"),
-        (status = 409, description = "an occurrence refuses the change (capacity below its members, …); the ones before it are changed"),
+        (status = 409, description = "an occurrence refuses the change: capacity below its members (checked before any change), or one that only its command can tell (then the ones before it are changed)"),
     ))]
 pub async fn patch(
     State(state): State<AppState>,
@@ -144,7 +144,18 @@ pub async fn patch(
     let status = fields.optional("status", &text(EventStatus::parse));
     fields.finish()?;
     let now = state.clock.now();
-    for row in rows.iter().filter(|row| row.start_time > now) {
+    let future: Vec<&EventRow> = rows.iter().filter(|row| row.start_time > now).collect();
+    // Refused before any occurrence changes, where the read models can tell in advance.
+    if let Some(capacity) = changes.capacity {
+        let crowded = future.iter().find(|row| row.members_count > capacity.get() as i64);
+        if let Some(row) = crowded {
+            return Err(ApiError::Conflict(format!(
+                "capacity cannot go below the {} members of the occurrence {}",
+                row.members_count, row.id
+            )));
+        }
+    }
+    for row in future {
         let command = EventCommand::UpdateEvent {
             changes: changes.clone(),
             status,

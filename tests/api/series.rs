@@ -183,3 +183,23 @@ async fn a_series_changes_and_deletes_only_its_future_occurrences(mut app: TestA
     assert_eq!(results(&log)[0]["metadata"]["via"], json!("series"));
     app.assert_verified().await;
 }
+
+both_stores!(a_series_capacity_below_an_occurrences_members_changes_nothing);
+async fn a_series_capacity_below_an_occurrences_members_changes_nothing(app: TestApp) {
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let (first, occurrences) = weekly_series(&app, &alice).await;
+    let series = format!("/api/series/{}", first["series_id"].as_str().unwrap());
+    let fourth = id_of(&occurrences[3]);
+    app.join_all(&fourth, [&bob, &carol]).await;
+
+    let refused = app
+        .patch(&series, &alice, json!({"capacity": 1, "title": "Small"}))
+        .await
+        .problem(409);
+    assert!(refused["detail"].as_str().unwrap().contains(&fourth), "{refused}");
+    let after = app.get(&series, Anon).await.expect(200);
+    let after = after["occurrences"].as_array().unwrap();
+    assert_eq!(titles(after), vec!["Rust meetup"; 10], "nothing changed");
+    assert!(after.iter().all(|o| o["capacity"] == json!(5)));
+    app.assert_verified().await;
+}

@@ -263,3 +263,37 @@ async fn events_without_ticket_types_show_and_join_as_before(app: TestApp) {
     app.leave(&id, &bob).await.expect(204);
     app.post(&join, &bob, json!([])).await.problem(400);
 }
+
+both_stores!(accepting_an_invitation_to_an_event_with_types_names_one);
+async fn accepting_an_invitation_to_an_event_with_types_names_one(app: TestApp) {
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let event = app
+        .event(&alice, json!({"capacity": 10, "ticket_types": types(8, 2)}))
+        .await;
+    let id = id_of(&event);
+    let invitation = app
+        .post(
+            &format!("/api/events/{id}/invitations"),
+            &alice,
+            json!({"username": "bob"}),
+        )
+        .await
+        .expect(201);
+    let answer = format!("/api/invitations/{}", id_of(&invitation));
+    app.put(&answer, &bob, json!({"status": "accepted"}))
+        .await
+        .invalid(&["ticket_type"]);
+    app.put(&answer, &bob, json!({"status": "accepted", "ticket_type": "x"}))
+        .await
+        .invalid(&["ticket_type"]);
+    let vip = type_id(&event, "VIP");
+    let accepted = app
+        .put(&answer, &bob, json!({"status": "accepted", "ticket_type": vip}))
+        .await
+        .expect(200);
+    assert_eq!(accepted["status"], json!("accepted"));
+    let tickets = my_tickets(&app, &bob).await;
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(tickets[0]["ticket_type"]["name"], json!("VIP"));
+    app.assert_verified().await;
+}
