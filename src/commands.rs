@@ -43,6 +43,8 @@ pub enum Via {
     Api,
     AccountDeletion,
     Prune,
+    /// A change to a series, applied to each of its occurrences.
+    Series,
 }
 
 impl Via {
@@ -51,6 +53,7 @@ impl Via {
             Self::Api => "api",
             Self::AccountDeletion => "account_deletion",
             Self::Prune => "prune",
+            Self::Series => "series",
         }
     }
 }

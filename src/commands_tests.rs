@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use aggregates::event::EventDetails;
 use aggregates::values::{Capacity, Description, EventStatus, Title};
-use aggregates::{Actor, Event, EventCommand, EventServices, SystemClock};
+use aggregates::{Actor, Event, EventCommand, SystemClock};
 use chrono::{Duration, Utc};
 use cqrs_es::{AggregateContext, EventStore};
 use projections::Projector;
@@ -25,6 +25,9 @@ fn details(capacity: i64) -> EventDetails {
         capacity: Capacity::parse(capacity).unwrap(),
         status: EventStatus::Open,
         waitlist_enabled: true,
+        category: None,
+        ticket_types: Vec::new(),
+        series_id: None,
     }
 }
 
@@ -42,9 +45,7 @@ async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
     tokio::spawn(projector.run());
     let instance = || {
         let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
-        let services = EventServices {
-            clock: Arc::new(SystemClock),
-        };
+        let services = crate::startup::event_services(Arc::new(SystemClock));
         Commands::new(aggregates, services, handle.clone(), store.read.clone())
     };
     let instances = [instance(), instance()];
@@ -68,7 +69,18 @@ async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
     let joins = users.iter().enumerate().map(|(n, user)| {
         let commands = instances[n % 2].clone();
         let actor = user.clone();
-        async move { commands.execute(id, EventCommand::JoinEvent { actor }, Via::Api).await }
+        async move {
+            commands
+                .execute(
+                    id,
+                    EventCommand::JoinEvent {
+                        ticket_type: None,
+                        actor,
+                    },
+                    Via::Api,
+                )
+                .await
+        }
     });
     for result in futures_join_all(joins).await {
         result.expect("every join gets its real answer");

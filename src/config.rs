@@ -24,7 +24,7 @@ pub enum Command {
     Migrate,
     /// Rebuild the read models from the event store, swapping them in atomically.
     Rebuild {
-        /// Only this read model (events, members, activity, invitations, feedback).
+        /// Only this read model (events, members, activity, invitations, feedback, tickets).
         #[arg(long)]
         projection: Option<String>,
     },
@@ -33,11 +33,28 @@ pub enum Command {
         #[arg(long)]
         projection: Option<String>,
     },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Delete events that ended longer ago than `--older-than`, each a logged command.
     Prune {
         /// `30d`, `12h`, … (an event without an end time ends at its start time).
         #[arg(long, value_parser = parse_duration)]
         older_than: Duration,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Give USERNAME a privilege: `--admin` (manages categories), `--organizer` (the role).
+    Promote {
+        username: String,
+        #[arg(long)]
+        admin: bool,
+        #[arg(long)]
+        organizer: bool,
     },
 }
 
@@ -74,6 +91,10 @@ pub struct Config {
     /// waits for the first request with its `Idempotency-Key`).
     #[arg(long, env = "REQUEST_TIMEOUT", default_value = "45s", value_parser = parse_duration, global = true)]
     pub request_timeout: Duration,
+    /// Only users registered as `organizer` may create events (`true`/`false`).
+    #[arg(long, env = "ORGANIZERS_ONLY", default_value_t = false, action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(), global = true)]
+    pub organizers_only: bool,
     /// `text` or `json` (one JSON object per log line).
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,

@@ -5,6 +5,7 @@
 //! that the HTTP queries read.
 
 pub mod accounts;
+pub mod categories;
 pub mod commands;
 pub mod config;
 pub mod http;

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use aggregates::SystemClock;
 use clap::Parser;
-use event_manager::config::{Cli, Command};
+use event_manager::config::{Cli, Command, UserAction};
 use event_manager::maintenance;
 use event_manager::prune::prune;
 use event_manager::startup::{app_state, init_tracing, Application, BoxError};
@@ -27,6 +27,22 @@ async fn main() -> Result<(), BoxError> {
             {
                 std::process::exit(1);
             }
+        }
+        Command::User {
+            action:
+                UserAction::Promote {
+                    username,
+                    admin,
+                    organizer,
+                },
+        } => {
+            let user = maintenance::promote(&cli.config.database_url, &username, admin, organizer).await?;
+            println!(
+                "{} is now {}{}",
+                user.username,
+                user.role.as_str(),
+                if user.is_admin { " and an administrator" } else { "" }
+            );
         }
         Command::Prune { older_than } => {
             let state = app_state(&cli.config, Arc::new(SystemClock)).await?;

@@ -1,10 +1,11 @@
-//! The operator's commands on the read models: `rebuild` and `verify`.
+//! The operator's commands: `rebuild` and `verify` on the read models, `user promote` on accounts.
 
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use projections::rebuild::{self, Difference};
 
+use crate::accounts::{User, Users};
 use crate::startup::BoxError;
 use crate::store::Store;
 
@@ -46,4 +47,17 @@ pub async fn verify(database_url: &str, projection: Option<&str>) -> Result<Vec<
     }
     println!("{} differences", differences.len());
     Ok(differences)
+}
+
+/// `user promote USERNAME --admin/--organizer`: answers the promoted user, or why not.
+pub async fn promote(database_url: &str, username: &str, admin: bool, organizer: bool) -> Result<User, BoxError> {
+    if !admin && !organizer {
+        return Err("say what to promote to: --admin, --organizer or both".into());
+    }
+    let store = Store::connect(database_url).await?;
+    store.migrate().await?;
+    Users::new(store.read.clone())
+        .promote(username, admin, organizer)
+        .await?
+        .ok_or_else(|| format!("no user named {username:?}").into())
 }

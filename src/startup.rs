@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use aggregates::{Clock, EventServices, SystemClock};
+use aggregates::{Clock, EventServices, SystemClock, TicketCodes};
 use axum::extract::Request;
 use axum::ServiceExt;
 use projections::Projector;
@@ -12,6 +12,7 @@ use tower_http::normalize_path::NormalizePathLayer;
 use tracing_subscriber::EnvFilter;
 
 use crate::accounts::{Passwords, Tokens, Users};
+use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::config::Config;
 use crate::http::{recorder, router, HttpSettings};
@@ -96,7 +97,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     let handle = projector.handle();
     tokio::spawn(projector.run());
     let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
-    let services = EventServices { clock: clock.clone() };
+    let services = event_services(clock.clone());
     let commands = Commands::new(aggregates, services, handle, store.read.clone());
     let tokens = Tokens::load(
         store.read.clone(),
@@ -108,6 +109,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     let state = AppState {
         event_log: Arc::new(store.event_log()),
         users: Users::new(store.read.clone()),
+        categories: Categories::new(store.read.clone()),
         idempotency: IdempotencyKeys::new(store.read.clone()),
         store,
         commands,
@@ -115,7 +117,25 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         passwords: Passwords::new(),
         clock,
         throttle: Arc::new(CreationThrottle::new(config.events_per_day)),
+        organizers_only: config.organizers_only,
         metrics: recorder(),
     };
     Ok(state)
+}
+
+/// What the `Event` aggregate needs from the service: the clock, and random ticket codes.
+pub fn event_services(clock: Arc<dyn Clock>) -> EventServices {
+    EventServices {
+        clock,
+        codes: Arc::new(RandomCodes),
+    }
+}
+
+/// Ticket codes as random version 4 UUIDs (122 random bits): nobody guesses one.
+pub struct RandomCodes;
+
+impl TicketCodes for RandomCodes {
+    fn issue(&self, _holder: uuid::Uuid) -> uuid::Uuid {
+        uuid::Uuid::new_v4()
+    }
 }

@@ -4,6 +4,7 @@ use aggregates::Clock;
 use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::accounts::{Passwords, Tokens, Users};
+use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::idempotency::IdempotencyKeys;
 use crate::store::{EventLog, Store};
@@ -16,11 +17,14 @@ pub struct AppState {
     pub event_log: Arc<EventLog>,
     pub commands: Commands,
     pub users: Users,
+    pub categories: Categories,
     pub tokens: Tokens,
     pub passwords: Passwords,
     pub clock: Arc<dyn Clock>,
     pub throttle: Arc<CreationThrottle>,
     pub idempotency: IdempotencyKeys,
+    /// `ORGANIZERS_ONLY`: only organizers may create events.
+    pub organizers_only: bool,
     /// Renders the process's metrics for `GET /metrics`.
     pub metrics: PrometheusHandle,
 }

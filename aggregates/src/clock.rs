@@ -14,3 +14,10 @@ impl Clock for SystemClock {
         Utc::now().trunc_subsecs(6)
     }
 }
+
+/// Where the domain gets ticket codes: unguessable in service, predictable in tests.
+pub trait TicketCodes: Send + Sync {
+    /// A new code for `holder`'s ticket. The holder is given so that tests can predict
+    /// codes; the service's codes never depend on it.
+    fn issue(&self, holder: uuid::Uuid) -> uuid::Uuid;
+}

@@ -1,8 +1,9 @@
 //! The domain of Event Manager: the `Event` aggregate guards an event's details and its seats
 //! (members and waitlist), and records every change as a domain event (an [`EventFact`]).
 //!
-//! Nothing here does IO or reads a clock: time arrives through [`Clock`], identities through
-//! the commands, so every rule can be tested with given/when/then.
+//! Nothing here does IO, reads a clock or draws random numbers: time arrives through
+//! [`Clock`], ticket codes through [`TicketCodes`], identities through the commands, so every
+//! rule can be tested with given/when/then.
 
 mod actor;
 mod clock;
@@ -11,6 +12,6 @@ mod upcast;
 pub mod values;
 
 pub use actor::Actor;
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, SystemClock, TicketCodes};
 pub use event::{Event, EventCommand, EventError, EventFact, EventServices};
 pub use upcast::upcasters;

@@ -14,6 +14,7 @@ mod projector;
 pub mod rebuild;
 mod recorded;
 mod sql;
+pub mod tickets;
 mod time;
 mod write;
 

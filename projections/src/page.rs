@@ -23,6 +23,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page holding just `item`, for code written for pages.
+    pub fn of_one(item: T) -> Self {
+        Self {
+            count: 1,
+            items: vec![item],
+        }
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             count: self.count,

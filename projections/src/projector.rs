@@ -8,7 +8,7 @@ use tokio::time::{sleep, timeout, Instant};
 use uuid::Uuid;
 
 use crate::write::{args, run_all, Write};
-use crate::{activity, events, feedback, invitations, members, EventSource, Position, Recorded};
+use crate::{activity, events, feedback, invitations, members, tickets, EventSource, Position, Recorded};
 
 /// A read model: its name (also its checkpoint's) and its fold.
 pub struct Projection {
@@ -19,7 +19,7 @@ pub struct Projection {
 }
 
 /// Every read model, in the order their writes run.
-pub const PROJECTIONS: [Projection; 5] = [
+pub const PROJECTIONS: [Projection; 6] = [
     Projection {
         name: "events",
         project: events::project,
@@ -44,6 +44,11 @@ pub const PROJECTIONS: [Projection; 5] = [
         name: "feedback",
         project: feedback::project,
         tables: &[("feedback_view", "id")],
+    },
+    Projection {
+        name: "tickets",
+        project: tickets::project,
+        tables: &[("ticket_type_view", "id"), ("ticket_view", "code")],
     },
 ];
 

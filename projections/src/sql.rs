@@ -31,6 +31,12 @@ impl Sql {
         self
     }
 
+    /// Binds `arg` to the next placeholder, which the text already holds.
+    pub fn add(&mut self, arg: impl Into<Arg>) -> &mut Self {
+        self.args.push(arg.into());
+        self
+    }
+
     /// Appends `LIMIT … OFFSET …` for one page.
     pub fn paginate(&mut self, page: crate::PageRequest) -> &mut Self {
         self.push(" LIMIT ")
@@ -91,4 +97,11 @@ pub(crate) fn contains_pattern(needle: &str) -> String {
 pub(crate) fn uuid(row: &AnyRow, column: &str) -> Result<Uuid, sqlx::Error> {
     let text: String = row.try_get(column)?;
     Uuid::parse_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Reads a nullable text column holding a UUID.
+pub(crate) fn opt_uuid(row: &AnyRow, column: &str) -> Result<Option<Uuid>, sqlx::Error> {
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|t| Uuid::parse_str(&t).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+        .transpose()
 }

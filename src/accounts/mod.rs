@@ -7,7 +7,7 @@ mod users;
 
 pub use passwords::Passwords;
 pub use tokens::{Claims, IssuedTokens, TokenError, Tokens};
-pub use users::{NewUser, User, UserChanges, Users};
+pub use users::{NewUser, Role, User, UserChanges, Users};
 
 fn now_micros() -> i64 {
     chrono::Utc::now().timestamp_micros()

@@ -14,6 +14,34 @@ pub struct User {
     pub first_name: String,
     pub last_name: String,
     pub date_joined: DateTime<Utc>,
+    pub role: Role,
+    /// Administrators manage categories; only the `user promote` command makes one.
+    pub is_admin: bool,
+}
+
+/// What a user registered as: organizers may create events when `ORGANIZERS_ONLY` is on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Role {
+    #[default]
+    Attendee,
+    Organizer,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "attendee" => Ok(Self::Attendee),
+            "organizer" => Ok(Self::Organizer),
+            _ => Err("must be attendee or organizer".to_owned()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Attendee => "attendee",
+            Self::Organizer => "organizer",
+        }
+    }
 }
 
 pub struct NewUser {
@@ -22,6 +50,7 @@ pub struct NewUser {
     pub first_name: String,
     pub last_name: String,
     pub password_hash: String,
+    pub role: Role,
 }
 
 #[derive(Default)]
@@ -38,7 +67,7 @@ pub struct Users {
     pool: AnyPool,
 }
 
-const COLUMNS: &str = "id, username, email, first_name, last_name, date_joined";
+const COLUMNS: &str = "id, username, email, first_name, last_name, date_joined, role, is_admin";
 
 fn decode(row: &AnyRow) -> Result<User, sqlx::Error> {
     let id: String = row.try_get("id")?;
@@ -49,6 +78,8 @@ fn decode(row: &AnyRow) -> Result<User, sqlx::Error> {
         first_name: row.try_get("first_name")?,
         last_name: row.try_get("last_name")?,
         date_joined: projections::from_micros(row.try_get("date_joined")?),
+        role: Role::parse(&row.try_get::<String, _>("role")?).map_err(|e| sqlx::Error::Decode(e.into()))?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
     })
 }
 
@@ -66,8 +97,8 @@ impl Users {
     pub async fn create(&self, new: NewUser) -> Result<Option<User>, sqlx::Error> {
         let id = Uuid::new_v4();
         let inserted = sqlx::query(
-            "INSERT INTO users (id, username, username_key, email, first_name, last_name, password_hash, date_joined)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO users (id, username, username_key, email, first_name, last_name, password_hash, date_joined, role)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id.to_string())
         .bind(&new.username)
@@ -77,6 +108,7 @@ impl Users {
         .bind(&new.last_name)
         .bind(&new.password_hash)
         .bind(now_micros())
+        .bind(new.role.as_str())
         .execute(&self.pool)
         .await;
         match inserted {
@@ -132,6 +164,22 @@ impl Users {
         .execute(&self.pool)
         .await?;
         self.find(id).await
+    }
+
+    /// Makes the user (by username, in any case) an administrator and/or an organizer;
+    /// `None` if there is no such user.
+    pub async fn promote(&self, username: &str, admin: bool, organizer: bool) -> Result<Option<User>, sqlx::Error> {
+        let Some(user) = self.find_by_username(username).await? else {
+            return Ok(None);
+        };
+        let role = if organizer { Role::Organizer } else { user.role };
+        sqlx::query("UPDATE users SET is_admin = $2, role = $3 WHERE id = $1")
+            .bind(user.id.to_string())
+            .bind(i64::from(admin || user.is_admin))
+            .bind(role.as_str())
+            .execute(&self.pool)
+            .await?;
+        self.find(user.id).await
     }
 
     /// Deletes the account; its refresh tokens go with it and the username is free again.

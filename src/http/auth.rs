@@ -11,7 +11,7 @@ use super::extract::{AuthUser, JsonBody};
 use super::fields::{string, text, Fields};
 use super::requests;
 use super::wire::{TokensBody, UserBody};
-use crate::accounts::NewUser;
+use crate::accounts::{NewUser, Role};
 use crate::state::AppState;
 
 /// First and last names: at most 150 characters, like Django's.
@@ -36,6 +36,7 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(
     let password = fields.required("password", &text(Password::parse));
     let first_name = fields.optional("first_name", &name).unwrap_or_default();
     let last_name = fields.optional("last_name", &name).unwrap_or_default();
+    let role = fields.optional("role", &text(Role::parse)).unwrap_or_default();
     fields.finish()?;
     let (Some(username), Some(email), Some(password)) = (username, email, password) else {
         unreachable!("finish() reports missing required fields");
@@ -51,6 +52,7 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(
         first_name,
         last_name,
         password_hash,
+        role,
     };
     let user = state
         .users

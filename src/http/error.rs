@@ -160,6 +160,7 @@ impl From<EventError> for ApiError {
             EventError::NotFound => Self::NotFound("event not found"),
             EventError::MemberNotFound => Self::NotFound("this user is neither a member nor on the waitlist"),
             EventError::InvitationNotFound => Self::NotFound("invitation not found"),
+            EventError::TicketNotFound => Self::NotFound("ticket not found"),
             EventError::NotCreator => Self::Forbidden("only the creator of the event may do this"),
             EventError::NotAnAttendee => {
                 Self::Forbidden("only users who were members when the event started may leave feedback")
@@ -183,7 +184,11 @@ impl From<EventError> for ApiError {
             | EventError::AlreadyInvited
             | EventError::InvitationAnswered
             | EventError::NotStarted
-            | EventError::FeedbackAlreadyLeft => Self::Conflict(error.to_string()),
+            | EventError::FeedbackAlreadyLeft
+            | EventError::CapacityBelowTicketQuantities { .. }
+            | EventError::TicketTypeSoldOut
+            | EventError::TicketVoid
+            | EventError::AlreadyCheckedIn { .. } => Self::Conflict(error.to_string()),
         }
     }
 }

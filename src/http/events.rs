@@ -18,13 +18,16 @@ use super::fields::{boolean, datetime, integer, text, Fields};
 use super::query::{PageBody, Params};
 use super::requests;
 use super::wire::EventBody;
+use super::{event_links, series, ticket_fields};
+use crate::accounts::Role;
 use crate::commands::Via;
 use crate::state::AppState;
 
 /// An event with its `ETag`.
-fn with_etag(status: StatusCode, row: EventRow) -> Response {
+async fn with_etag(state: &AppState, status: StatusCode, row: EventRow) -> Result<Response, ApiError> {
     let etag = HeaderValue::from_str(&format!("\"{}\"", row.version)).expect("a number is a valid header");
-    (status, [(ETAG, etag)], Json(EventBody::from(row))).into_response()
+    let body = event_links::body(state, row).await?;
+    Ok((status, [(ETAG, etag)], Json(body)).into_response())
 }
 
 /// The live event, or 404.
@@ -79,6 +82,7 @@ async fn respond_list(
         start_at_or_after: params.parse("start_after", |raw| day_or_time(raw, false)),
         start_at_or_before: params.parse("start_before", |raw| day_or_time(raw, true)),
         start_after: None,
+        category: params.get("category").map(str::to_owned),
     };
     // Parsed even when the path already asks for upcoming events, so a bad value is still 400.
     let asked = params.parse("upcoming", parse_bool).unwrap_or(false);
@@ -99,7 +103,7 @@ async fn respond_list(
         .unwrap_or_default();
     params.finish()?;
     let rows = events::list(&state.store.read, &filter, ordering, page).await?;
-    Ok(Json(params.envelope(page, rows.map(EventBody::from))))
+    Ok(Json(params.envelope(page, event_links::bodies(state, rows).await?)))
 }
 
 fn parse_bool(raw: &str) -> Result<bool, String> {
@@ -128,20 +132,29 @@ fn day_or_time(raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
 #[utoipa::path(get, path = "/events/{id}", tag = "events", params(requests::EventPath),
     responses((status = 200, description = "The event", body = EventBody, headers(("ETag" = String, description = "The event's version")))))]
 pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, ApiError> {
-    Ok(with_etag(StatusCode::OK, find(&state, id).await?))
+    with_etag(&state, StatusCode::OK, find(&state, id).await?).await
 }
 
-/// Creates an event; the caller is its creator.
+/// Creates an event; the caller is its creator. With `recurrence`, creates a series of
+/// ordinary events (`GET /api/series/{id}`) and answers its first occurrence.
 #[utoipa::path(post, path = "/events", tag = "events", security(("bearer" = [])),
     request_body = requests::EventFields,
     responses(
         (status = 201, description = "The new event", body = EventBody, headers(
             ("Location" = String, description = "The event's URL"),
             ("ETag" = String, description = "The event's version"))),
+        (status = 403, description = "`ORGANIZERS_ONLY` is on and the caller is not an organizer"),
         (status = 429, description = "too many creations in the last 24 hours (checked before the body)",
             headers(("Retry-After" = u64, description = "Seconds until a creation is allowed again"))),
     ))]
 pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Response, ApiError> {
+    // Who may create comes before how often (403 before 429); read only when it matters.
+    if state.organizers_only {
+        let account = state.users.find(user.id).await?;
+        if account.is_none_or(|a| a.role != Role::Organizer) {
+            return Err(ApiError::Forbidden("only organizers may create events"));
+        }
+    }
     // As in DRF, the throttle answers before the body is read.
     let _slot = state
         .throttle
@@ -158,9 +171,21 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
     let capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
     let status = fields.optional("status", &text(EventStatus::parse)).unwrap_or_default();
     let waitlist_enabled = fields.optional("waitlist_enabled", &boolean).unwrap_or(false);
+    let category = event_links::category_field(&state, &mut fields).await?.flatten();
+    let ticket_types = fields
+        .optional("ticket_types", &ticket_fields::ticket_types)
+        .unwrap_or_default();
+    let recurrence = fields.optional("recurrence", &series::recurrence);
     if let Some(start) = start_time {
         fields.problems(schedule_problems(start_time, start, end_time, state.clock.now()));
     }
+    let starts = match (recurrence, start_time) {
+        (Some(recurrence), Some(start)) => recurrence
+            .expand(start)
+            .map_err(|problem| fields.error("recurrence", problem))
+            .ok(),
+        _ => None,
+    };
     fields.finish()?;
     let (Some(title), Some(start_time), Some(capacity)) = (title, start_time, capacity) else {
         unreachable!("finish() reports missing required fields");
@@ -174,21 +199,24 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         capacity,
         status,
         waitlist_enabled,
+        category,
+        ticket_types,
+        series_id: None,
     };
-    let id = Uuid::new_v4();
-    state
-        .commands
-        .execute(
-            id,
-            EventCommand::CreateEvent {
+    let id = match starts {
+        Some(starts) => series::create(&state, &user, details, &starts).await?,
+        None => {
+            let id = Uuid::new_v4();
+            let command = EventCommand::CreateEvent {
                 details,
                 actor: user.actor(),
-            },
-            Via::Api,
-        )
-        .await?;
+            };
+            state.commands.execute(id, command, Via::Api).await?;
+            id
+        }
+    };
     let row = find(&state, id).await?;
-    let mut response = with_etag(StatusCode::CREATED, row);
+    let mut response = with_etag(&state, StatusCode::CREATED, row).await?;
     let location = HeaderValue::from_str(&format!("/api/events/{id}")).expect("a path is a valid header");
     response.headers_mut().insert(LOCATION, location);
     Ok(response)
@@ -225,6 +253,8 @@ async fn change(
         location = fields.nullable("location", &text(Location::parse));
         end_time = fields.nullable("end_time", &datetime);
     }
+    // Optional in PUT too: a client that knows nothing of categories keeps the event's.
+    let category = event_links::category_field(&state, &mut fields).await?;
     // The aggregate decides on its own state; this only names the problems together early.
     let start = start_time.unwrap_or(current.start_time);
     let end = end_time.unwrap_or(current.end_time);
@@ -239,6 +269,7 @@ async fn change(
         end_time,
         capacity,
         waitlist_enabled,
+        category,
     };
     let command = EventCommand::UpdateEvent {
         changes,
@@ -247,7 +278,7 @@ async fn change(
         actor: user.actor(),
     };
     state.commands.execute(id, command, Via::Api).await?;
-    Ok(with_etag(StatusCode::OK, find(&state, id).await?))
+    with_etag(&state, StatusCode::OK, find(&state, id).await?).await
 }
 
 /// The version an `If-Match` header asks for (`"7"`, `7` or `W/"7"`); `*` or none asks for

@@ -59,7 +59,7 @@ impl FromRequestParts<AppState> for AuthUser {
 
 /// A JSON object body. Reading it never rejects the request by itself: handlers call
 /// [`JsonBody::object`] after the checks that take precedence (401, 404, 403).
-pub struct JsonBody(Result<Map<String, Value>, ApiError>);
+pub struct JsonBody(Result<Map<String, Value>, ApiError>, bool);
 
 impl JsonBody {
     pub fn object(self) -> Result<Map<String, Value>, ApiError> {
@@ -72,6 +72,15 @@ impl JsonBody {
             Err(ApiError::BadRequest(message)) if message == EMPTY => Ok(Map::new()),
             other => other,
         }
+    }
+
+    /// For endpoints that took no body before: an empty body counts as `{}` whatever its
+    /// `Content-Type` (so old clients are answered as before), and so does a JSON `null`.
+    pub fn object_or_nothing(self) -> Result<Map<String, Value>, ApiError> {
+        if self.1 {
+            return Ok(Map::new());
+        }
+        self.object_or_empty()
     }
 }
 
@@ -90,9 +99,12 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .map(|mime| mime == "application/json" || mime.ends_with("+json"));
         let bytes = match Bytes::from_request(request, state).await {
             Ok(bytes) => bytes,
-            Err(_) => return Ok(Self(Err(ApiError::PayloadTooLarge))),
+            Err(_) => return Ok(Self(Err(ApiError::PayloadTooLarge), false)),
         };
-        Ok(Self(parse(&bytes, is_json)))
+        // No body, or a JSON `null`: nothing sent (the document allows both where it is optional).
+        let text = bytes.trim_ascii();
+        let absent = text.is_empty() || (is_json == Some(true) && text == b"null");
+        Ok(Self(parse(&bytes, is_json), absent))
     }
 }
 

@@ -76,6 +76,13 @@ impl Fields {
         self.parse(name, &value, parse)
     }
 
+    /// Every problem as `field: message`, for a nested object reported under its parent.
+    pub fn into_problems(self) -> Vec<String> {
+        let each = self.errors.into_iter();
+        each.flat_map(|(name, messages)| messages.into_iter().map(move |m| format!("{name}: {m}")))
+            .collect()
+    }
+
     /// Ends reading: 400 naming every bad field, if any. Unknown fields are ignored.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {

@@ -13,6 +13,7 @@ use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{string, text, Fields};
 use super::query::{PageBody, Params};
 use super::requests;
+use super::ticket_fields;
 use super::wire::InvitationBody;
 use crate::commands::Via;
 use crate::state::AppState;
@@ -145,6 +146,7 @@ pub async fn answer(
             other => Err(format!("\"{other}\" is not a valid choice (accepted, declined)")),
         }),
     );
+    let ticket_type = fields.optional("ticket_type", &ticket_fields::uuid);
     fields.finish()?;
     let Some(accept) = accept else {
         unreachable!("finish() reports missing required fields");
@@ -152,6 +154,7 @@ pub async fn answer(
     let command = EventCommand::AnswerInvitation {
         invitation_id: id,
         accept,
+        ticket_type,
         actor: user.actor(),
     };
     state.commands.execute(invitation.event_id, command, Via::Api).await?;

@@ -8,29 +8,49 @@ use projections::members;
 
 use super::error::ApiError;
 use super::events::{find, find_as_creator};
-use super::extract::{AuthUser, Id, Ids};
+use super::extract::{AuthUser, Id, Ids, JsonBody};
+use super::fields::Fields;
 use super::query::{PageBody, Params};
 use super::requests;
+use super::ticket_fields;
 use super::wire::{CapacityBody, Joined, MemberBody, UserRef, WaitlistBody};
 use crate::commands::Via;
 use crate::state::AppState;
 
-/// Joins an event, or its waitlist when it is full and has one.
+/// Joins an event, or its waitlist when it is full and has one. The body is optional:
+/// `{ticket_type}` is required when the event sells ticket types, and refused otherwise.
 #[utoipa::path(post, path = "/events/{id}/join", tag = "membership", security(("bearer" = [])),
     params(requests::EventPath),
+    request_body(content = Option<requests::JoinFields>, description = "Only for events with ticket types"),
     responses(
         (status = 201, description = "A seat, or a place on the waitlist", body = Joined),
-        (status = 409, description = "the event is full, closed or started, or the caller is already in it"),
+        (status = 400, description = "`ticket_type` missing, unknown, or given to an event without types"),
+        (status = 409, description = "the event (or the ticket type) is full, closed or started, or the caller is already in it"),
     ))]
 pub async fn join(
     State(state): State<AppState>,
     user: AuthUser,
     Id(id): Id,
+    body: JsonBody,
 ) -> Result<(StatusCode, Json<Joined>), ApiError> {
-    let facts = state
-        .commands
-        .execute(id, EventCommand::JoinEvent { actor: user.actor() }, Via::Api)
-        .await?;
+    let ticket_type = body.object_or_nothing().and_then(|map| {
+        let mut fields = Fields::new(map);
+        let ticket_type = fields.optional("ticket_type", &ticket_fields::uuid);
+        fields.finish().map(|()| ticket_type)
+    });
+    // A bad body is a 400, but a missing event's 404 comes first.
+    let ticket_type = match ticket_type {
+        Ok(ticket_type) => ticket_type,
+        Err(error) => {
+            find(&state, id).await?;
+            return Err(error);
+        }
+    };
+    let command = EventCommand::JoinEvent {
+        ticket_type,
+        actor: user.actor(),
+    };
+    let facts = state.commands.execute(id, command, Via::Api).await?;
     let user_ref = || UserRef {
         id: user.id,
         username: user.username.clone(),

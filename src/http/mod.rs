@@ -1,8 +1,10 @@
 //! The HTTP API: one module per resource; `router` wires paths to handlers.
 
 mod auth;
+mod categories;
 mod docs;
 mod error;
+mod event_links;
 mod events;
 mod extract;
 mod feedback;
@@ -18,6 +20,9 @@ mod metrics;
 mod openapi;
 mod query;
 mod requests;
+mod series;
+mod ticket_fields;
+mod tickets;
 mod users;
 mod wire;
 
@@ -60,6 +65,12 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(invitations::received))
         .routes(routes!(invitations::answer))
         .routes(routes!(feedback::list, feedback::leave))
+        .routes(routes!(series::get, series::patch, series::delete))
+        .routes(routes!(tickets::mine))
+        .routes(routes!(tickets::get))
+        .routes(routes!(tickets::check_in))
+        .routes(routes!(categories::list, categories::create))
+        .routes(routes!(categories::update))
         .routes(routes!(logs::all))
         .routes(routes!(logs::of_event))
         .routes(routes!(openapi::document))

@@ -26,6 +26,9 @@ use super::error::Problem;
         (name = "membership", description = "Joining, leaving, members and waitlists"),
         (name = "invitations", description = "Invitations to events"),
         (name = "feedback", description = "Ratings of events that took place"),
+        (name = "categories", description = "Categories events are filed under, kept by administrators"),
+        (name = "tickets", description = "Ticket types, tickets and check-in"),
+        (name = "series", description = "Recurring events: series of ordinary events"),
         (name = "logs", description = "The creator's activity log and raw history"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )

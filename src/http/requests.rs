@@ -25,6 +25,11 @@ pub struct Register {
     #[serde(default)]
     #[schema(max_length = 150)]
     last_name: String,
+    /// `attendee` (the default) or `organizer`; with `ORGANIZERS_ONLY=true` only organizers
+    /// may create events.
+    #[serde(default)]
+    #[schema(pattern = "^(attendee|organizer)$", example = "organizer")]
+    role: String,
 }
 
 #[derive(ToSchema)]
@@ -91,6 +96,17 @@ pub struct EventFields {
     status: String,
     #[serde(default)]
     waitlist_enabled: bool,
+    /// A category's slug or id (`GET /api/categories`); none by default.
+    #[serde(default)]
+    category: String,
+    /// Kinds of seat, their quantities adding up to at most `capacity`; set at creation
+    /// only. Joining then requires one.
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    ticket_types: Vec<NewTicketType>,
+    /// Makes a series: one ordinary event per occurrence, the first at `start_time`.
+    #[serde(default)]
+    recurrence: Option<RecurrenceFields>,
 }
 
 /// Every writable field of an event, as `PUT` replaces them: none may be missing.
@@ -114,6 +130,8 @@ pub struct EventReplacement {
     #[schema(pattern = "^(open|closed)$")]
     status: String,
     waitlist_enabled: bool,
+    /// Optional even here: absent keeps the event's category, `null` removes it.
+    category: Option<String>,
 }
 
 /// The fields to change; the others keep their values.
@@ -143,6 +161,32 @@ pub struct EventChanges {
     status: String,
     #[serde(default)]
     waitlist_enabled: bool,
+    /// A category's slug or id; `null` removes it.
+    category: Option<String>,
+}
+
+/// A new category.
+#[derive(ToSchema)]
+#[schema(example = json!({"name": "Tech talks", "slug": "tech-talks"}))]
+pub struct NewCategory {
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    /// Made from the name when absent.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    slug: String,
+}
+
+/// A category's new name and/or slug.
+#[derive(ToSchema)]
+#[schema(example = json!({"name": "Talks"}))]
+pub struct CategoryChanges {
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
+    slug: String,
 }
 
 /// Whom to invite: `username` or `user_id`.
@@ -161,6 +205,9 @@ pub struct Answer {
     /// `accepted` or `declined`.
     #[schema(pattern = "^(accepted|declined)$")]
     status: String,
+    /// When accepting an invitation to an event with ticket types: which one.
+    #[serde(default)]
+    ticket_type: Uuid,
 }
 
 #[derive(ToSchema)]
@@ -207,6 +254,8 @@ pub struct EventFilters {
     /// ties are broken by id.
     #[param(pattern = "^-?(start_time|created_at|title)$")]
     ordering: Option<String>,
+    /// A category's slug (or id): only events filed under it.
+    category: Option<String>,
 }
 
 /// The events whose log to show.
@@ -242,6 +291,103 @@ pub struct InvitationFilters {
 pub struct EventPath {
     /// The event's id.
     id: Uuid,
+}
+
+/// A category named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CategoryPath {
+    /// The category's id.
+    id: Uuid,
+}
+
+/// A series named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct SeriesPath {
+    /// The series' id.
+    id: Uuid,
+}
+
+/// How an event repeats (`POST /api/events`): every `interval` weeks or months, `count`
+/// times or `until` a time; at most 200 occurrences.
+#[derive(ToSchema)]
+#[schema(example = json!({"freq": "weekly", "interval": 1, "count": 10}))]
+pub struct RecurrenceFields {
+    #[schema(pattern = "^(weekly|monthly)$")]
+    freq: String,
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 99)]
+    interval: i64,
+    /// Give `count` or `until`, not both.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 200)]
+    count: i64,
+    /// Inclusive.
+    #[serde(default)]
+    until: DateTime<Utc>,
+}
+
+/// The fields to change on every future occurrence of a series.
+#[derive(ToSchema)]
+#[schema(example = json!({"title": "Weekly Rust meetup", "capacity": 30}))]
+pub struct SeriesChanges {
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
+    title: String,
+    #[serde(default)]
+    #[schema(max_length = 5000)]
+    description: String,
+    #[schema(max_length = 200)]
+    location: Option<String>,
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 100000)]
+    capacity: i64,
+    #[serde(default)]
+    #[schema(pattern = "^(open|closed)$")]
+    status: String,
+    #[serde(default)]
+    waitlist_enabled: bool,
+    /// A category's slug or id; `null` removes it.
+    category: Option<String>,
+}
+
+/// An event and one of its tickets.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct TicketPath {
+    /// The event's id.
+    id: Uuid,
+    /// The ticket's code.
+    code: Uuid,
+}
+
+/// A ticket scanned at the door.
+#[derive(ToSchema)]
+#[schema(example = json!({"code": "3f0c8a4e-9d0b-4f5e-8a8e-2b7f1f6f0c11"}))]
+pub struct CheckIn {
+    code: Uuid,
+}
+
+/// Which ticket type to join as: required when the event sells types, refused otherwise.
+#[derive(ToSchema)]
+pub struct JoinFields {
+    ticket_type: Uuid,
+}
+
+/// A kind of seat, as `POST /api/events` takes it in `ticket_types`.
+#[derive(ToSchema)]
+#[schema(example = json!({"name": "Early bird", "price": "12.50", "currency": "EUR", "quantity": 20}))]
+pub struct NewTicketType {
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    /// A decimal string (never a JSON number, which would pass through a float).
+    #[schema(pattern = r"^\d{1,9}(\.\d{1,3})?$")]
+    price: String,
+    #[schema(pattern = "^[A-Z]{3}$")]
+    currency: String,
+    #[schema(minimum = 1, maximum = 100000)]
+    quantity: i64,
 }
 
 /// An event and one of its members (or waitlisted users).

@@ -22,6 +22,9 @@ fn created(title: &str) -> serde_json::Value {
         capacity: Capacity::parse(10).unwrap(),
         status: EventStatus::Open,
         waitlist_enabled: false,
+        category: None,
+        ticket_types: Vec::new(),
+        series_id: None,
     };
     let actor = Actor::new(Uuid::new_v4(), "ali");
     serde_json::to_value(EventFact::EventCreated {

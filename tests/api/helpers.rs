@@ -78,6 +78,8 @@ pub struct Settings {
     /// No limit unless a test asks for one: many tests create more than five events.
     pub events_per_day: u32,
     pub clock: Arc<dyn Clock>,
+    /// `ORGANIZERS_ONLY`.
+    pub organizers_only: bool,
 }
 
 impl Default for Settings {
@@ -85,6 +87,7 @@ impl Default for Settings {
         Self {
             events_per_day: 0,
             clock: Arc::new(SystemClock),
+            organizers_only: false,
         }
     }
 }
@@ -158,6 +161,7 @@ fn config(url: &str, settings: &Settings) -> Config {
     config.bind = "127.0.0.1:0".parse().expect("a valid address");
     config.jwt_secret = Some(JWT_SECRET.parse().expect("a long enough secret"));
     config.events_per_day = settings.events_per_day;
+    config.organizers_only = settings.organizers_only;
     config
 }
 
@@ -275,6 +279,13 @@ impl TestApp {
     pub async fn execute_sql(&self, sql: &str) {
         let store = Store::connect(&self.database_url).await.expect("the store opens");
         sqlx::query(sql).execute(&store.read).await.expect("the statement runs");
+    }
+
+    /// Runs `user promote USERNAME --admin` against the service's database, as the command does.
+    pub async fn make_admin(&self, username: &str) {
+        event_manager::maintenance::promote(&self.database_url, username, true, false)
+            .await
+            .expect("the user is promoted");
     }
 
     /// Runs `prune --older-than age` against the service's database, as the command does.

@@ -6,6 +6,7 @@ mod helpers;
 
 mod access_matrix;
 mod auth;
+mod catalogue;
 mod crash;
 mod docs_page;
 mod errors;
@@ -22,6 +23,8 @@ mod process;
 mod prune;
 mod read_your_writes;
 mod rebuild;
+mod series;
 mod storms;
 mod throttle;
+mod tickets;
 mod workload;

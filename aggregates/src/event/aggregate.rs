@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{EventCommand, EventDetails, EventError, EventFact, Seat};
-use crate::{Actor, Clock};
+use crate::values::Ticket;
+use crate::{Actor, Clock, TicketCodes};
 
-/// What `handle` needs from outside: only the time.
+/// What `handle` needs from outside: the time, and ticket codes.
 pub struct EventServices {
     pub clock: Arc<dyn Clock>,
+    pub codes: Arc<dyn TicketCodes>,
 }
 
 /// One event as its rules see it. `None` until the event is created.
@@ -40,6 +42,20 @@ pub(super) struct EventState {
     pub stints: IndexMap<Uuid, Stint>,
     /// Who left feedback, and which.
     pub feedback: IndexMap<Uuid, Uuid>,
+    /// Every ticket issued, by code; a member's current one is in `held`.
+    pub tickets: IndexMap<Uuid, TicketState>,
+    /// Members' current tickets: user → code.
+    pub held: IndexMap<Uuid, Uuid>,
+    /// The ticket type each waitlisted user waits for, in events with types.
+    pub waiting_for: IndexMap<Uuid, Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct TicketState {
+    pub holder: Uuid,
+    pub ticket_type: Option<Uuid>,
+    pub checked_in: Option<DateTime<Utc>>,
+    pub void: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,7 +102,7 @@ impl Aggregate for Event {
     ) -> Result<(), EventError> {
         // Every rule is checked before the first fact is written, so a refused command
         // leaves the aggregate exactly as it was.
-        let facts = self.decide(command, services.clock.now())?;
+        let facts = self.decide(command, services.clock.now(), services.codes.as_ref())?;
         for fact in facts {
             sink.write(fact, self).await;
         }
@@ -105,6 +121,9 @@ impl Aggregate for Event {
                 invitations: IndexMap::new(),
                 stints: IndexMap::new(),
                 feedback: IndexMap::new(),
+                tickets: IndexMap::new(),
+                held: IndexMap::new(),
+                waiting_for: IndexMap::new(),
             });
             return;
         }
@@ -142,12 +161,20 @@ impl EventState {
                 if let Some(enabled) = changes.waitlist_enabled {
                     details.waitlist_enabled = enabled;
                 }
+                if let Some(category) = changes.category {
+                    details.category = category;
+                }
             }
             EventFact::EventClosed { .. } => details.status = crate::values::EventStatus::Closed,
             EventFact::EventOpened { .. } => details.status = crate::values::EventStatus::Open,
             EventFact::EventDeleted { .. } => self.deleted = true,
-            EventFact::MemberJoined { member, at, .. } => self.seat(member, at),
-            EventFact::MemberWaitlisted { member, .. } => {
+            EventFact::MemberJoined { member, at, ticket, .. } => self.seat(member, ticket, at),
+            EventFact::MemberWaitlisted {
+                member, ticket_type, ..
+            } => {
+                if let Some(ticket_type) = ticket_type {
+                    self.waiting_for.insert(member.id, ticket_type);
+                }
                 self.waitlist.insert(member.id, member.username);
             }
             EventFact::MemberLeft { member, seat, at, .. } | EventFact::MemberRemoved { member, seat, at, .. } => {
@@ -157,15 +184,21 @@ impl EventState {
                         if let Some(stint) = self.stints.get_mut(&member.id) {
                             stint.until = Some(at);
                         }
+                        let code = self.held.swap_remove(&member.id);
+                        if let Some(ticket) = code.and_then(|code| self.tickets.get_mut(&code)) {
+                            ticket.void = true;
+                        }
                     }
                     Seat::Waitlist => {
                         self.waitlist.shift_remove(&member.id);
+                        self.waiting_for.shift_remove(&member.id);
                     }
                 }
             }
-            EventFact::MemberPromoted { member, at, .. } => {
+            EventFact::MemberPromoted { member, at, ticket, .. } => {
                 self.waitlist.shift_remove(&member.id);
-                self.seat(member, at);
+                self.waiting_for.shift_remove(&member.id);
+                self.seat(member, ticket, at);
             }
             EventFact::InvitationSent {
                 invitation_id, invitee, ..
@@ -188,11 +221,26 @@ impl EventState {
             EventFact::FeedbackWithdrawn { actor, .. } => {
                 self.feedback.shift_remove(&actor.id);
             }
+            EventFact::TicketCheckedIn { code, at, .. } => {
+                if let Some(ticket) = self.tickets.get_mut(&code) {
+                    ticket.checked_in = Some(at);
+                }
+            }
         }
     }
 
-    fn seat(&mut self, member: Actor, at: DateTime<Utc>) {
+    fn seat(&mut self, member: Actor, ticket: Option<Ticket>, at: DateTime<Utc>) {
         self.stints.insert(member.id, Stint { from: at, until: None });
+        if let Some(ticket) = ticket {
+            self.held.insert(member.id, ticket.code);
+            let state = TicketState {
+                holder: member.id,
+                ticket_type: ticket.ticket_type,
+                checked_in: None,
+                void: false,
+            };
+            self.tickets.insert(ticket.code, state);
+        }
         self.members.insert(member.id, member.username);
     }
 }

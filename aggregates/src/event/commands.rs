@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::values::{Capacity, Description, EventStatus, Location, Title};
+use crate::values::{Capacity, Description, EventStatus, Location, TicketType, Title};
 use crate::Actor;
 
 /// Everything that describes an event when it is created.
@@ -16,6 +16,15 @@ pub struct EventDetails {
     pub capacity: Capacity,
     pub status: EventStatus,
     pub waitlist_enabled: bool,
+    /// Absent from the facts of events without one, so older payloads read unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Uuid>,
+    /// With types, every seat is of one of them and their quantities fit the capacity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ticket_types: Vec<TicketType>,
+    /// The series the event is an occurrence of, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<Uuid>,
 }
 
 /// The descriptive fields a creator changes; `None` leaves a field as it is.
@@ -37,6 +46,8 @@ pub struct DetailChanges {
     pub capacity: Option<Capacity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waitlist_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub category: Option<Option<Uuid>>,
 }
 
 impl DetailChanges {
@@ -50,6 +61,7 @@ impl DetailChanges {
             ("end_time", self.end_time.is_some()),
             ("capacity", self.capacity.is_some()),
             ("waitlist_enabled", self.waitlist_enabled.is_some()),
+            ("category", self.category.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, touched)| touched.then_some(name))
@@ -91,7 +103,9 @@ pub enum EventCommand {
         expected_version: Option<u64>,
         actor: Actor,
     },
+    /// `ticket_type` is required exactly when the event has ticket types.
     JoinEvent {
+        ticket_type: Option<Uuid>,
         actor: Actor,
     },
     LeaveEvent {
@@ -109,6 +123,12 @@ pub enum EventCommand {
     AnswerInvitation {
         invitation_id: Uuid,
         accept: bool,
+        ticket_type: Option<Uuid>,
+        actor: Actor,
+    },
+    /// The creator scans a member's ticket at the door.
+    CheckInTicket {
+        code: Uuid,
         actor: Actor,
     },
     /// Rating and comment arrive unchecked: who may leave feedback is decided first.

@@ -6,12 +6,12 @@ use uuid::Uuid;
 use super::aggregate::{Event, EventState};
 use super::{DetailChanges, EventCommand, EventDetails, EventError, EventFact, Seat};
 use crate::values::{Comment, EventStatus, Rating};
-use crate::Actor;
+use crate::{Actor, TicketCodes};
 
-type Decision = Result<Vec<EventFact>, EventError>;
+pub(super) type Decision = Result<Vec<EventFact>, EventError>;
 
 impl Event {
-    pub(super) fn decide(&self, command: EventCommand, at: DateTime<Utc>) -> Decision {
+    pub(super) fn decide(&self, command: EventCommand, at: DateTime<Utc>, codes: &dyn TicketCodes) -> Decision {
         match command {
             EventCommand::CreateEvent { details, actor } => self.create(details, actor, at),
             EventCommand::UpdateEvent {
@@ -21,7 +21,7 @@ impl Event {
                 actor,
             } => {
                 let state = self.guarded(&actor, expected_version)?;
-                state.update(changes, status, actor, at)
+                state.update(changes, status, actor, at, codes)
             }
             EventCommand::DeleteEvent {
                 expected_version,
@@ -30,9 +30,11 @@ impl Event {
                 self.guarded(&actor, expected_version)?;
                 Ok(vec![EventFact::EventDeleted { actor, at }])
             }
-            EventCommand::JoinEvent { actor } => self.live()?.join(actor, at),
-            EventCommand::LeaveEvent { actor } => self.live()?.leave(actor, at),
-            EventCommand::RemoveMember { user_id, actor } => self.guarded(&actor, None)?.remove(user_id, actor, at),
+            EventCommand::JoinEvent { ticket_type, actor } => self.live()?.join(actor, ticket_type, at, codes),
+            EventCommand::LeaveEvent { actor } => self.live()?.leave(actor, at, codes),
+            EventCommand::RemoveMember { user_id, actor } => {
+                self.guarded(&actor, None)?.remove(user_id, actor, at, codes)
+            }
             EventCommand::SendInvitation {
                 invitation_id,
                 invitee,
@@ -41,8 +43,12 @@ impl Event {
             EventCommand::AnswerInvitation {
                 invitation_id,
                 accept,
+                ticket_type,
                 actor,
-            } => self.live()?.answer(invitation_id, accept, actor, at),
+            } => self
+                .live()?
+                .answer(invitation_id, accept, ticket_type, actor, at, codes),
+            EventCommand::CheckInTicket { code, actor } => self.guarded(&actor, None)?.check_in(code, actor, at),
             EventCommand::LeaveFeedback {
                 feedback_id,
                 rating,
@@ -50,7 +56,9 @@ impl Event {
                 actor,
             } => self.live()?.review(feedback_id, rating, &comment, actor, at),
             // A deleted event has nothing of the user's left to forget.
-            EventCommand::ForgetParticipant { actor } => self.live().map_or(Ok(Vec::new()), |s| s.forget(actor, at)),
+            EventCommand::ForgetParticipant { actor } => {
+                self.live().map_or(Ok(Vec::new()), |s| s.forget(actor, at, codes))
+            }
         }
     }
 
@@ -59,6 +67,7 @@ impl Event {
             return Err(EventError::AlreadyExists);
         }
         check_times(Some(details.start_time), details.start_time, details.end_time, at)?;
+        super::tickets::check_ticket_types(&details)?;
         Ok(vec![EventFact::EventCreated { details, actor, at }])
     }
 
@@ -81,7 +90,14 @@ impl Event {
 }
 
 impl EventState {
-    fn update(&self, changes: DetailChanges, status: Option<EventStatus>, actor: Actor, at: DateTime<Utc>) -> Decision {
+    fn update(
+        &self,
+        changes: DetailChanges,
+        status: Option<EventStatus>,
+        actor: Actor,
+        at: DateTime<Utc>,
+        codes: &dyn TicketCodes,
+    ) -> Decision {
         let changes = self.effective(changes);
         let start = changes.start_time.unwrap_or(self.details.start_time);
         let end = changes.end_time.unwrap_or(self.details.end_time);
@@ -91,6 +107,10 @@ impl EventState {
             return Err(EventError::CapacityBelowMembers {
                 members: self.members.len(),
             });
+        }
+        let quantities = self.ticket_quantities();
+        if capacity < quantities {
+            return Err(EventError::CapacityBelowTicketQuantities { quantities });
         }
         let mut facts = Vec::new();
         if !changes.is_empty() {
@@ -115,7 +135,7 @@ impl EventState {
             }
             _ => {}
         }
-        facts.extend(self.promotions(capacity, self.members.len(), &actor, at));
+        facts.extend(self.promotions(capacity, None, &actor, at, codes));
         Ok(facts)
     }
 
@@ -133,10 +153,13 @@ impl EventState {
             end_time: differs(changes.end_time, &d.end_time),
             capacity: differs(changes.capacity, &d.capacity),
             waitlist_enabled: differs(changes.waitlist_enabled, &d.waitlist_enabled),
+            category: differs(changes.category, &d.category),
         }
     }
 
-    fn join(&self, member: Actor, at: DateTime<Utc>) -> Decision {
+    fn join(&self, member: Actor, ticket_type: Option<Uuid>, at: DateTime<Utc>, codes: &dyn TicketCodes) -> Decision {
+        // A bad ticket type is a bad field: 400 comes before the 409s.
+        self.check_ticket_type(ticket_type)?;
         if self.members.contains_key(&member.id) {
             return Err(EventError::AlreadyJoined);
         }
@@ -146,20 +169,39 @@ impl EventState {
         if self.details.status == EventStatus::Closed {
             return Err(EventError::Closed);
         }
-        Ok(vec![self.take_seat(member, at)?])
+        Ok(vec![self.take_seat(member, ticket_type, at, codes)?])
     }
 
-    /// A seat if one is free, else a place on the waitlist if it is on; never after the start.
-    fn take_seat(&self, member: Actor, at: DateTime<Utc>) -> Result<EventFact, EventError> {
+    /// A seat (of the type asked for) if one is free, else a place on the waitlist if it is
+    /// on; never after the start.
+    fn take_seat(
+        &self,
+        member: Actor,
+        ticket_type: Option<Uuid>,
+        at: DateTime<Utc>,
+        codes: &dyn TicketCodes,
+    ) -> Result<EventFact, EventError> {
         if at >= self.details.start_time {
             return Err(EventError::AlreadyStarted);
         }
         let actor = member.clone();
-        if self.members.len() < self.details.capacity.get() {
-            return Ok(EventFact::MemberJoined { member, actor, at });
+        let seat_free = self.members.len() < self.details.capacity.get();
+        let type_free = ticket_type.is_none_or(|t| self.has_room_for(t));
+        if seat_free && type_free {
+            let ticket = Some(self.ticket(member.id, ticket_type, codes));
+            return Ok(EventFact::MemberJoined {
+                member,
+                actor,
+                at,
+                ticket,
+            });
         }
         if !self.details.waitlist_enabled {
-            return Err(EventError::Full);
+            return Err(if seat_free {
+                EventError::TicketTypeSoldOut
+            } else {
+                EventError::Full
+            });
         }
         let position = self.waitlist.len() + 1;
         Ok(EventFact::MemberWaitlisted {
@@ -167,6 +209,7 @@ impl EventState {
             position,
             actor,
             at,
+            ticket_type,
         })
     }
 
@@ -190,7 +233,15 @@ impl EventState {
     }
 
     /// Accepting takes a seat like a join, but also in a closed event: the creator asked.
-    fn answer(&self, invitation_id: Uuid, accept: bool, actor: Actor, at: DateTime<Utc>) -> Decision {
+    fn answer(
+        &self,
+        invitation_id: Uuid,
+        accept: bool,
+        ticket_type: Option<Uuid>,
+        actor: Actor,
+        at: DateTime<Utc>,
+        codes: &dyn TicketCodes,
+    ) -> Decision {
         let invitation = self
             .invitations
             .get(&invitation_id)
@@ -214,7 +265,8 @@ impl EventState {
         if self.seat_of(actor.id).is_some() {
             return Ok(vec![accepted]);
         }
-        let seat = self.take_seat(actor, at)?;
+        self.check_ticket_type(ticket_type)?;
+        let seat = self.take_seat(actor, ticket_type, at, codes)?;
         Ok(vec![accepted, seat])
     }
 
@@ -261,9 +313,9 @@ impl EventState {
 
     /// Everything of the actor's in this event goes: their seat (promoting the next in
     /// line), the invitations they received, and their feedback.
-    fn forget(&self, actor: Actor, at: DateTime<Utc>) -> Decision {
+    fn forget(&self, actor: Actor, at: DateTime<Utc>, codes: &dyn TicketCodes) -> Decision {
         let mut facts = match self.seat_of(actor.id) {
-            Some(_) => self.leave(actor.clone(), at)?,
+            Some(_) => self.leave(actor.clone(), at, codes)?,
             None => Vec::new(),
         };
         let invitations = self.invitations.iter().filter(|(_, i)| i.invitee.id == actor.id);
@@ -283,7 +335,7 @@ impl EventState {
         Ok(facts)
     }
 
-    fn leave(&self, actor: Actor, at: DateTime<Utc>) -> Decision {
+    fn leave(&self, actor: Actor, at: DateTime<Utc>, codes: &dyn TicketCodes) -> Decision {
         let seat = self.seat_of(actor.id).ok_or(EventError::NotJoined)?;
         let member = actor.clone();
         let mut facts = vec![EventFact::MemberLeft {
@@ -292,11 +344,11 @@ impl EventState {
             actor: actor.clone(),
             at,
         }];
-        facts.extend(self.promotions_after_leaving(seat, &actor, at));
+        facts.extend(self.promotions_after_leaving(seat, &actor.id, &actor, at, codes));
         Ok(facts)
     }
 
-    fn remove(&self, user_id: Uuid, actor: Actor, at: DateTime<Utc>) -> Decision {
+    fn remove(&self, user_id: Uuid, actor: Actor, at: DateTime<Utc>, codes: &dyn TicketCodes) -> Decision {
         let seat = self.seat_of(user_id).ok_or(EventError::MemberNotFound)?;
         let seats = match seat {
             Seat::Member => &self.members,
@@ -309,7 +361,7 @@ impl EventState {
             actor: actor.clone(),
             at,
         }];
-        facts.extend(self.promotions_after_leaving(seat, &actor, at));
+        facts.extend(self.promotions_after_leaving(seat, &user_id, &actor, at, codes));
         Ok(facts)
     }
 
@@ -323,25 +375,55 @@ impl EventState {
         }
     }
 
-    fn promotions_after_leaving(&self, seat: Seat, actor: &Actor, at: DateTime<Utc>) -> Vec<EventFact> {
+    fn promotions_after_leaving(
+        &self,
+        seat: Seat,
+        leaver: &Uuid,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        codes: &dyn TicketCodes,
+    ) -> Vec<EventFact> {
         match seat {
-            Seat::Member => self.promotions(self.details.capacity.get(), self.members.len() - 1, actor, at),
+            Seat::Member => self.promotions(self.details.capacity.get(), Some(leaver), actor, at, codes),
             Seat::Waitlist => Vec::new(),
         }
     }
 
-    /// The waitlisted users, first come first served, who fit into the free seats.
-    fn promotions(&self, capacity: usize, members: usize, actor: &Actor, at: DateTime<Utc>) -> Vec<EventFact> {
-        let free = capacity.saturating_sub(members);
-        self.waitlist
-            .iter()
-            .take(free)
-            .map(|(id, username)| EventFact::MemberPromoted {
+    /// The waitlisted users, first come first served, who fit into the free seats (and,
+    /// in events with ticket types, into a free seat of the type they wait for), counting
+    /// the `leaver`'s seat as free.
+    fn promotions(
+        &self,
+        capacity: usize,
+        leaver: Option<&Uuid>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        codes: &dyn TicketCodes,
+    ) -> Vec<EventFact> {
+        let members = self.members.len() - usize::from(leaver.is_some());
+        let mut free = capacity.saturating_sub(members);
+        let mut type_free = self.free_per_type(leaver);
+        let mut facts = Vec::new();
+        for (id, username) in &self.waitlist {
+            if free == 0 {
+                break;
+            }
+            let ticket_type = self.waiting_for.get(id).copied();
+            if let Some(t) = ticket_type {
+                match type_free.get_mut(&t) {
+                    Some(left) if *left > 0 => *left -= 1,
+                    _ => continue,
+                }
+            }
+            free -= 1;
+            facts.push(EventFact::MemberPromoted {
                 member: Actor::new(*id, username.clone()),
                 actor: actor.clone(),
                 at,
-            })
-            .collect()
+                ticket: Some(self.ticket(*id, ticket_type, codes)),
+            });
+        }
+        facts
     }
 }
 

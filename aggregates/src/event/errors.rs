@@ -42,4 +42,14 @@ pub enum EventError {
     NotStarted,
     #[error("you have already left feedback for this event")]
     FeedbackAlreadyLeft,
+    #[error("capacity cannot go below the {quantities} seats of the ticket types")]
+    CapacityBelowTicketQuantities { quantities: usize },
+    #[error("this ticket type is sold out")]
+    TicketTypeSoldOut,
+    #[error("ticket not found")]
+    TicketNotFound,
+    #[error("this ticket is void: its holder left the event")]
+    TicketVoid,
+    #[error("this ticket was already checked in at {}", .at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))]
+    AlreadyCheckedIn { at: chrono::DateTime<chrono::Utc> },
 }

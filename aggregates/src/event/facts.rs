@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{DetailChanges, EventDetails};
-use crate::values::{Comment, Rating};
+use crate::values::{Comment, Rating, Ticket};
 use crate::Actor;
 
 /// Where a user sat before they left or were removed.
@@ -44,16 +44,22 @@ pub enum EventFact {
         actor: Actor,
         at: DateTime<Utc>,
     },
+    /// `ticket` is absent only in history written before tickets existed.
     MemberJoined {
         member: Actor,
         actor: Actor,
         at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket: Option<Ticket>,
     },
+    /// `ticket_type`: the type the user waits for, in events that have types.
     MemberWaitlisted {
         member: Actor,
         position: usize,
         actor: Actor,
         at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket_type: Option<Uuid>,
     },
     MemberLeft {
         member: Actor,
@@ -72,6 +78,8 @@ pub enum EventFact {
         member: Actor,
         actor: Actor,
         at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket: Option<Ticket>,
     },
     InvitationSent {
         invitation_id: Uuid,
@@ -110,6 +118,13 @@ pub enum EventFact {
         actor: Actor,
         at: DateTime<Utc>,
     },
+    /// The creator (`actor`) let the ticket's holder in.
+    TicketCheckedIn {
+        code: Uuid,
+        holder: Actor,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
 }
 
 impl EventFact {
@@ -130,7 +145,8 @@ impl EventFact {
             | Self::InvitationDeclined { actor, .. }
             | Self::InvitationWithdrawn { actor, .. }
             | Self::FeedbackLeft { actor, .. }
-            | Self::FeedbackWithdrawn { actor, .. } => actor,
+            | Self::FeedbackWithdrawn { actor, .. }
+            | Self::TicketCheckedIn { actor, .. } => actor,
         }
     }
 
@@ -151,7 +167,8 @@ impl EventFact {
             | Self::InvitationDeclined { at, .. }
             | Self::InvitationWithdrawn { at, .. }
             | Self::FeedbackLeft { at, .. }
-            | Self::FeedbackWithdrawn { at, .. } => *at,
+            | Self::FeedbackWithdrawn { at, .. }
+            | Self::TicketCheckedIn { at, .. } => *at,
         }
     }
 
@@ -174,6 +191,7 @@ impl EventFact {
             Self::InvitationWithdrawn { .. } => "InvitationWithdrawn",
             Self::FeedbackLeft { .. } => "FeedbackLeft",
             Self::FeedbackWithdrawn { .. } => "FeedbackWithdrawn",
+            Self::TicketCheckedIn { .. } => "TicketCheckedIn",
         }
     }
 }

@@ -11,9 +11,11 @@ mod errors;
 mod facts;
 #[cfg(test)]
 mod tests;
+mod tickets;
 
 pub use aggregate::{Event, EventServices};
 pub use commands::{DetailChanges, EventCommand, EventDetails};
 pub use decide::schedule_problems;
 pub use errors::EventError;
 pub use facts::{EventFact, Seat};
+pub use tickets::MAX_TICKET_TYPES;

@@ -4,9 +4,13 @@
 
 mod account;
 mod event;
+mod recurrence;
+mod tickets;
 
 pub use account::{Email, Password, Username};
 pub use event::{Capacity, Comment, Description, EventStatus, Location, Rating, Title};
+pub use recurrence::{Ending, Frequency, Recurrence, MAX_OCCURRENCES};
+pub use tickets::{Currency, Price, Ticket, TicketType, TicketTypeName};
 
 /// Checks that `value` has between `min` and `max` characters (not bytes).
 fn check_length(value: &str, min: usize, max: usize) -> Result<(), String> {

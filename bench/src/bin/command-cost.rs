@@ -131,6 +131,9 @@ fn measure(url: &str, args: &Args, mode: Mode) -> Result<Outcome, BoxError> {
             capacity: Capacity::parse(Capacity::MAX)?,
             status: EventStatus::Open,
             waitlist_enabled: true,
+            category: None,
+            ticket_types: Vec::new(),
+            series_id: None,
         };
         let create = EventCommand::CreateEvent {
             details,
@@ -175,7 +178,14 @@ async fn join_range(
         let started = Instant::now();
         state
             .commands
-            .execute(event_id, EventCommand::JoinEvent { actor }, Via::Api)
+            .execute(
+                event_id,
+                EventCommand::JoinEvent {
+                    actor,
+                    ticket_type: None,
+                },
+                Via::Api,
+            )
             .await
             .map_err(|e| format!("join {}: {e}", i + 1))?;
         timings.push(started.elapsed());

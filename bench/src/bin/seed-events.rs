@@ -19,7 +19,7 @@ use aggregates::{Actor, Event, EventCommand, EventFact, EventServices, SystemClo
 use clap::Parser;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
-use event_manager::startup::BoxError;
+use event_manager::startup::{BoxError, RandomCodes};
 use event_manager::store::{Backend, Store};
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
@@ -81,6 +81,7 @@ async fn main() -> Result<(), BoxError> {
     let started = Instant::now();
     let services = EventServices {
         clock: Arc::new(SystemClock),
+        codes: Arc::new(RandomCodes),
     };
     let mut random = Random(args.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut rows = Rows::default();
@@ -196,6 +197,9 @@ async fn history(
         capacity: Capacity::parse(5 + random.below(16) as i64)?,
         status: EventStatus::Open,
         waitlist_enabled: true,
+        category: None,
+        ticket_types: Vec::new(),
+        series_id: None,
     };
     let mut event = Event::default();
     let mut facts = decide(
@@ -221,7 +225,10 @@ async fn history(
         };
         let command = if roll < 60 {
             let pick = &candidates[random.below(candidates.len() as u64) as usize];
-            EventCommand::JoinEvent { actor: pick.clone() }
+            EventCommand::JoinEvent {
+                actor: pick.clone(),
+                ticket_type: None,
+            }
         } else if roll < 88 {
             let pick = &seated[random.below(seated.len() as u64) as usize];
             EventCommand::LeaveEvent { actor: pick.clone() }

@@ -3,7 +3,7 @@ use aggregates::{Actor, EventFact};
 use serde_json::{json, Value};
 
 /// Every `type` the log can hold.
-pub const LOG_TYPES: [&str; 16] = [
+pub const LOG_TYPES: [&str; 18] = [
     "event_created",
     "event_updated",
     "event_opened",
@@ -21,6 +21,9 @@ pub const LOG_TYPES: [&str; 16] = [
     // Beyond the contract's list: what deleting an account takes away.
     "invitation_withdrawn",
     "feedback_withdrawn",
+    // The briefs' features beyond the contract.
+    "ticket_checked_in",
+    "series_created",
 ];
 
 /// How one fact reads in the log.
@@ -54,7 +57,14 @@ pub fn describe(fact: &EventFact) -> Entry {
     let entry = |kind, action: String, metadata| Entry { kind, action, metadata };
     let who = &fact.actor().username;
     match fact {
-        EventFact::EventCreated { .. } => entry("event_created", format!("{who} created the event"), json!({})),
+        EventFact::EventCreated { details, .. } => match details.series_id {
+            None => entry("event_created", format!("{who} created the event"), json!({})),
+            Some(series_id) => entry(
+                "series_created",
+                format!("{who} created the event as an occurrence of a series"),
+                json!({"series_id": series_id}),
+            ),
+        },
         EventFact::EventUpdated { changes, .. } => {
             let fields = changes.field_names();
             entry(
@@ -126,6 +136,11 @@ pub fn describe(fact: &EventFact) -> Entry {
             "feedback_withdrawn",
             format!("the feedback of {who} was withdrawn"),
             json!({"feedback_id": feedback_id}),
+        ),
+        EventFact::TicketCheckedIn { code, holder, .. } => entry(
+            "ticket_checked_in",
+            format!("{who} checked {} in", holder.username),
+            json!({"user": user(holder), "code": code}),
         ),
     }
 }

@@ -82,7 +82,10 @@ pub async fn creations_since(
     user_id: Uuid,
     since: DateTime<Utc>,
 ) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
-    let mut select = Sql::new("SELECT timestamp FROM activity_log WHERE type = 'event_created' AND actor_id = ");
+    // Every occurrence of a series counts as one creation.
+    let mut select = Sql::new(
+        "SELECT timestamp FROM activity_log WHERE type IN ('event_created', 'series_created') AND actor_id = ",
+    );
     select
         .bind(user_id)
         .push(" AND timestamp > ")

@@ -12,8 +12,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::EventCreated { details, actor, at } => vec![Write::new(
             "INSERT INTO event_view (id, title, title_key, description, location, location_key,
                 start_time, end_time, capacity, status, waitlist_enabled, creator_id, creator_username,
-                members_count, waitlist_count, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0)",
+                members_count, waitlist_count, created_at, updated_at, version, category_id, ticket_types, series_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0, $15, $16, $17)",
             [
                 id(),
                 details.title.as_str().into(),
@@ -29,6 +29,9 @@ pub fn project(event: &Recorded) -> Vec<Write> {
                 actor.id.into(),
                 actor.username.as_str().into(),
                 to_micros(*at).into(),
+                Arg::OptText(details.category.map(|c| c.to_string())),
+                (details.ticket_types.len() as i64).into(),
+                Arg::OptText(details.series_id.map(|s| s.to_string())),
             ],
         )],
         EventFact::EventUpdated { changes, .. } => {
@@ -78,6 +81,12 @@ pub fn project(event: &Recorded) -> Vec<Write> {
                     vec![i64::from(enabled).into()],
                 );
             }
+            if let Some(category) = changes.category {
+                set(
+                    "UPDATE event_view SET category_id = $2 WHERE id = $1",
+                    vec![Arg::OptText(category.map(|c| c.to_string()))],
+                );
+            }
             writes
         }
         EventFact::EventClosed { .. } => vec![status(event, "closed")],
@@ -96,7 +105,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         | EventFact::InvitationDeclined { .. }
         | EventFact::InvitationWithdrawn { .. }
         | EventFact::FeedbackLeft { .. }
-        | EventFact::FeedbackWithdrawn { .. } => Vec::new(),
+        | EventFact::FeedbackWithdrawn { .. }
+        | EventFact::TicketCheckedIn { .. } => Vec::new(),
     };
     // A seat change moves the counters in the same statement as the version.
     let (members, waitlisted) = seat_change(&event.fact);

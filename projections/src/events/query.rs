@@ -3,7 +3,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
-use crate::sql::{contains_pattern, uuid, Sql};
+use crate::sql::{contains_pattern, opt_uuid, uuid, Sql};
 use crate::time::{from_micros, to_micros};
 use crate::{Page, PageRequest};
 
@@ -26,6 +26,10 @@ pub struct EventRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    pub category_id: Option<Uuid>,
+    /// How many ticket types the event sells.
+    pub ticket_types: i64,
+    pub series_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +48,8 @@ pub struct EventFilter {
     pub start_at_or_after: Option<DateTime<Utc>>,
     pub start_at_or_before: Option<DateTime<Utc>>,
     pub start_after: Option<DateTime<Utc>>,
+    /// A category's slug or id.
+    pub category: Option<String>,
 }
 
 /// The listing's order; ties are always broken by id, ascending.
@@ -82,7 +88,7 @@ impl EventOrdering {
 
 const COLUMNS: &str = "id, title, description, location, start_time, end_time, capacity, status, \
     waitlist_enabled, creator_id, creator_username, members_count, waitlist_count, created_at, \
-    updated_at, version";
+    updated_at, version, category_id, ticket_types, series_id";
 
 /// An event that exists and is not deleted.
 pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Error> {
@@ -91,6 +97,15 @@ pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Err
     ));
     sql.bind(id);
     sql.fetch_optional(pool).await?.map(|row| decode(&row)).transpose()
+}
+
+/// The live occurrences of a series, by start (at most 200).
+pub async fn of_series(pool: &AnyPool, series_id: Uuid) -> Result<Vec<EventRow>, sqlx::Error> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND series_id = "
+    ));
+    sql.bind(series_id).push(" ORDER BY start_time, id");
+    sql.fetch_all(pool).await?.iter().map(decode).collect()
 }
 
 /// Live events that ended before `cutoff` (one without an end ends at its start), oldest first.
@@ -175,6 +190,13 @@ fn where_clause(sql: &mut Sql, filter: &EventFilter) {
     if let Some(time) = filter.start_after {
         sql.push(" AND start_time > ").bind(to_micros(time));
     }
+    if let Some(category) = &filter.category {
+        sql.push(" AND category_id IN (SELECT id FROM categories WHERE slug = ")
+            .bind(category.as_str())
+            .push(" OR id = ")
+            .bind(category.as_str())
+            .push(")");
+    }
 }
 
 fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
@@ -195,5 +217,8 @@ fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
         created_at: from_micros(row.try_get("created_at")?),
         updated_at: from_micros(row.try_get("updated_at")?),
         version: row.try_get("version")?,
+        category_id: opt_uuid(row, "category_id")?,
+        ticket_types: row.try_get("ticket_types")?,
+        series_id: opt_uuid(row, "series_id")?,
     })
 }

@@ -21,6 +21,11 @@ pub struct UserBody {
     last_name: String,
     #[serde(serialize_with = "rfc3339")]
     date_joined: DateTime<Utc>,
+    /// `attendee` (the default) or `organizer`, chosen at registration.
+    #[schema(example = "attendee")]
+    role: &'static str,
+    /// Administrators manage categories; only the `user promote --admin` command makes one.
+    is_admin: bool,
 }
 
 impl From<&User> for UserBody {
@@ -32,6 +37,8 @@ impl From<&User> for UserBody {
             first_name: user.first_name.clone(),
             last_name: user.last_name.clone(),
             date_joined: user.date_joined,
+            role: user.role.as_str(),
+            is_admin: user.is_admin,
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{rfc3339, rfc3339_opt, UserRef};
+use super::{rfc3339, rfc3339_opt, CategoryBody, TicketTypeBody, UserRef};
 
 /// An event. `ETag` carries its `version`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -38,10 +38,32 @@ pub struct EventBody {
     updated_at: DateTime<Utc>,
     /// Counts every change recorded for the event, joins and leaves included.
     version: i64,
+    /// Only on events filed under a category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<CategoryBody>,
+    /// Only on events that sell ticket types; joining then names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket_types: Option<Vec<TicketTypeBody>>,
+    /// Only on occurrences of a series (`GET /api/series/{series_id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    series_id: Option<Uuid>,
+}
+
+impl EventBody {
+    pub fn with_category(mut self, category: Option<CategoryBody>) -> Self {
+        self.category = category;
+        self
+    }
+
+    pub fn with_ticket_types(mut self, types: Vec<TicketTypeBody>) -> Self {
+        self.ticket_types = (!types.is_empty()).then_some(types);
+        self
+    }
 }
 
 impl From<EventRow> for EventBody {
     fn from(row: EventRow) -> Self {
+        let series_id = row.series_id;
         Self {
             id: row.id,
             title: row.title,
@@ -62,6 +84,9 @@ impl From<EventRow> for EventBody {
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
+            category: None,
+            ticket_types: None,
+            series_id,
         }
     }
 }

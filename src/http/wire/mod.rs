@@ -2,11 +2,14 @@
 //! its schema for the OpenAPI document from the same type that is serialised.
 
 mod accounts;
+mod categories;
 mod events;
 mod feedback;
 mod invitations;
 mod logs;
 mod membership;
+mod series;
+mod tickets;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
@@ -14,11 +17,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub use accounts::{MembershipBody, TokensBody, UserBody};
+pub use categories::CategoryBody;
 pub use events::{CapacityBody, EventBody};
 pub use feedback::{FeedbackBody, FeedbackPage};
 pub use invitations::InvitationBody;
 pub use logs::{HistoryBody, LogBody};
 pub use membership::{Joined, MemberBody, WaitlistBody};
+pub use series::SeriesBody;
+pub use tickets::{TicketBody, TicketTypeBody};
 
 /// Times go out as RFC 3339 in UTC with a `Z`.
 pub fn rfc3339<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {

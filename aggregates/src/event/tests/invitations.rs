@@ -18,6 +18,7 @@ fn answer(n: u128, invitee: Actor, accept: bool) -> EventCommand {
     EventCommand::AnswerInvitation {
         invitation_id: invitation(n),
         accept,
+        ticket_type: None,
         actor: invitee,
     }
 }

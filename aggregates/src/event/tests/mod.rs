@@ -13,8 +13,9 @@ use cqrs_es::{Aggregate, DomainEvent};
 use uuid::Uuid;
 
 use super::{DetailChanges, Event, EventCommand, EventDetails, EventError, EventFact, EventServices, Seat};
+use crate::values::Ticket;
 use crate::values::{Capacity, Comment, Description, EventStatus, Location, Rating, Title};
-use crate::{Actor, Clock};
+use crate::{Actor, Clock, TicketCodes};
 
 // ---------------------------------------------------------------------------------------------
 // Time
@@ -41,9 +42,35 @@ fn end() -> DateTime<Utc> {
     start() + Duration::hours(2)
 }
 
+/// Ticket codes made from the holder's id, so tests know them in advance.
+struct CodeByHolder;
+
+impl TicketCodes for CodeByHolder {
+    fn issue(&self, holder: Uuid) -> Uuid {
+        code_for_id(holder)
+    }
+}
+
+fn code_for_id(holder: Uuid) -> Uuid {
+    Uuid::from_u128((0x7_1c_e7 << 64) | holder.as_u128())
+}
+
+/// The code of the ticket `user` gets in these tests.
+fn code_of(user: &Actor) -> Uuid {
+    code_for_id(user.id)
+}
+
+fn ticket_of(user: &Actor) -> Option<Ticket> {
+    Some(Ticket {
+        code: code_of(user),
+        ticket_type: None,
+    })
+}
+
 fn services_at(clock: DateTime<Utc>) -> EventServices {
     EventServices {
         clock: Arc::new(FixedClock(clock)),
+        codes: Arc::new(CodeByHolder),
     }
 }
 
@@ -111,6 +138,9 @@ fn details(seats: i64, waitlist_enabled: bool) -> EventDetails {
         capacity: capacity(seats),
         status: EventStatus::Open,
         waitlist_enabled,
+        category: None,
+        ticket_types: Vec::new(),
+        series_id: None,
     }
 }
 
@@ -177,6 +207,7 @@ fn deleted() -> EventFact {
 fn joined(member: Actor) -> EventFact {
     EventFact::MemberJoined {
         actor: member.clone(),
+        ticket: ticket_of(&member),
         member,
         at: now(),
     }
@@ -188,6 +219,7 @@ fn waitlisted(member: Actor, position: usize) -> EventFact {
         member,
         position,
         at: now(),
+        ticket_type: None,
     }
 }
 
@@ -211,6 +243,7 @@ fn removed(member: Actor, seat: Seat) -> EventFact {
 
 fn promoted(member: Actor, by: Actor) -> EventFact {
     EventFact::MemberPromoted {
+        ticket: ticket_of(&member),
         member,
         actor: by,
         at: now(),
@@ -361,7 +394,10 @@ fn delete() -> EventCommand {
 }
 
 fn join(actor: Actor) -> EventCommand {
-    EventCommand::JoinEvent { actor }
+    EventCommand::JoinEvent {
+        ticket_type: None,
+        actor,
+    }
 }
 
 fn leave(actor: Actor) -> EventCommand {
@@ -531,6 +567,7 @@ async fn update_with_only_unchanged_values_records_nothing() {
         end_time: Some(Some(end())),
         capacity: Some(capacity(10)),
         waitlist_enabled: Some(false),
+        category: Some(None),
     };
     given(vec![created(details(10, false))])
         .when_async(update_with(alice(), everything_as_it_is, Some(EventStatus::Open), None))
@@ -847,7 +884,8 @@ async fn join_is_accepted_just_before_the_start() {
         Ok(vec![EventFact::MemberJoined {
             member: bob(),
             actor: bob(),
-            at: just_before
+            at: just_before,
+            ticket: ticket_of(&bob()),
         }])
     );
 }
@@ -939,6 +977,7 @@ async fn a_member_may_leave_an_event_that_has_started() {
                 member: carol(),
                 actor: bob(),
                 at: start() + Duration::minutes(30),
+                ticket: ticket_of(&carol()),
             },
         ]);
 }
@@ -1151,8 +1190,34 @@ fn an_aggregate_survives_a_serde_json_round_trip() {
 // =============================================================================================
 // Facts as stored
 
-/// One fact of every kind, with nullable changes both set and cleared.
+/// A fact as release 1 wrote it: seats came without tickets.
+fn as_in_release_1(fact: EventFact) -> EventFact {
+    match fact {
+        EventFact::MemberJoined { member, actor, at, .. } => EventFact::MemberJoined {
+            member,
+            actor,
+            at,
+            ticket: None,
+        },
+        EventFact::MemberPromoted { member, actor, at, .. } => EventFact::MemberPromoted {
+            member,
+            actor,
+            at,
+            ticket: None,
+        },
+        other => other,
+    }
+}
+
+/// One fact of every kind as stored: release 1's, with nullable changes both set and
+/// cleared, then the kinds and optional fields that came with ticket types and categories.
 fn one_fact_of_each_kind() -> Vec<EventFact> {
+    let mut facts: Vec<EventFact> = release_1_facts().into_iter().map(as_in_release_1).collect();
+    facts.extend(tickets::facts_since_release_1());
+    facts
+}
+
+fn release_1_facts() -> Vec<EventFact> {
     vec![
         created(details(10, true)),
         updated(DetailChanges {
@@ -1219,11 +1284,14 @@ fn event_type_is_the_variant_name_and_event_version_is_1() {
     let mut types: Vec<String> = facts.iter().map(DomainEvent::event_type).collect();
     types.sort();
     types.dedup();
-    assert_eq!(types.len(), 16, "every kind of fact has its own name");
+    assert_eq!(types.len(), 17, "every kind of fact has its own name");
 }
 
 mod account_deletion;
+mod categories;
 mod feedback;
 mod invitations;
 mod properties;
+mod series;
 mod stored;
+mod tickets;

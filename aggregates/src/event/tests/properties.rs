@@ -14,7 +14,7 @@ use proptest::test_runner::{TestCaseError, TestRunner};
 
 use super::super::aggregate::EventState;
 use super::*;
-use crate::values::{Email, Password, Username};
+use crate::values::{Currency, Email, Password, Price, TicketType, TicketTypeName, Username};
 
 // =============================================================================================
 // Scripts
@@ -48,11 +48,13 @@ struct Update {
 /// the aggregate's current version and the clock of its step.
 #[derive(Debug, Clone)]
 enum Op {
+    /// `typed`: the seats are sold as two ticket types (one if there is a single seat).
     Create {
         by: Who,
         seats: i64,
         waitlist: bool,
         starts_in_hours: i64,
+        typed: bool,
     },
     Update {
         by: Who,
@@ -62,8 +64,10 @@ enum Op {
         by: Who,
         precondition: Precondition,
     },
+    /// `pick` chooses among the event's ticket types, if it has any.
     Join {
         by: Who,
+        pick: usize,
     },
     Leave {
         by: Who,
@@ -81,6 +85,11 @@ enum Op {
         by: Who,
         invitation: u128,
         accept: bool,
+        pick: usize,
+    },
+    CheckIn {
+        by: Who,
+        holder: Who,
     },
     Feedback {
         by: Who,
@@ -101,18 +110,28 @@ impl Op {
             Precondition::Stale => Some(event.version() + 1),
         };
         let in_hours = |hours: &i64| clock + Duration::hours(*hours);
+        let pick_type = |pick: &usize| {
+            let types = event
+                .state
+                .as_ref()
+                .map(|s| s.details.ticket_types.clone())
+                .unwrap_or_default();
+            (!types.is_empty()).then(|| types[pick % types.len()].id)
+        };
         match self {
             Op::Create {
                 by,
                 seats,
                 waitlist,
                 starts_in_hours,
+                typed,
             } => EventCommand::CreateEvent {
                 details: EventDetails {
                     start_time: in_hours(starts_in_hours),
                     end_time: Some(in_hours(starts_in_hours) + Duration::hours(2)),
                     capacity: capacity(*seats),
                     waitlist_enabled: *waitlist,
+                    ticket_types: if *typed { two_types(*seats) } else { Vec::new() },
                     ..details(1, false)
                 },
                 actor: person(by),
@@ -136,7 +155,14 @@ impl Op {
                 expected_version: expected(precondition),
                 actor: person(by),
             },
-            Op::Join { by } => join(person(by)),
+            Op::Join { by, pick } => EventCommand::JoinEvent {
+                ticket_type: pick_type(pick),
+                actor: person(by),
+            },
+            Op::CheckIn { by, holder } => EventCommand::CheckInTicket {
+                code: code_of(&person(holder)),
+                actor: person(by),
+            },
             Op::Leave { by } => leave(person(by)),
             Op::Remove { by, user } => remove_by(person(by), &person(user)),
             Op::Invite {
@@ -152,9 +178,11 @@ impl Op {
                 by,
                 invitation: n,
                 accept,
+                pick,
             } => EventCommand::AnswerInvitation {
                 invitation_id: invitation(*n),
                 accept: *accept,
+                ticket_type: pick_type(pick),
                 actor: person(by),
             },
             Op::Feedback {
@@ -170,6 +198,25 @@ impl Op {
             Op::Forget { by } => EventCommand::ForgetParticipant { actor: person(by) },
         }
     }
+}
+
+/// `seats` split into a standard and (from two seats) a VIP type, adding up to the capacity
+/// or one less.
+fn two_types(seats: i64) -> Vec<TicketType> {
+    let kind = |n: u128, name: &str, quantity: i64| TicketType {
+        id: Uuid::from_u128(0x7e_00 + n),
+        name: TicketTypeName::parse(name).unwrap(),
+        price: Price::parse("5").unwrap(),
+        currency: Currency::parse("EUR").unwrap(),
+        quantity: capacity(quantity),
+    };
+    let vip = seats / 2;
+    let standard = (seats - vip - i64::from(seats > 2)).max(1);
+    let mut types = vec![kind(1, "Standard", standard)];
+    if vip > 0 {
+        types.push(kind(2, "VIP", vip));
+    }
+    types
 }
 
 /// Anyone.
@@ -192,12 +239,15 @@ fn precondition() -> impl Strategy<Value = Precondition> {
 
 /// A create of a small event, almost always in the future.
 fn creation(by: impl Strategy<Value = Who>) -> impl Strategy<Value = Op> {
-    (by, 1..=4i64, any::<bool>(), -2..200i64).prop_map(|(by, seats, waitlist, starts_in_hours)| Op::Create {
-        by,
-        seats,
-        waitlist,
-        starts_in_hours,
-    })
+    (by, 1..=4i64, any::<bool>(), -2..200i64, any::<bool>()).prop_map(
+        |(by, seats, waitlist, starts_in_hours, typed)| Op::Create {
+            by,
+            seats,
+            waitlist,
+            starts_in_hours,
+            typed,
+        },
+    )
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -228,7 +278,13 @@ fn op() -> impl Strategy<Value = Op> {
         invitee,
     });
     let answer =
-        (anyone(), 1..=3u128, any::<bool>()).prop_map(|(by, invitation, accept)| Op::Answer { by, invitation, accept });
+        (anyone(), 1..=3u128, any::<bool>(), 0..2usize).prop_map(|(by, invitation, accept, pick)| Op::Answer {
+            by,
+            invitation,
+            accept,
+            pick,
+        });
+    let check_in = (mostly_alice(), anyone()).prop_map(|(by, holder)| Op::CheckIn { by, holder });
     let feedback =
         (anyone(), -1..=7i64, prop_oneof![0..20usize, 1995..2005usize]).prop_map(|(by, rating, comment_chars)| {
             Op::Feedback {
@@ -241,7 +297,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => create,
         4 => update,
         1 => delete,
-        8 => anyone().prop_map(|by| Op::Join { by }),
+        8 => (anyone(), 0..2usize).prop_map(|(by, pick)| Op::Join { by, pick }),
+        3 => check_in,
         4 => anyone().prop_map(|by| Op::Leave { by }),
         2 => remove,
         3 => invite,
@@ -286,15 +343,25 @@ fn check_invariants(event: &Event) -> Result<(), TestCaseError> {
     for user in state.waitlist.keys() {
         prop_assert!(!state.members.contains_key(user), "{user} is member and waitlisted");
     }
-    // Nobody waits while a seat is free, deleted or not: deletion changes no seat.
-    if !state.waitlist.is_empty() {
-        prop_assert_eq!(
-            state.members.len(),
-            capacity,
-            "a seat is free while users wait: {:?}",
-            state
+    // Nobody waits while a seat is free for them, deleted or not: deletion changes no seat.
+    for user in state.waitlist.keys() {
+        let waits_for = state.waiting_for.get(user).copied();
+        prop_assert!(
+            !seat_free_for(state, waits_for),
+            "a seat is free while {user} waits: {state:?}"
         );
     }
+    let free = state.free_per_type(None);
+    for ticket_type in &state.details.ticket_types {
+        let held = state
+            .held
+            .values()
+            .filter(|code| state.tickets[*code].ticket_type == Some(ticket_type.id))
+            .count();
+        prop_assert!(held <= ticket_type.quantity.get(), "type {} oversold", ticket_type.id);
+        prop_assert_eq!(free[&ticket_type.id], ticket_type.quantity.get() - held);
+    }
+    prop_assert_eq!(state.held.len(), state.members.len(), "a member without a ticket");
     let pending: Vec<Uuid> = state
         .invitations
         .values()
@@ -304,6 +371,22 @@ fn check_invariants(event: &Event) -> Result<(), TestCaseError> {
     let distinct: BTreeSet<&Uuid> = pending.iter().collect();
     prop_assert_eq!(distinct.len(), pending.len(), "two pending invitations for one user");
     Ok(())
+}
+
+/// Is there a seat for someone who wants `ticket_type`?
+fn seat_free_for(state: &EventState, ticket_type: Option<Uuid>) -> bool {
+    state.members.len() < state.details.capacity.get()
+        && ticket_type.is_none_or(|t| state.free_per_type(None).get(&t).is_some_and(|free| *free > 0))
+}
+
+fn ticket_type_of(fact: &EventFact) -> Option<Uuid> {
+    match fact {
+        EventFact::MemberJoined { ticket, .. } | EventFact::MemberPromoted { ticket, .. } => {
+            ticket.and_then(|t| t.ticket_type)
+        }
+        EventFact::MemberWaitlisted { ticket_type, .. } => *ticket_type,
+        _ => None,
+    }
 }
 
 /// What a single fact may do to the aggregate it is applied to. The seat maps would hide a
@@ -316,27 +399,41 @@ fn check_fact(event: &Event, fact: &EventFact) -> Result<(), TestCaseError> {
         );
         return Ok(());
     };
-    let capacity = state.details.capacity.get();
     match fact {
         EventFact::EventCreated { .. } => prop_assert!(false, "a second EventCreated"),
-        EventFact::MemberJoined { member, .. } => {
+        EventFact::MemberJoined { member, ticket, .. } => {
             prop_assert_eq!(seat_of(state, member.id), None, "{} joined twice", member.username);
             prop_assert!(
-                state.members.len() < capacity,
-                "{} joined a full event",
+                seat_free_for(state, ticket_type_of(fact)),
+                "{} joined a full event or type",
                 member.username
             );
+            prop_assert!(ticket.is_some(), "a seat without a ticket");
         }
         EventFact::MemberWaitlisted { member, position, .. } => {
             prop_assert_eq!(seat_of(state, member.id), None, "{} waitlisted twice", member.username);
             prop_assert!(state.details.waitlist_enabled, "waitlisted with the waitlist off");
-            prop_assert_eq!(state.members.len(), capacity, "waitlisted with a seat free");
+            prop_assert!(
+                !seat_free_for(state, ticket_type_of(fact)),
+                "waitlisted with a seat free"
+            );
             prop_assert_eq!(*position, state.waitlist.len() + 1, "wrong waitlist position");
         }
-        EventFact::MemberPromoted { member, .. } => {
-            let first = state.waitlist.keys().next();
-            prop_assert_eq!(first, Some(&member.id), "promoted out of turn");
-            prop_assert!(state.members.len() < capacity, "promoted into a full event");
+        EventFact::MemberPromoted { member, ticket, .. } => {
+            prop_assert_eq!(seat_of(state, member.id), Some(Seat::Waitlist), "promoted from nowhere");
+            let waits_for = state.waiting_for.get(&member.id).copied();
+            prop_assert_eq!(ticket_type_of(fact), waits_for, "promoted to another type");
+            prop_assert!(seat_free_for(state, waits_for), "promoted into a full event or type");
+            prop_assert!(ticket.is_some(), "a seat without a ticket");
+            // Everyone ahead in line waits for a type that has no seat.
+            for ahead in state.waitlist.keys().take_while(|id| **id != member.id) {
+                let their_type = state.waiting_for.get(ahead).copied();
+                prop_assert!(!seat_free_for(state, their_type), "promoted out of turn");
+            }
+        }
+        EventFact::TicketCheckedIn { code, holder, .. } => {
+            prop_assert_eq!(state.held.get(&holder.id), Some(code), "checked in a ticket not held");
+            prop_assert_eq!(state.tickets[code].checked_in, None, "checked in twice");
         }
         EventFact::MemberLeft { member, seat, .. } | EventFact::MemberRemoved { member, seat, .. } => {
             prop_assert_eq!(seat_of(state, member.id), Some(*seat), "left a seat not held");

@@ -1,6 +1,8 @@
 //! Facts as release 1 stored them must load into today's types: history outlives code.
-//! The fixture was written by release 1 and is never edited; a new shape gets a new
-//! version, an upcaster, and keeps this test passing.
+//! The fixture was written by release 1 and its entries are never edited; a new shape gets
+//! a new version, an upcaster, and keeps this test passing. New kinds and new optional
+//! fields (tickets, ticket types, categories: absent means what release 1 meant) are
+//! appended as they were first stored.
 
 use cqrs_es::persist::SerializedEvent;
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,188 @@
+//! `/api/series/{id}`: recurring events. A series is a set of ordinary events (each its own
+//! capacity, members and log) that share a `series_id`; a series change is one command per
+//! future occurrence.
+
+use aggregates::event::{DetailChanges, EventDetails};
+use aggregates::values::{Capacity, Description, Ending, EventStatus, Frequency, Location, Recurrence, Title};
+use aggregates::EventCommand;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use projections::events::{self, EventRow};
+use projections::Page;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::error::ApiError;
+use super::event_links;
+use super::extract::{AuthUser, Id, JsonBody};
+use super::fields::{boolean, datetime, integer, text, Fields};
+use super::requests;
+use super::wire::SeriesBody;
+use crate::commands::Via;
+use crate::state::AppState;
+
+/// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
+pub fn recurrence(value: &Value) -> Result<Recurrence, String> {
+    let Value::Object(map) = value else {
+        return Err("must be an object {freq, interval, count | until}".to_owned());
+    };
+    let mut fields = Fields::new(map.clone());
+    let freq = fields.required("freq", &text(Frequency::parse));
+    let interval = fields.optional("interval", &integer).unwrap_or(1);
+    let count = fields.optional("count", &integer);
+    let until = fields.optional("until", &datetime);
+    let problems = fields.into_problems();
+    if !problems.is_empty() {
+        return Err(problems.join(", "));
+    }
+    let ending = match (count, until) {
+        (Some(count), None) => Ending::Count(u32::try_from(count).unwrap_or(0)),
+        (None, Some(until)) => Ending::Until(until),
+        _ => return Err("give either count or until".to_owned()),
+    };
+    Recurrence::parse(freq.expect("reported when missing"), interval, ending)
+}
+
+/// Creates one event per start time, all in a new series; answers the first one's id.
+/// Each occurrence keeps the first one's duration and gets ticket types of its own.
+pub async fn create(
+    state: &AppState,
+    user: &AuthUser,
+    details: EventDetails,
+    starts: &[chrono::DateTime<chrono::Utc>],
+) -> Result<Uuid, ApiError> {
+    let series_id = Uuid::new_v4();
+    let duration = details.end_time.map(|end| end - details.start_time);
+    let mut first = None;
+    for start in starts {
+        let mut occurrence = details.clone();
+        occurrence.start_time = *start;
+        occurrence.end_time = duration.map(|d| *start + d);
+        occurrence.series_id = Some(series_id);
+        for ticket_type in &mut occurrence.ticket_types {
+            ticket_type.id = Uuid::new_v4();
+        }
+        let id = Uuid::new_v4();
+        let command = EventCommand::CreateEvent {
+            details: occurrence,
+            actor: user.actor(),
+        };
+        state.commands.execute(id, command, Via::Api).await?;
+        first.get_or_insert(id);
+    }
+    first.ok_or_else(|| ApiError::internal("a series without occurrences"))
+}
+
+/// The series' live occurrences, or 404.
+async fn occurrences(state: &AppState, id: Uuid) -> Result<Vec<EventRow>, ApiError> {
+    let rows = events::of_series(&state.store.read, id).await?;
+    if rows.is_empty() {
+        return Err(ApiError::NotFound("series not found"));
+    }
+    Ok(rows)
+}
+
+/// The live occurrences, for their creator only: 404, then 403.
+async fn as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Result<Vec<EventRow>, ApiError> {
+    let rows = occurrences(state, id).await?;
+    if rows[0].creator_id != user.id {
+        return Err(ApiError::Forbidden("only the creator of the series may do this"));
+    }
+    Ok(rows)
+}
+
+async fn series_body(state: &AppState, id: Uuid) -> Result<SeriesBody, ApiError> {
+    let rows = occurrences(state, id).await?;
+    let count = rows.len() as i64;
+    let page = event_links::bodies(state, Page { count, items: rows }).await?;
+    Ok(SeriesBody::new(id, page.items))
+}
+
+/// A series and its occurrences (not deleted), by start.
+#[utoipa::path(get, path = "/series/{id}", tag = "series", params(requests::SeriesPath),
+    responses(
+        (status = 200, description = "The series", body = SeriesBody),
+        (status = 404, description = "no such series, or none of its occurrences is left"),
+    ))]
+pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Json<SeriesBody>, ApiError> {
+    Ok(Json(series_body(&state, id).await?))
+}
+
+/// Changes the given fields of every future occurrence (creator only), also of occurrences
+/// changed alone before: a field the series change names is set everywhere; the fields it
+/// does not name keep each occurrence's own value. Times are changed one occurrence at a time.
+#[utoipa::path(patch, path = "/series/{id}", tag = "series", security(("bearer" = [])),
+    params(requests::SeriesPath), request_body = requests::SeriesChanges,
+    responses(
+        (status = 200, description = "The series after the change", body = SeriesBody),
+        (status = 403, description = "only the creator may change the series"),
+        (status = 409, description = "an occurrence refuses the change: capacity below its members (checked before any change), or one that only its command can tell (then the ones before it are changed)"),
+    ))]
+pub async fn patch(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    body: JsonBody,
+) -> Result<Json<SeriesBody>, ApiError> {
+    let rows = as_creator(&state, id, &user).await?;
+    let mut fields = Fields::new(body.object()?);
+    for name in ["start_time", "end_time", "ticket_types", "recurrence"] {
+        if fields.optional(name, &|_| Ok(())).is_some() {
+            fields.error(name, "change this on one occurrence at a time (PATCH /api/events/{id})");
+        }
+    }
+    let changes = DetailChanges {
+        title: fields.optional("title", &text(Title::parse)),
+        description: fields.optional("description", &text(Description::parse)),
+        location: fields.nullable("location", &text(Location::parse)),
+        capacity: fields.optional("capacity", &|v| Capacity::parse(integer(v)?)),
+        waitlist_enabled: fields.optional("waitlist_enabled", &boolean),
+        category: event_links::category_field(&state, &mut fields).await?,
+        ..DetailChanges::default()
+    };
+    let status = fields.optional("status", &text(EventStatus::parse));
+    fields.finish()?;
+    let now = state.clock.now();
+    let future: Vec<&EventRow> = rows.iter().filter(|row| row.start_time > now).collect();
+    // Refused before any occurrence changes, where the read models can tell in advance.
+    if let Some(capacity) = changes.capacity {
+        let crowded = future.iter().find(|row| row.members_count > capacity.get() as i64);
+        if let Some(row) = crowded {
+            return Err(ApiError::Conflict(format!(
+                "capacity cannot go below the {} members of the occurrence {}",
+                row.members_count, row.id
+            )));
+        }
+    }
+    for row in future {
+        let command = EventCommand::UpdateEvent {
+            changes: changes.clone(),
+            status,
+            expected_version: None,
+            actor: user.actor(),
+        };
+        state.commands.execute(row.id, command, Via::Series).await?;
+    }
+    Ok(Json(series_body(&state, id).await?))
+}
+
+/// Deletes the occurrences that have not started (creator only); past ones stay.
+#[utoipa::path(delete, path = "/series/{id}", tag = "series", security(("bearer" = [])),
+    params(requests::SeriesPath),
+    responses(
+        (status = 204, description = "The future occurrences are deleted"),
+        (status = 403, description = "only the creator may delete the series"),
+    ))]
+pub async fn delete(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+    let rows = as_creator(&state, id, &user).await?;
+    let now = state.clock.now();
+    for row in rows.iter().filter(|row| row.start_time > now) {
+        let command = EventCommand::DeleteEvent {
+            expected_version: None,
+            actor: user.actor(),
+        };
+        state.commands.execute(row.id, command, Via::Series).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
