@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod http;
 pub mod idempotency;
+pub mod live;
 pub mod maintenance;
 pub mod prune;
 pub mod startup;

@@ -16,6 +16,7 @@ use crate::commands::Commands;
 use crate::config::Config;
 use crate::http::{recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
+use crate::live::Feed;
 use crate::state::AppState;
 use crate::store::{AggregateStore, Store};
 use crate::throttle::CreationThrottle;
@@ -97,7 +98,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     tokio::spawn(projector.run());
     let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
     let services = EventServices { clock: clock.clone() };
-    let commands = Commands::new(aggregates, services, handle, store.read.clone());
+    let commands = Commands::new(aggregates, services, handle.clone(), store.read.clone());
     let tokens = Tokens::load(
         store.read.clone(),
         config.jwt_secret.as_ref(),
@@ -105,8 +106,11 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         config.refresh_token_ttl,
     )
     .await?;
+    let event_log = Arc::new(store.event_log());
+    let feed = Feed::start(Arc::clone(&event_log), &store.read, handle.clone()).await?;
     let state = AppState {
-        event_log: Arc::new(store.event_log()),
+        event_log,
+        feed,
         users: Users::new(store.read.clone()),
         idempotency: IdempotencyKeys::new(store.read.clone()),
         store,

@@ -6,6 +6,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use crate::accounts::{Passwords, Tokens, Users};
 use crate::commands::Commands;
 use crate::idempotency::IdempotencyKeys;
+use crate::live::Feed;
 use crate::store::{EventLog, Store};
 use crate::throttle::CreationThrottle;
 
@@ -21,6 +22,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub throttle: Arc<CreationThrottle>,
     pub idempotency: IdempotencyKeys,
+    /// The change feed's shared reader of the store.
+    pub feed: Arc<Feed>,
     /// Renders the process's metrics for `GET /metrics`.
     pub metrics: PrometheusHandle,
 }

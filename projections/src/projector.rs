@@ -197,6 +197,12 @@ impl ProjectorHandle {
         self.wake.notify_one();
     }
 
+    /// Changes whenever the projector has looked at the store (whether it applied anything
+    /// or another instance had): a bell for readers that follow the read models.
+    pub fn applied(&self) -> watch::Receiver<Position> {
+        self.applied.clone()
+    }
+
     /// Waits until the read models show `event_id` at `version` or later (read-your-writes).
     ///
     /// It checks the read model itself, so it also works when another instance projects.

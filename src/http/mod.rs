@@ -5,6 +5,7 @@ mod docs;
 mod error;
 mod events;
 mod extract;
+mod feed;
 mod feedback;
 mod fields;
 mod health;
@@ -62,6 +63,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(feedback::list, feedback::leave))
         .routes(routes!(logs::all))
         .routes(routes!(logs::of_event))
+        .routes(routes!(feed::feed))
         .routes(routes!(openapi::document))
         .routes(routes!(docs::page))
         .routes(routes!(docs::asset))

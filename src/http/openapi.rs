@@ -27,6 +27,7 @@ use super::error::Problem;
         (name = "invitations", description = "Invitations to events"),
         (name = "feedback", description = "Ratings of events that took place"),
         (name = "logs", description = "The creator's activity log and raw history"),
+        (name = "live", description = "The change feed, notifications and their live streams"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]

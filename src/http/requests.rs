@@ -267,3 +267,16 @@ pub struct LogPath {
     /// The event's id (also of a deleted event).
     event_id: Uuid,
 }
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedParams {
+    /// Only what was recorded after this position (`tx-pos`, from an item's `position` or a
+    /// page's `position`), or `now` for only what happens from here on. Default: from the
+    /// beginning. A `Last-Event-ID` header takes precedence.
+    #[param(pattern = r"^(\d+-\d+|now)$", example = "0-42")]
+    after: Option<String>,
+    /// How many items a JSON page holds: 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    page_size: Option<u32>,
+}

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::helpers::*;
 
 /// Every operation of `API.md`, as `(method, path)` in the document's spelling.
-const CONTRACT: [(&str, &str); 37] = [
+const CONTRACT: [(&str, &str); 38] = [
     ("POST", "/api/auth/register"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/refresh"),
@@ -46,6 +46,7 @@ const CONTRACT: [(&str, &str); 37] = [
     ("POST", "/api/events/{id}/feedback"),
     ("GET", "/api/logs"),
     ("GET", "/api/logs/{event_id}"),
+    ("GET", "/api/feed"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

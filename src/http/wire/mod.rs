@@ -3,6 +3,7 @@
 
 mod accounts;
 mod events;
+mod feed;
 mod feedback;
 mod invitations;
 mod logs;
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 pub use accounts::{MembershipBody, TokensBody, UserBody};
 pub use events::{CapacityBody, EventBody};
+pub use feed::{FeedEntryBody, FeedPageBody};
 pub use feedback::{FeedbackBody, FeedbackPage};
 pub use invitations::InvitationBody;
 pub use logs::{HistoryBody, LogBody};
