@@ -96,8 +96,8 @@ async fn a_stream_resumes_after_last_event_id_without_loss_or_repetition(app: Te
 
     // Changes recorded while nobody listens, and during the reconnection.
     let mut storm = tokio::task::JoinSet::new();
-    for user in users[4..].to_vec() {
-        let (api, event) = (app.api.clone(), event.clone());
+    for user in &users[4..] {
+        let (api, event, user) = (app.api.clone(), event.clone(), user.clone());
         storm.spawn(async move { api.join(&event, &user).await.status });
     }
     let last_seen = before.last().and_then(|m| m.id.clone()).expect("an id");
