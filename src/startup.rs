@@ -16,7 +16,7 @@ use crate::commands::Commands;
 use crate::config::Config;
 use crate::http::{recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
-use crate::live::Feed;
+use crate::live::{Feed, Notices};
 use crate::state::AppState;
 use crate::store::{AggregateStore, Store};
 use crate::throttle::CreationThrottle;
@@ -111,6 +111,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     let state = AppState {
         event_log,
         feed,
+        notices: Notices::start(store.read.clone(), handle.clone()).await?,
         users: Users::new(store.read.clone()),
         idempotency: IdempotencyKeys::new(store.read.clone()),
         store,

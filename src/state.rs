@@ -6,7 +6,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use crate::accounts::{Passwords, Tokens, Users};
 use crate::commands::Commands;
 use crate::idempotency::IdempotencyKeys;
-use crate::live::Feed;
+use crate::live::{Feed, Notices};
 use crate::store::{EventLog, Store};
 use crate::throttle::CreationThrottle;
 
@@ -24,6 +24,8 @@ pub struct AppState {
     pub idempotency: IdempotencyKeys,
     /// The change feed's shared reader of the store.
     pub feed: Arc<Feed>,
+    /// The live push of new notifications.
+    pub notices: Arc<Notices>,
     /// Renders the process's metrics for `GET /metrics`.
     pub metrics: PrometheusHandle,
 }

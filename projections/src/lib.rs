@@ -9,6 +9,7 @@ pub mod events;
 pub mod feedback;
 pub mod invitations;
 pub mod members;
+pub mod notifications;
 mod page;
 mod projector;
 pub mod rebuild;

@@ -8,7 +8,7 @@ use tokio::time::{sleep, timeout, Instant};
 use uuid::Uuid;
 
 use crate::write::{args, Write};
-use crate::{activity, events, feedback, invitations, members, EventSource, Position, Recorded};
+use crate::{activity, events, feedback, invitations, members, notifications, EventSource, Position, Recorded};
 
 /// A read model: its name (also its checkpoint's) and its fold.
 pub struct Projection {
@@ -19,7 +19,7 @@ pub struct Projection {
 }
 
 /// Every read model, in the order their writes run.
-pub const PROJECTIONS: [Projection; 5] = [
+pub const PROJECTIONS: [Projection; 6] = [
     Projection {
         name: "events",
         project: events::project,
@@ -44,6 +44,14 @@ pub const PROJECTIONS: [Projection; 5] = [
         name: "feedback",
         project: feedback::project,
         tables: &[("feedback_view", "id")],
+    },
+    Projection {
+        name: "notifications",
+        project: notifications::project,
+        tables: &[
+            ("notification_view", "user_id, id"),
+            ("notification_audience", "event_id, user_id, role"),
+        ],
     },
 ];
 

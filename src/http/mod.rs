@@ -16,11 +16,13 @@ mod layers;
 mod logs;
 mod membership;
 mod metrics;
+mod notifications;
 mod openapi;
 mod query;
 mod requests;
 mod users;
 mod wire;
+mod ws;
 
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
@@ -64,6 +66,11 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(logs::all))
         .routes(routes!(logs::of_event))
         .routes(routes!(feed::feed))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::read))
+        .routes(routes!(notifications::read_all))
+        .routes(routes!(notifications::stream))
+        .routes(routes!(ws::ws))
         .routes(routes!(openapi::document))
         .routes(routes!(docs::page))
         .routes(routes!(docs::asset))

@@ -280,3 +280,16 @@ pub struct FeedParams {
     #[param(minimum = 1, maximum = 100)]
     page_size: Option<u32>,
 }
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnreadFilter {
+    /// `true`: only unread notifications; `false`: only read ones.
+    unread: Option<bool>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct NotificationPath {
+    id: Uuid,
+}

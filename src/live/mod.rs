@@ -6,6 +6,8 @@
 mod audience;
 mod feed;
 mod follow;
+mod notices;
 
 pub use audience::concerns;
 pub use feed::{Feed, FeedItem, FeedPage};
+pub use notices::Notices;

@@ -105,3 +105,88 @@ pub fn position(text: &str) -> (i64, i64) {
         pos.parse().unwrap_or_else(|_| panic!("{text:?} is not a position")),
     )
 }
+
+/// A WebSocket to `GET /api/ws`, authenticated and past its `ready` message.
+pub struct Ws {
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Ws {
+    /// Connects and sends the token as the first message; answers the server's first reply.
+    pub async fn connect_with_message(app: &Api, first: &str) -> (Ws, Value) {
+        let url = app.url("/api/ws").replacen("http://", "ws://", 1);
+        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("the socket opens");
+        let mut ws = Ws { socket };
+        ws.send(first).await;
+        let reply = ws.next(Duration::from_secs(5)).await.expect("a first reply");
+        (ws, reply)
+    }
+
+    /// Connects as `user` (token in the first message) and waits for `ready`.
+    pub async fn connect(app: &Api, user: &TestUser) -> Ws {
+        let auth = serde_json::json!({"type": "auth", "token": user.access}).to_string();
+        let (ws, ready) = Ws::connect_with_message(app, &auth).await;
+        assert_eq!(ready["type"], "ready", "{ready}");
+        assert_eq!(ready["user"]["id"], serde_json::json!(user.id));
+        ws
+    }
+
+    /// Connects as `user` with the token in `Sec-WebSocket-Protocol`; waits for `ready`.
+    pub async fn connect_by_protocol(app: &Api, user: &TestUser) -> Ws {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = app.url("/api/ws").replacen("http://", "ws://", 1);
+        let mut request = url.into_client_request().expect("a request");
+        let protocol = format!("bearer, {}", user.access).parse().expect("a header value");
+        request.headers_mut().insert("sec-websocket-protocol", protocol);
+        let (socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("the socket opens");
+        let chosen = response
+            .headers()
+            .get("sec-websocket-protocol")
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(chosen, Some("bearer"));
+        let mut ws = Ws { socket };
+        let ready = ws.next(Duration::from_secs(5)).await.expect("ready");
+        assert_eq!(ready["type"], "ready", "{ready}");
+        ws
+    }
+
+    pub async fn send(&mut self, text: &str) {
+        use futures_util::SinkExt;
+        let message = tokio_tungstenite::tungstenite::Message::Text(text.into());
+        self.socket.send(message).await.expect("the message goes");
+    }
+
+    /// The next JSON text message within `limit`; `None` if none comes or the socket closed.
+    pub async fn next(&mut self, limit: Duration) -> Option<Value> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let read = async {
+            while let Some(message) = self.socket.next().await {
+                match message.ok()? {
+                    Message::Text(text) => return serde_json::from_str(&text).ok(),
+                    Message::Close(_) => return None,
+                    _ => {}
+                }
+            }
+            None
+        };
+        timeout(limit, read).await.ok().flatten()
+    }
+
+    /// The close code the server ends with, within `limit`.
+    pub async fn close_code(&mut self, limit: Duration) -> Option<u16> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let read = async {
+            while let Some(message) = self.socket.next().await {
+                if let Ok(Message::Close(frame)) = message {
+                    return frame.map(|f| u16::from(f.code));
+                }
+            }
+            None
+        };
+        timeout(limit, read).await.ok().flatten()
+    }
+}

@@ -18,6 +18,7 @@ mod invitations;
 mod live_client;
 mod logs;
 mod membership;
+mod notifications;
 mod operations;
 mod outage;
 mod process;

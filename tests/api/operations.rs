@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::helpers::*;
 
 /// Every operation of `API.md`, as `(method, path)` in the document's spelling.
-const CONTRACT: [(&str, &str); 38] = [
+const CONTRACT: [(&str, &str); 43] = [
     ("POST", "/api/auth/register"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/refresh"),
@@ -47,6 +47,11 @@ const CONTRACT: [(&str, &str); 38] = [
     ("GET", "/api/logs"),
     ("GET", "/api/logs/{event_id}"),
     ("GET", "/api/feed"),
+    ("GET", "/api/notifications"),
+    ("POST", "/api/notifications/{id}/read"),
+    ("POST", "/api/notifications/read-all"),
+    ("GET", "/api/notifications/stream"),
+    ("GET", "/api/ws"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

@@ -8,6 +8,7 @@ mod feedback;
 mod invitations;
 mod logs;
 mod membership;
+mod notifications;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
@@ -21,6 +22,7 @@ pub use feedback::{FeedbackBody, FeedbackPage};
 pub use invitations::InvitationBody;
 pub use logs::{HistoryBody, LogBody};
 pub use membership::{Joined, MemberBody, WaitlistBody};
+pub use notifications::{MarkedBody, NotificationBody, WsMessage};
 
 /// Times go out as RFC 3339 in UTC with a `Z`.
 pub fn rfc3339<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
