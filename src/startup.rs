@@ -7,14 +7,15 @@ use axum::extract::Request;
 use axum::ServiceExt;
 use projections::Projector;
 use tokio::net::TcpListener;
+use tower::util::MapRequestLayer;
 use tower::Layer;
 use tower_http::normalize_path::NormalizePathLayer;
 use tracing_subscriber::EnvFilter;
 
-use crate::accounts::{Passwords, Tokens, Users};
+use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::commands::Commands;
 use crate::config::Config;
-use crate::http::{recorder, router, HttpSettings};
+use crate::http::{ics_paths, recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
 use crate::state::AppState;
@@ -53,7 +54,8 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Trailing slashes are trimmed before routing: `/api/events/` is `/api/events`.
-        let app = NormalizePathLayer::trim_trailing_slash().layer(router(self.state, &self.settings));
+        let app = MapRequestLayer::new(ics_paths).layer(router(self.state, &self.settings));
+        let app = NormalizePathLayer::trim_trailing_slash().layer(app);
         axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(shutdown_signal())
             .await
@@ -113,6 +115,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         feed,
         notices: Notices::start(store.read.clone(), handle.clone()).await?,
         users: Users::new(store.read.clone()),
+        calendar_tokens: CalendarTokens::new(store.read.clone()),
         idempotency: IdempotencyKeys::new(store.read.clone()),
         store,
         commands,

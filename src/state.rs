@@ -3,7 +3,7 @@ use std::sync::Arc;
 use aggregates::Clock;
 use metrics_exporter_prometheus::PrometheusHandle;
 
-use crate::accounts::{Passwords, Tokens, Users};
+use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::commands::Commands;
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
@@ -18,6 +18,7 @@ pub struct AppState {
     pub commands: Commands,
     pub users: Users,
     pub tokens: Tokens,
+    pub calendar_tokens: CalendarTokens,
     pub passwords: Passwords,
     pub clock: Arc<dyn Clock>,
     pub throttle: Arc<CreationThrottle>,

@@ -5,6 +5,7 @@
 //! as text, times as microseconds since the epoch, flags as integers.
 
 pub mod activity;
+pub mod calendar;
 pub mod events;
 pub mod feedback;
 pub mod invitations;

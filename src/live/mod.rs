@@ -6,6 +6,7 @@
 mod audience;
 mod feed;
 mod follow;
+pub mod ics;
 mod notices;
 
 pub use audience::concerns;

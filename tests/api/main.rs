@@ -6,6 +6,7 @@ mod helpers;
 
 mod access_matrix;
 mod auth;
+mod calendar;
 mod crash;
 mod docs_page;
 mod errors;

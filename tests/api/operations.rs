@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::helpers::*;
 
 /// Every operation of `API.md`, as `(method, path)` in the document's spelling.
-const CONTRACT: [(&str, &str); 43] = [
+const CONTRACT: [(&str, &str); 47] = [
     ("POST", "/api/auth/register"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/refresh"),
@@ -52,6 +52,10 @@ const CONTRACT: [(&str, &str); 43] = [
     ("POST", "/api/notifications/read-all"),
     ("GET", "/api/notifications/stream"),
     ("GET", "/api/ws"),
+    ("GET", "/api/events/{id}.ics"),
+    ("GET", "/api/calendar/{token}.ics"),
+    ("POST", "/api/users/me/calendar-token"),
+    ("DELETE", "/api/users/me/calendar-token"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),
@@ -82,6 +86,7 @@ fn concrete(path: &str) -> String {
         .replace("{id}", &Uuid::new_v4().to_string())
         .replace("{user_id}", &Uuid::new_v4().to_string())
         .replace("{event_id}", &Uuid::new_v4().to_string())
+        .replace("{token}", "no-such-token")
 }
 
 /// Did the router's fallbacks answer (no route for the path, or not for the method)?

@@ -23,10 +23,12 @@ pub fn notification_id(event_id: Uuid, sequence: i64) -> Uuid {
     Uuid::new_v5(&NAMESPACE, format!("{event_id}/{sequence}").as_bytes())
 }
 
-/// Who is told: one user, or everyone of the event's audience in a role (but the actor).
+/// Who is told: one user, the event's creator, or everyone in its seats or waitlist (but
+/// the actor, who knows).
 enum To {
     User(Uuid),
-    Audience(&'static str),
+    Creator,
+    Participants,
 }
 
 /// The row writes one recorded event makes to `notification_view` and its audience.
@@ -34,14 +36,11 @@ pub fn project(event: &Recorded) -> Vec<Write> {
     let id = event.event_id;
     match &event.fact {
         EventFact::EventCreated { actor, .. } => vec![join(id, actor.id, "creator")],
-        EventFact::MemberJoined { member, .. } | EventFact::MemberWaitlisted { member, .. } => {
-            vec![join(id, member.id, "member")]
-        }
-        EventFact::MemberLeft { member, .. } | EventFact::MemberRemoved { member, .. } => vec![Write::new(
-            "DELETE FROM notification_audience WHERE event_id = $1 AND user_id = $2 AND role = 'member'",
-            args![id, member.id],
-        )],
+        EventFact::MemberJoined { member, .. } => vec![join(id, member.id, "member")],
+        EventFact::MemberWaitlisted { member, .. } => vec![join(id, member.id, "waitlist")],
+        EventFact::MemberLeft { member, .. } | EventFact::MemberRemoved { member, .. } => vec![leave(id, member.id)],
         EventFact::MemberPromoted { member, .. } => vec![
+            leave(id, member.id),
             join(id, member.id, "member"),
             notify(event, To::User(member.id), "promoted", json!({})),
         ],
@@ -57,14 +56,11 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::InvitationDeclined { invitation_id, .. } => vec![answered(event, *invitation_id, "declined")],
         EventFact::EventUpdated { changes, .. } => {
             let detail = json!({"fields": changes.field_names()});
-            vec![notify(event, To::Audience("member"), "event_changed", detail)]
+            vec![notify(event, To::Participants, "event_changed", detail)]
         }
-        EventFact::EventOpened { .. } => vec![notify(event, To::Audience("member"), "event_reopened", json!({}))],
-        EventFact::EventClosed { .. } => vec![notify(event, To::Audience("member"), "event_closed", json!({}))],
-        EventFact::EventDeleted { .. } => vec![
-            notify(event, To::Audience("member"), "event_deleted", json!({})),
-            Write::new("DELETE FROM notification_audience WHERE event_id = $1", args![id]),
-        ],
+        EventFact::EventOpened { .. } => vec![notify(event, To::Participants, "event_reopened", json!({}))],
+        EventFact::EventClosed { .. } => vec![notify(event, To::Participants, "event_closed", json!({}))],
+        EventFact::EventDeleted { .. } => vec![notify(event, To::Participants, "event_deleted", json!({}))],
         EventFact::InvitationWithdrawn { .. }
         | EventFact::FeedbackLeft { .. }
         | EventFact::FeedbackWithdrawn { .. } => Vec::new(),
@@ -79,10 +75,17 @@ fn join(event_id: Uuid, user_id: Uuid, role: &str) -> Write {
     )
 }
 
+fn leave(event_id: Uuid, user_id: Uuid) -> Write {
+    Write::new(
+        "DELETE FROM notification_audience WHERE event_id = $1 AND user_id = $2 AND role <> 'creator'",
+        args![event_id, user_id],
+    )
+}
+
 /// The creator hears the invitee's answer.
 fn answered(event: &Recorded, invitation_id: Uuid, answer: &str) -> Write {
     let detail = json!({"invitation_id": invitation_id, "answer": answer});
-    notify(event, To::Audience("creator"), "invitation_answered", detail)
+    notify(event, To::Creator, "invitation_answered", detail)
 }
 
 fn notify(event: &Recorded, to: To, kind: &str, detail: Value) -> Write {
@@ -105,12 +108,19 @@ fn notify(event: &Recorded, to: To, kind: &str, detail: Value) -> Write {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             values.into_iter().chain(args![user]),
         ),
-        To::Audience(role) => Write::new(
+        To::Creator => Write::new(
             "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
                 created_at, user_id)
              SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, user_id FROM notification_audience
-              WHERE event_id = $2 AND role = $10 AND user_id <> $4",
-            values.into_iter().chain(args![role]),
+              WHERE event_id = $2 AND role = 'creator' AND user_id <> $4",
+            values,
+        ),
+        To::Participants => Write::new(
+            "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
+                created_at, user_id)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, user_id FROM notification_audience
+              WHERE event_id = $2 AND role IN ('member', 'waitlist') AND user_id <> $4",
+            values,
         ),
     }
 }

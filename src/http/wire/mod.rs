@@ -22,7 +22,7 @@ pub use feedback::{FeedbackBody, FeedbackPage};
 pub use invitations::InvitationBody;
 pub use logs::{HistoryBody, LogBody};
 pub use membership::{Joined, MemberBody, WaitlistBody};
-pub use notifications::{MarkedBody, NotificationBody, WsMessage};
+pub use notifications::{CalendarTokenBody, MarkedBody, NotificationBody, WsMessage};
 
 /// Times go out as RFC 3339 in UTC with a `Z`.
 pub fn rfc3339<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {

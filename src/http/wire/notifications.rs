@@ -85,3 +85,13 @@ pub enum WsMessage {
     /// not understood.
     Error { detail: String },
 }
+
+/// A calendar subscription token, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarTokenBody {
+    /// Opens the calendar of the events you joined; keep it secret, rotate or revoke it here.
+    pub token: String,
+    /// The subscription URL for calendar apps (`/api/calendar/{token}.ics`).
+    #[schema(format = "uri")]
+    pub url: String,
+}

@@ -23,8 +23,9 @@ CREATE TABLE notification_view
 CREATE INDEX notification_view_user ON notification_view (user_id, tx, pos);
 CREATE INDEX notification_view_order ON notification_view (tx, pos);
 
--- Who hears of an event's changes: its creator and the users in its seats or waitlist.
--- Kept by the notifications projection itself, so its folds never read another read model
+-- Who hears of an event's changes: its creator ('creator'), the users in its seats
+-- ('member') and on its waitlist ('waitlist'); kept after the event is deleted, for the
+-- calendar's cancelled entries. Kept by the notifications projection itself, so its folds never read another read model
 -- in the middle of a batch.
 CREATE TABLE notification_audience
 (
@@ -42,4 +43,13 @@ CREATE TABLE notification_reads
     notification_id TEXT   NOT NULL,
     read_at         BIGINT NOT NULL,
     PRIMARY KEY (user_id, notification_id)
+);
+
+-- Not a read model: each user's calendar subscription token (only its SHA-256 is kept), for
+-- `GET /api/calendar/{token}.ics`, where calendar apps can send no header.
+CREATE TABLE calendar_tokens
+(
+    user_id    TEXT PRIMARY KEY,
+    token_hash TEXT   NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL
 );
