@@ -43,6 +43,7 @@ pub enum Via {
     Api,
     AccountDeletion,
     Prune,
+    Reminder,
 }
 
 impl Via {
@@ -51,6 +52,7 @@ impl Via {
             Self::Api => "api",
             Self::AccountDeletion => "account_deletion",
             Self::Prune => "prune",
+            Self::Reminder => "reminder",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod live;
 pub mod maintenance;
 pub mod prune;
+pub mod reminders;
 pub mod startup;
 pub mod state;
 pub mod store;

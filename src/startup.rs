@@ -40,6 +40,7 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
         let settings = HttpSettings::from_config(&config)?;
         let state = app_state(&config, clock).await?;
+        crate::reminders::spawn(state.clone());
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Self {
             listener,

@@ -7,7 +7,7 @@ use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
 use crate::sql::{uuid, Sql};
-use crate::time::from_micros;
+use crate::time::{from_micros, to_micros};
 
 /// An event as a calendar entry shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,45 @@ fn row(row: &AnyRow) -> Result<CalendarRow, sqlx::Error> {
         updated_at: from_micros(row.try_get("updated_at")?),
         deleted: row.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
     })
+}
+
+/// A live event that starts soon, with its creator (on whose behalf reminders go out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueRow {
+    pub id: Uuid,
+    pub creator_id: Uuid,
+    pub creator_username: String,
+}
+
+/// Live events starting after `from` and at or before `to`, unless their last change was
+/// their reminder (a later change may have moved them: the aggregate decides).
+pub async fn starting_between(
+    pool: &AnyPool,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<DueRow>, sqlx::Error> {
+    let mut select =
+        Sql::new("SELECT e.id, e.creator_id, e.creator_username FROM event_view e WHERE e.deleted_at IS NULL");
+    select
+        .push(" AND e.start_time > ")
+        .bind(to_micros(from))
+        .push(" AND e.start_time <= ")
+        .bind(to_micros(to))
+        .push(
+            " AND NOT EXISTS (SELECT 1 FROM activity_log a WHERE a.event_id = e.id
+                AND a.type = 'reminder_sent' AND a.timestamp >= e.updated_at)
+             ORDER BY e.start_time, e.id",
+        );
+    let rows = select.fetch_all(pool).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(DueRow {
+                id: uuid(row, "id")?,
+                creator_id: uuid(row, "creator_id")?,
+                creator_username: row.try_get("creator_username")?,
+            })
+        })
+        .collect()
 }
 
 /// One event, deleted or not; `None` if it never existed.

@@ -183,7 +183,9 @@ impl From<EventError> for ApiError {
             | EventError::AlreadyInvited
             | EventError::InvitationAnswered
             | EventError::NotStarted
-            | EventError::FeedbackAlreadyLeft => Self::Conflict(error.to_string()),
+            | EventError::FeedbackAlreadyLeft
+            | EventError::AlreadyReminded
+            | EventError::TooEarlyToRemind => Self::Conflict(error.to_string()),
         }
     }
 }

@@ -223,7 +223,7 @@ pub struct LogTypeFilter {
     /// An entry type such as `member_joined` (see the log entry's `type`).
     #[param(
         pattern = "^(event_(created|updated|opened|closed|deleted)|member_(joined|left|removed|waitlisted|promoted)\
-                   |invitation_(sent|accepted|declined|withdrawn)|feedback_(left|withdrawn))$"
+                   |invitation_(sent|accepted|declined|withdrawn)|feedback_(left|withdrawn)|reminder_sent)$"
     )]
     r#type: Option<String>,
 }

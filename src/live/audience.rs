@@ -24,6 +24,7 @@ pub fn concerns(fact: &EventFact, user: Uuid) -> bool {
         | EventFact::EventUpdated { .. }
         | EventFact::EventClosed { .. }
         | EventFact::EventOpened { .. }
-        | EventFact::EventDeleted { .. } => false,
+        | EventFact::EventDeleted { .. }
+        | EventFact::ReminderSent { .. } => false,
     }
 }

@@ -25,6 +25,7 @@ mod outage;
 mod process;
 mod prune;
 mod read_your_writes;
+mod reminders;
 mod storms;
 mod throttle;
 mod workload;

@@ -40,6 +40,9 @@ pub(super) struct EventState {
     pub stints: IndexMap<Uuid, Stint>,
     /// Who left feedback, and which.
     pub feedback: IndexMap<Uuid, Uuid>,
+    /// The start time the members were last reminded of.
+    #[serde(default)]
+    pub reminded_for: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,6 +108,7 @@ impl Aggregate for Event {
                 invitations: IndexMap::new(),
                 stints: IndexMap::new(),
                 feedback: IndexMap::new(),
+                reminded_for: None,
             });
             return;
         }
@@ -188,6 +192,7 @@ impl EventState {
             EventFact::FeedbackWithdrawn { actor, .. } => {
                 self.feedback.shift_remove(&actor.id);
             }
+            EventFact::ReminderSent { start_time, .. } => self.reminded_for = Some(start_time),
         }
     }
 

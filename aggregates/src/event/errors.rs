@@ -42,4 +42,8 @@ pub enum EventError {
     NotStarted,
     #[error("you have already left feedback for this event")]
     FeedbackAlreadyLeft,
+    #[error("the members have already been reminded of this start time")]
+    AlreadyReminded,
+    #[error("reminders go out within 24 hours of the start")]
+    TooEarlyToRemind,
 }

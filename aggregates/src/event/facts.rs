@@ -110,6 +110,14 @@ pub enum EventFact {
         actor: Actor,
         at: DateTime<Utc>,
     },
+    /// Members were reminded that the event starts within 24 hours, starting at `start_time`
+    /// (once per start time: moving the event allows another reminder). `actor` is the
+    /// creator, on whose behalf the scheduler sends it.
+    ReminderSent {
+        start_time: DateTime<Utc>,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
 }
 
 impl EventFact {
@@ -130,7 +138,8 @@ impl EventFact {
             | Self::InvitationDeclined { actor, .. }
             | Self::InvitationWithdrawn { actor, .. }
             | Self::FeedbackLeft { actor, .. }
-            | Self::FeedbackWithdrawn { actor, .. } => actor,
+            | Self::FeedbackWithdrawn { actor, .. }
+            | Self::ReminderSent { actor, .. } => actor,
         }
     }
 
@@ -151,7 +160,8 @@ impl EventFact {
             | Self::InvitationDeclined { at, .. }
             | Self::InvitationWithdrawn { at, .. }
             | Self::FeedbackLeft { at, .. }
-            | Self::FeedbackWithdrawn { at, .. } => *at,
+            | Self::FeedbackWithdrawn { at, .. }
+            | Self::ReminderSent { at, .. } => *at,
         }
     }
 
@@ -174,6 +184,7 @@ impl EventFact {
             Self::InvitationWithdrawn { .. } => "InvitationWithdrawn",
             Self::FeedbackLeft { .. } => "FeedbackLeft",
             Self::FeedbackWithdrawn { .. } => "FeedbackWithdrawn",
+            Self::ReminderSent { .. } => "ReminderSent",
         }
     }
 }

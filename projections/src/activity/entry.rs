@@ -3,7 +3,7 @@ use aggregates::{Actor, EventFact};
 use serde_json::{json, Value};
 
 /// Every `type` the log can hold.
-pub const LOG_TYPES: [&str; 16] = [
+pub const LOG_TYPES: [&str; 17] = [
     "event_created",
     "event_updated",
     "event_opened",
@@ -21,6 +21,8 @@ pub const LOG_TYPES: [&str; 16] = [
     // Beyond the contract's list: what deleting an account takes away.
     "invitation_withdrawn",
     "feedback_withdrawn",
+    // Beyond the contract's list: the scheduler's reminder that the event starts soon.
+    "reminder_sent",
 ];
 
 /// How one fact reads in the log.
@@ -126,6 +128,11 @@ pub fn describe(fact: &EventFact) -> Entry {
             "feedback_withdrawn",
             format!("the feedback of {who} was withdrawn"),
             json!({"feedback_id": feedback_id}),
+        ),
+        EventFact::ReminderSent { start_time, .. } => entry(
+            "reminder_sent",
+            "the members were reminded that the event starts within 24 hours".to_owned(),
+            json!({"start_time": start_time}),
         ),
     }
 }

@@ -98,7 +98,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         | EventFact::InvitationDeclined { .. }
         | EventFact::InvitationWithdrawn { .. }
         | EventFact::FeedbackLeft { .. }
-        | EventFact::FeedbackWithdrawn { .. } => Vec::new(),
+        | EventFact::FeedbackWithdrawn { .. }
+        | EventFact::ReminderSent { .. } => Vec::new(),
     };
     writes.push(Write::new(
         "UPDATE event_view SET version = $2, updated_at = $3 WHERE id = $1",

@@ -35,7 +35,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         | EventFact::InvitationDeclined { .. }
         | EventFact::InvitationWithdrawn { .. }
         | EventFact::FeedbackLeft { .. }
-        | EventFact::FeedbackWithdrawn { .. } => Vec::new(),
+        | EventFact::FeedbackWithdrawn { .. }
+        | EventFact::ReminderSent { .. } => Vec::new(),
     }
 }
 

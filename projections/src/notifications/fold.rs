@@ -7,7 +7,7 @@ use crate::write::{args, Write};
 use crate::Recorded;
 
 /// Every notification `type`.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "invited",
     "invitation_answered",
     "promoted",
@@ -15,6 +15,7 @@ pub const KINDS: [&str; 7] = [
     "event_reopened",
     "event_closed",
     "event_deleted",
+    "starts_soon",
 ];
 
 /// A notification's id: the same for every user the fact notifies, and after a rebuild.
@@ -29,6 +30,7 @@ enum To {
     User(Uuid),
     Creator,
     Participants,
+    Members,
 }
 
 /// The row writes one recorded event makes to `notification_view` and its audience.
@@ -61,6 +63,14 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::EventOpened { .. } => vec![notify(event, To::Participants, "event_reopened", json!({}))],
         EventFact::EventClosed { .. } => vec![notify(event, To::Participants, "event_closed", json!({}))],
         EventFact::EventDeleted { .. } => vec![notify(event, To::Participants, "event_deleted", json!({}))],
+        EventFact::ReminderSent { start_time, .. } => {
+            vec![notify(
+                event,
+                To::Members,
+                "starts_soon",
+                json!({"start_time": start_time}),
+            )]
+        }
         EventFact::InvitationWithdrawn { .. }
         | EventFact::FeedbackLeft { .. }
         | EventFact::FeedbackWithdrawn { .. } => Vec::new(),
@@ -108,19 +118,19 @@ fn notify(event: &Recorded, to: To, kind: &str, detail: Value) -> Write {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             values.into_iter().chain(args![user]),
         ),
-        To::Creator => Write::new(
-            "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
-                created_at, user_id)
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, user_id FROM notification_audience
-              WHERE event_id = $2 AND role = 'creator' AND user_id <> $4",
-            values,
-        ),
-        To::Participants => Write::new(
-            "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
-                created_at, user_id)
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, user_id FROM notification_audience
-              WHERE event_id = $2 AND role IN ('member', 'waitlist') AND user_id <> $4",
-            values,
-        ),
+        To::Creator => audience(values, ["creator", "creator"]),
+        To::Participants => audience(values, ["member", "waitlist"]),
+        To::Members => audience(values, ["member", "member"]),
     }
+}
+
+/// Everyone of the event's audience in one of two roles, but the actor.
+fn audience(values: impl IntoIterator<Item = crate::write::Arg>, roles: [&str; 2]) -> Write {
+    Write::new(
+        "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
+            created_at, user_id)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, user_id FROM notification_audience
+          WHERE event_id = $2 AND role IN ($10, $11) AND user_id <> $4",
+        values.into_iter().chain(args![roles[0], roles[1]]),
+    )
 }

@@ -16,15 +16,16 @@ pub struct NotificationBody {
     id: Uuid,
     /// `invited`, `invitation_answered` (to the creator), `promoted` (from the waitlist), or,
     /// for an event the user joined or waits for, `event_changed`, `event_reopened`,
-    /// `event_closed`, `event_deleted`.
+    /// `event_closed`, `event_deleted`; and `starts_soon` (to members, within 24 hours of the start).
     #[serde(rename = "type")]
-    #[schema(pattern = "^(invited|invitation_answered|promoted|event_(changed|reopened|closed|deleted))$")]
+    #[schema(pattern = "^(invited|invitation_answered|promoted|event_(changed|reopened|closed|deleted)|starts_soon)$")]
     kind: String,
     event: NotifiedEvent,
     /// Whose request caused it, as they were named then.
     actor: UserRef,
     /// Per type: `invitation_id` (invited, invitation_answered), `answer` (`accepted` or
-    /// `declined`), `fields` (the names of the fields an `event_changed` changed).
+    /// `declined`), `fields` (the names of the fields an `event_changed` changed),
+    /// `start_time` (starts_soon).
     #[schema(value_type = Object, example = json!({"fields": ["start_time"]}))]
     detail: Value,
     /// The position of the change in the store (`tx-pos`, as in the change feed).

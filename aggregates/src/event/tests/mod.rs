@@ -174,6 +174,14 @@ fn deleted() -> EventFact {
     }
 }
 
+fn reminded(start_time: DateTime<Utc>) -> EventFact {
+    EventFact::ReminderSent {
+        start_time,
+        actor: alice(),
+        at: now(),
+    }
+}
+
 fn joined(member: Actor) -> EventFact {
     EventFact::MemberJoined {
         actor: member.clone(),
@@ -1174,6 +1182,7 @@ fn one_fact_of_each_kind() -> Vec<EventFact> {
         withdrawn(1, bob()),
         feedback_left(bob(), 5, "Great"),
         feedback_withdrawn(bob()),
+        reminded(start()),
     ]
 }
 
@@ -1219,11 +1228,12 @@ fn event_type_is_the_variant_name_and_event_version_is_1() {
     let mut types: Vec<String> = facts.iter().map(DomainEvent::event_type).collect();
     types.sort();
     types.dedup();
-    assert_eq!(types.len(), 16, "every kind of fact has its own name");
+    assert_eq!(types.len(), 17, "every kind of fact has its own name");
 }
 
 mod account_deletion;
 mod feedback;
 mod invitations;
 mod properties;
+mod reminders;
 mod stored;

@@ -90,6 +90,9 @@ enum Op {
     Forget {
         by: Who,
     },
+    Remind {
+        by: Who,
+    },
 }
 
 impl Op {
@@ -168,6 +171,7 @@ impl Op {
                 actor: person(by),
             },
             Op::Forget { by } => EventCommand::ForgetParticipant { actor: person(by) },
+            Op::Remind { by } => EventCommand::SendReminder { actor: person(by) },
         }
     }
 }
@@ -247,7 +251,8 @@ fn op() -> impl Strategy<Value = Op> {
         3 => invite,
         3 => answer,
         3 => feedback,
-        1 => anyone().prop_map(|by| Op::Forget { by }),
+        2 => anyone().prop_map(|by| Op::Forget { by }),
+        1 => mostly_alice().prop_map(|by| Op::Remind { by }),
     ]
 }
 
