@@ -131,4 +131,11 @@ async fn a_calendar_token_opens_the_events_one_joined_until_rotated_or_revoked(a
     app.delete("/api/users/me/calendar-token", &bob).await.expect(204);
     app.get(&new_url, Anon).await.problem(404);
     app.delete("/api/users/me/calendar-token", &bob).await.expect(204);
+
+    // Deleting the account takes its token along.
+    let last = app.post_empty("/api/users/me/calendar-token", &bob).await.expect(201);
+    let last_url = last["url"].as_str().expect("a url").to_owned();
+    calendar(&app, &last_url).await;
+    app.delete("/api/users/me", &bob).await.expect(204);
+    app.get(&last_url, Anon).await.problem(404);
 }

@@ -8,4 +8,4 @@ mod reads;
 
 pub use fold::{notification_id, project, KINDS};
 pub use query::{list, since, NotificationRow};
-pub use reads::{mark_all_read, mark_read};
+pub use reads::{forget_reads, mark_all_read, mark_read};

@@ -29,6 +29,15 @@ pub async fn mark_read(pool: &AnyPool, user_id: Uuid, id: Uuid, now: DateTime<Ut
     Ok(true)
 }
 
+/// Drops the read marks of a user whose account is deleted.
+pub async fn forget_reads(pool: &AnyPool, user_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM notification_reads WHERE user_id = $1")
+        .bind(user_id.to_string())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Marks every notification the user has now as read; answers how many were unread.
 pub async fn mark_all_read(pool: &AnyPool, user_id: Uuid, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
