@@ -67,7 +67,7 @@ pub async fn starting_between(
         .bind(to_micros(to))
         .push(
             " AND NOT EXISTS (SELECT 1 FROM activity_log a WHERE a.event_id = e.id
-                AND a.type = 'reminder_sent' AND a.timestamp >= e.updated_at)
+                AND a.type = 'reminder_sent' AND a.sequence = e.version)
              ORDER BY e.start_time, e.id",
         );
     let rows = select.fetch_all(pool).await?;
