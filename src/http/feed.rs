@@ -30,7 +30,7 @@ use crate::state::AppState;
             description = "Sent by an SSE client on reconnecting: the `id` of the last message it received. Takes precedence over `after`.")),
     responses(
         (status = 200, description = "A page of the feed (JSON), or the live stream (SSE). Each SSE \
-            message has `id:` its position and `data:` one `FeedEntry` as JSON; a `: keep-alive` \
+            message has `id:` its position and `data:` one `FeedEntryBody` (schema) as JSON; a `: keep-alive` \
             comment comes every 15 s. On reconnecting, `Last-Event-ID` resumes after the last \
             message received, without loss or repetition.",
             content(

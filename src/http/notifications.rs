@@ -69,7 +69,7 @@ pub async fn read_all(State(state): State<AppState>, user: AuthUser) -> Result<J
         description = "Resume: the notifications after this position are sent first.")),
     responses(
         (status = 200, description = "An endless stream: each message has `id:` the notification's \
-            `position` and `data:` one `Notification` as JSON; a `: keep-alive` comment comes every 15 s.",
+            `position` and `data:` one `NotificationBody` (schema) as JSON; a `: keep-alive` comment comes every 15 s.",
             content((String = "text/event-stream", example = "id: 0-42\ndata: {\"id\":\"…\",\"type\":\"invited\",…}\n\n"))),
         (status = 400, description = "`Last-Event-ID` is not a position"),
     ))]

@@ -31,7 +31,7 @@ const UNAUTHORIZED: u16 = 4401;
 /// with the `bearer` protocol), or by sending `{"type": "auth", "token": "<access token>"}`
 /// (or the bare token) as the first text message within 10 s. The server then sends
 /// `{"type": "ready", "user": {...}}`, and `{"type": "notification", "notification": {...}}`
-/// (a `Notification`) for each new notification. A bad token gets `{"type": "error",
+/// (a `NotificationBody`) for each new notification. A bad token gets `{"type": "error",
 /// "detail": "..."}` and the close code 4401. Messages from the client after the first are
 /// ignored. The schema `WsMessage` describes what the server sends.
 #[utoipa::path(get, path = "/ws", tag = "live",
