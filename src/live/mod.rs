@@ -12,3 +12,6 @@ mod notices;
 pub use audience::concerns;
 pub use feed::{Feed, FeedItem, FeedPage};
 pub use notices::Notices;
+
+#[cfg(test)]
+mod late_commit_tests;
