@@ -129,6 +129,7 @@ impl Feed {
 async fn tail(feed: Arc<Feed>, head: watch::Sender<Position>, mut applied: watch::Receiver<Position>) {
     let mut cursor = *head.borrow();
     loop {
+        let seen = *applied.borrow();
         match feed.log.read_after(cursor, BATCH).await {
             Ok(batch) if !batch.is_empty() => {
                 for recorded in batch {
@@ -155,10 +156,21 @@ async fn tail(feed: Arc<Feed>, head: watch::Sender<Position>, mut applied: watch
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
-        // Rung after every look the projector takes; polled too, for other instances' appends.
-        let pause = Duration::from_millis(100);
-        if let Ok(Err(_)) = tokio::time::timeout(pause, applied.changed()).await {
-            tokio::time::sleep(pause).await;
+        wait_for_news(&mut applied, seen, Duration::from_millis(100)).await;
+    }
+}
+
+/// Until the projector has moved on from `seen` (it saw new events, which are ours to read
+/// too), or `most` at the longest (another instance may be the one projecting). The
+/// projector rings after every look it takes, mostly finding nothing: those rings are not
+/// worth a query. Callers take `seen` before they read, so a move during the read counts.
+pub(super) async fn wait_for_news(applied: &mut watch::Receiver<Position>, seen: Position, most: Duration) {
+    let deadline = tokio::time::Instant::now() + most;
+    while *applied.borrow_and_update() == seen {
+        match tokio::time::timeout_at(deadline, applied.changed()).await {
+            Ok(Ok(())) => {}
+            Err(_) => return,
+            Ok(Err(_)) => return tokio::time::sleep_until(deadline).await,
         }
     }
 }

@@ -6,6 +6,7 @@ use projections::{Position, ProjectorHandle};
 use sqlx::{AnyPool, Row};
 use tokio::sync::{broadcast, watch};
 
+use super::feed::wait_for_news;
 use crate::startup::BoxError;
 
 /// How often the read model is looked at when the projector has not rung.
@@ -43,8 +44,8 @@ impl Notices {
 }
 
 async fn follow(notices: Arc<Notices>, read: AnyPool, mut cursor: Position, mut applied: watch::Receiver<Position>) {
-    let mut seen = *applied.borrow_and_update();
     loop {
+        let seen = *applied.borrow();
         match notifications::since(&read, cursor, None).await {
             Ok(rows) => {
                 for row in rows {
@@ -55,18 +56,6 @@ async fn follow(notices: Arc<Notices>, read: AnyPool, mut cursor: Position, mut 
             }
             Err(error) => tracing::warn!(%error, "notifications could not be read; retrying"),
         }
-        // The projector rings after every look at the store; only a move is worth a query.
-        let deadline = tokio::time::Instant::now() + POLL;
-        while tokio::time::Instant::now() < deadline {
-            match tokio::time::timeout_at(deadline, applied.changed()).await {
-                Ok(Ok(())) if *applied.borrow_and_update() == seen => continue,
-                Ok(Ok(())) => {
-                    seen = *applied.borrow();
-                    break;
-                }
-                Ok(Err(_)) => tokio::time::sleep_until(deadline).await,
-                Err(_) => break,
-            }
-        }
+        wait_for_news(&mut applied, seen, POLL).await;
     }
 }
