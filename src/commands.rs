@@ -45,6 +45,7 @@ pub enum Via {
     Prune,
     /// A change to a series, applied to each of its occurrences.
     Series,
+    Reminder,
 }
 
 impl Via {
@@ -54,6 +55,7 @@ impl Via {
             Self::AccountDeletion => "account_deletion",
             Self::Prune => "prune",
             Self::Series => "series",
+            Self::Reminder => "reminder",
         }
     }
 }

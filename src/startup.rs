@@ -7,16 +7,18 @@ use axum::extract::Request;
 use axum::ServiceExt;
 use projections::Projector;
 use tokio::net::TcpListener;
+use tower::util::MapRequestLayer;
 use tower::Layer;
 use tower_http::normalize_path::NormalizePathLayer;
 use tracing_subscriber::EnvFilter;
 
-use crate::accounts::{Passwords, Tokens, Users};
+use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::config::Config;
-use crate::http::{recorder, router, HttpSettings};
+use crate::http::{ics_paths, recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
+use crate::live::{Feed, Notices};
 use crate::state::AppState;
 use crate::store::{AggregateStore, Store};
 use crate::throttle::CreationThrottle;
@@ -39,6 +41,7 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
         let settings = HttpSettings::from_config(&config)?;
         let state = app_state(&config, clock).await?;
+        crate::reminders::spawn(state.clone());
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Self {
             listener,
@@ -53,7 +56,8 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Trailing slashes are trimmed before routing: `/api/events/` is `/api/events`.
-        let app = NormalizePathLayer::trim_trailing_slash().layer(router(self.state, &self.settings));
+        let app = MapRequestLayer::new(ics_paths).layer(router(self.state, &self.settings));
+        let app = NormalizePathLayer::trim_trailing_slash().layer(app);
         axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
             .with_graceful_shutdown(shutdown_signal())
             .await
@@ -98,7 +102,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     tokio::spawn(projector.run());
     let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
     let services = event_services(clock.clone());
-    let commands = Commands::new(aggregates, services, handle, store.read.clone());
+    let commands = Commands::new(aggregates, services, handle.clone(), store.read.clone());
     let tokens = Tokens::load(
         store.read.clone(),
         config.jwt_secret.as_ref(),
@@ -106,10 +110,15 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         config.refresh_token_ttl,
     )
     .await?;
+    let event_log = Arc::new(store.event_log());
+    let feed = Feed::start(Arc::clone(&event_log), &store.read, handle.clone()).await?;
     let state = AppState {
-        event_log: Arc::new(store.event_log()),
+        event_log,
+        feed,
+        notices: Notices::start(store.read.clone(), handle.clone()).await?,
         users: Users::new(store.read.clone()),
         categories: Categories::new(store.read.clone()),
+        calendar_tokens: CalendarTokens::new(store.read.clone()),
         idempotency: IdempotencyKeys::new(store.read.clone()),
         store,
         commands,

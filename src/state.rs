@@ -3,10 +3,11 @@ use std::sync::Arc;
 use aggregates::Clock;
 use metrics_exporter_prometheus::PrometheusHandle;
 
-use crate::accounts::{Passwords, Tokens, Users};
+use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::idempotency::IdempotencyKeys;
+use crate::live::{Feed, Notices};
 use crate::store::{EventLog, Store};
 use crate::throttle::CreationThrottle;
 
@@ -19,12 +20,17 @@ pub struct AppState {
     pub users: Users,
     pub categories: Categories,
     pub tokens: Tokens,
+    pub calendar_tokens: CalendarTokens,
     pub passwords: Passwords,
     pub clock: Arc<dyn Clock>,
     pub throttle: Arc<CreationThrottle>,
     pub idempotency: IdempotencyKeys,
     /// `ORGANIZERS_ONLY`: only organizers may create events.
     pub organizers_only: bool,
+    /// The change feed's shared reader of the store.
+    pub feed: Arc<Feed>,
+    /// The live push of new notifications.
+    pub notices: Arc<Notices>,
     /// Renders the process's metrics for `GET /metrics`.
     pub metrics: PrometheusHandle,
 }

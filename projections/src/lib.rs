@@ -5,10 +5,12 @@
 //! as text, times as microseconds since the epoch, flags as integers.
 
 pub mod activity;
+pub mod calendar;
 pub mod events;
 pub mod feedback;
 pub mod invitations;
 pub mod members;
+pub mod notifications;
 mod page;
 mod projector;
 pub mod rebuild;

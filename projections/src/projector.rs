@@ -8,7 +8,9 @@ use tokio::time::{sleep, timeout, Instant};
 use uuid::Uuid;
 
 use crate::write::{args, run_all, Write};
-use crate::{activity, events, feedback, invitations, members, tickets, EventSource, Position, Recorded};
+use crate::{
+    activity, events, feedback, invitations, members, notifications, tickets, EventSource, Position, Recorded,
+};
 
 /// A read model: its name (also its checkpoint's) and its fold.
 pub struct Projection {
@@ -19,7 +21,7 @@ pub struct Projection {
 }
 
 /// Every read model, in the order their writes run.
-pub const PROJECTIONS: [Projection; 6] = [
+pub const PROJECTIONS: [Projection; 7] = [
     Projection {
         name: "events",
         project: events::project,
@@ -49,6 +51,14 @@ pub const PROJECTIONS: [Projection; 6] = [
         name: "tickets",
         project: tickets::project,
         tables: &[("ticket_type_view", "id"), ("ticket_view", "code")],
+    },
+    Projection {
+        name: "notifications",
+        project: notifications::project,
+        tables: &[
+            ("notification_view", "user_id, id"),
+            ("notification_audience", "event_id, user_id, role"),
+        ],
     },
 ];
 
@@ -200,6 +210,12 @@ impl ProjectorHandle {
     /// Rings the projector: something was just committed.
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// Changes whenever the projector has looked at the store (whether it applied anything
+    /// or another instance had): a bell for readers that follow the read models.
+    pub fn applied(&self) -> watch::Receiver<Position> {
+        self.applied.clone()
     }
 
     /// Waits until the read models show `event_id` at `version` or later (read-your-writes).

@@ -14,6 +14,34 @@ pub struct Position {
     pub pos: i64,
 }
 
+/// Written `tx-pos` (`0-17` on SQLite, `1234-17` on PostgreSQL): what the change feed shows
+/// as an item's `position` and SSE `id`, and takes back as `after` or `Last-Event-ID`.
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.tx, self.pos)
+    }
+}
+
+impl std::str::FromStr for Position {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        const SHAPE: &str = "must be a position `tx-pos` of two non-negative integers (e.g. `0-17`)";
+        let (tx, pos) = text.split_once('-').ok_or(SHAPE)?;
+        let number = |part: &str| {
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse::<i64>().ok())
+                .flatten()
+                .ok_or(SHAPE)
+        };
+        Ok(Self {
+            tx: number(tx)?,
+            pos: number(pos)?,
+        })
+    }
+}
+
 /// A domain event as the store recorded it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -34,4 +62,32 @@ pub trait EventSource: Send + Sync + 'static {
         after: Position,
         limit: i64,
     ) -> impl Future<Output = Result<Vec<Recorded>, Box<dyn std::error::Error + Send + Sync>>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Position;
+
+    #[test]
+    fn a_position_reads_back_what_it_writes() {
+        let position = Position { tx: 1234, pos: 17 };
+        assert_eq!(position.to_string().parse(), Ok(position));
+    }
+
+    #[test]
+    fn a_position_refuses_anything_but_two_non_negative_integers() {
+        for bad in [
+            "",
+            "17",
+            "-1-2",
+            "1-",
+            "-2",
+            "a-1",
+            "1-2-3",
+            "+1-2",
+            "99999999999999999999-1",
+        ] {
+            assert!(bad.parse::<Position>().is_err(), "{bad:?} parsed");
+        }
+    }
 }

@@ -75,6 +75,20 @@ impl Sql {
         self.query().fetch_optional(pool).await
     }
 
+    /// Runs `self` (a page of rows, decoded by `decode`) and `count` (how many in all).
+    pub async fn page<T>(
+        &self,
+        count: &Sql,
+        pool: &AnyPool,
+        decode: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<crate::Page<T>, sqlx::Error> {
+        let rows = self.fetch_all(pool).await?;
+        Ok(crate::Page {
+            items: rows.iter().map(decode).collect::<Result<_, _>>()?,
+            count: count.count(pool).await?,
+        })
+    }
+
     pub async fn count(&self, pool: &AnyPool) -> Result<i64, sqlx::Error> {
         self.query().fetch_one(pool).await?.try_get(0)
     }

@@ -1,10 +1,12 @@
 //! Accounts are the service's own store (not event-sourced): who may log in, their
 //! password hashes and their tokens.
 
+mod calendar_tokens;
 mod passwords;
 mod tokens;
 mod users;
 
+pub use calendar_tokens::CalendarTokens;
 pub use passwords::Passwords;
 pub use tokens::{Claims, IssuedTokens, TokenError, Tokens};
 pub use users::{NewUser, Role, User, UserChanges, Users};

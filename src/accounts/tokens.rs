@@ -43,7 +43,7 @@ pub struct Tokens {
     refresh_ttl: Duration,
 }
 
-fn hash(token: &str) -> String {
+pub(super) fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -188,7 +188,9 @@ impl From<EventError> for ApiError {
             | EventError::CapacityBelowTicketQuantities { .. }
             | EventError::TicketTypeSoldOut
             | EventError::TicketVoid
-            | EventError::AlreadyCheckedIn { .. } => Self::Conflict(error.to_string()),
+            | EventError::AlreadyCheckedIn { .. }
+            | EventError::AlreadyReminded
+            | EventError::TooEarlyToRemind => Self::Conflict(error.to_string()),
         }
     }
 }

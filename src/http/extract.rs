@@ -30,7 +30,6 @@ impl FromRequestParts<AppState> for AuthUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         const MISSING: &str = "authentication credentials were not provided";
-        const INVALID: &str = "the access token is invalid, expired or revoked";
         let header = parts
             .headers
             .get(AUTHORIZATION)
@@ -40,6 +39,15 @@ impl FromRequestParts<AppState> for AuthUser {
             .ok()
             .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
             .ok_or(ApiError::Unauthorized(INVALID))?;
+        Self::from_token(state, token).await
+    }
+}
+
+const INVALID: &str = "the access token is invalid, expired or revoked";
+
+impl AuthUser {
+    /// The user of a bare access token (as a WebSocket sends it, without a header).
+    pub async fn from_token(state: &AppState, token: &str) -> Result<Self, ApiError> {
         let claims = state
             .tokens
             .verify(token.trim())

@@ -1,12 +1,14 @@
 //! The HTTP API: one module per resource; `router` wires paths to handlers.
 
 mod auth;
+mod calendar;
 mod categories;
 mod docs;
 mod error;
 mod event_links;
 mod events;
 mod extract;
+mod feed;
 mod feedback;
 mod fields;
 mod health;
@@ -17,6 +19,7 @@ mod layers;
 mod logs;
 mod membership;
 mod metrics;
+mod notifications;
 mod openapi;
 mod query;
 mod requests;
@@ -25,13 +28,17 @@ mod ticket_fields;
 mod tickets;
 mod users;
 mod wire;
+mod ws;
 
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
 use axum::{middleware, Extension, Router};
+use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use calendar::ics_paths;
 pub use error::ApiError;
 pub use layers::HttpSettings;
 pub use metrics::recorder;
@@ -73,6 +80,13 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(categories::update))
         .routes(routes!(logs::all))
         .routes(routes!(logs::of_event))
+        .routes(routes!(feed::feed))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::read))
+        .routes(routes!(notifications::read_all))
+        .routes(routes!(notifications::stream))
+        .routes(routes!(ws::ws))
+        .routes(routes!(calendar::rotate, calendar::revoke))
         .routes(routes!(openapi::document))
         .routes(routes!(docs::page))
         .routes(routes!(docs::asset))
@@ -83,6 +97,11 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(health::readyz))
         .routes(routes!(metrics::metrics))
         .split_for_parts();
+    // Served under their rewritten paths (see `calendar::ics_paths`), documented as public.
+    let router = router
+        .route("/api/events/{id}/ics", get(calendar::event))
+        .route("/api/calendar/{token}/ics", get(calendar::subscription));
+    doc.merge(openapi::Calendars::openapi());
     openapi::complete(&mut doc);
     let document = openapi::Document(Bytes::from(doc.to_json().expect("the document serialises")));
     let router = router

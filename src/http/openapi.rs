@@ -30,10 +30,17 @@ use super::error::Problem;
         (name = "tickets", description = "Ticket types, tickets and check-in"),
         (name = "series", description = "Recurring events: series of ordinary events"),
         (name = "logs", description = "The creator's activity log and raw history"),
+        (name = "live", description = "The change feed, notifications and their live streams"),
+        (name = "calendar", description = "iCalendar export of events and a personal subscription feed"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]
 struct ApiDoc;
+
+/// The calendar files, whose paths the router serves rewritten (see `calendar::ics_paths`).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(super::calendar::event, super::calendar::subscription))]
+pub struct Calendars;
 
 /// The name of the bearer security scheme that secured operations refer to.
 pub const BEARER: &str = "bearer";

@@ -103,6 +103,19 @@ impl Params {
         }
     }
 
+    /// This request's URL with `name` set to `value`, its other parameters kept.
+    pub fn url_with(&self, name: &str, value: &str) -> String {
+        let encoded: Vec<String> = self
+            .pairs
+            .iter()
+            .filter(|(key, _)| key != name)
+            .map(|(key, other)| (key.as_str(), other.as_str()))
+            .chain([(name, value)])
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        format!("{}?{}", self.base, encoded.join("&"))
+    }
+
     fn link(&self, page: u32, size: u32) -> String {
         let mut query: Vec<(String, String)> = self
             .pairs

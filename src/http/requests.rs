@@ -272,7 +272,7 @@ pub struct LogTypeFilter {
     /// An entry type such as `member_joined` (see the log entry's `type`).
     #[param(
         pattern = "^(event_(created|updated|opened|closed|deleted)|member_(joined|left|removed|waitlisted|promoted)\
-                   |invitation_(sent|accepted|declined|withdrawn)|feedback_(left|withdrawn))$"
+                   |invitation_(sent|accepted|declined|withdrawn)|feedback_(left|withdrawn)|reminder_sent)$"
     )]
     r#type: Option<String>,
 }
@@ -412,4 +412,30 @@ pub struct InvitationPath {
 pub struct LogPath {
     /// The event's id (also of a deleted event).
     event_id: Uuid,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedParams {
+    /// Only what was recorded after this position (`tx-pos`, from an item's `position` or a
+    /// page's `position`), or `now` for only what happens from here on. Default: from the
+    /// beginning. A `Last-Event-ID` header takes precedence.
+    #[param(pattern = r"^(\d+-\d+|now)$", example = "0-42")]
+    after: Option<String>,
+    /// How many items a JSON page holds: 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    page_size: Option<u32>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnreadFilter {
+    /// `true`: only unread notifications; `false`: only read ones.
+    unread: Option<bool>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct NotificationPath {
+    id: Uuid,
 }

@@ -130,6 +130,8 @@ pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<
         let command = EventCommand::ForgetParticipant { actor: user.actor() };
         tolerate_gone(state.commands.execute(event_id, command, Via::AccountDeletion).await)?;
     }
+    state.calendar_tokens.revoke(user.id).await?;
+    projections::notifications::forget_reads(read, user.id).await?;
     state.users.delete(user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -83,6 +83,13 @@ const HISTORY: &str = "
      ORDER BY sequence
      LIMIT $2 OFFSET $3";
 
+/// The creating fact of an event: always committed before any later fact of the same event.
+const CREATED: &str = "
+    SELECT 0 AS tx, 0 AS position, aggregate_id, sequence, event_type, event_version,
+           payload, metadata, recorded_at
+      FROM events
+     WHERE aggregate_type = 'Event' AND aggregate_id = $1 AND sequence = 1";
+
 const HISTORY_COUNT: &str = "SELECT COUNT(*) FROM events WHERE aggregate_type = 'Event' AND aggregate_id = $1";
 
 macro_rules! on_backend {
@@ -159,6 +166,18 @@ fn recorded(event: SerializedEvent, position: Position, recorded_at: DateTime<Ut
 }
 
 impl EventLog {
+    /// Who created an event, read from its first fact in the store (not from a read model,
+    /// which may lag behind); `None` if the store holds no such event.
+    pub async fn creator(&self, event_id: Uuid) -> Result<Option<Uuid>, BoxError> {
+        let id = event_id.to_string();
+        let rows: Result<Vec<Recorded>, BoxError> = on_backend!(&self.0, pool => {
+            let rows = sqlx::query(CREATED).bind(&id).fetch_all(pool).await?;
+            decode_recorded!(rows)
+        });
+        let rows = rows?;
+        Ok(rows.first().map(|created| created.fact.actor().id))
+    }
+
     /// An event's stored domain events, oldest first.
     pub async fn history(&self, event_id: Uuid, page: PageRequest) -> Result<Page<HistoryRow>, sqlx::Error> {
         let id = event_id.to_string();

@@ -296,6 +296,18 @@ impl TestApp {
         prune(&state, Utc::now() - age).await.expect("prune runs")
     }
 
+    /// Runs the reminder job once against the service's database, as another instance whose
+    /// clock shows `at`; answers the events it reminded.
+    pub async fn remind(&self, at: DateTime<Utc>) -> Vec<Uuid> {
+        let settings = Settings::at(at);
+        let state = app_state(&config(&self.database_url, &settings), settings.clock)
+            .await
+            .expect("the instance starts");
+        event_manager::reminders::remind_due(&state)
+            .await
+            .expect("the reminder job runs")
+    }
+
     async fn wait_until_healthy(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {

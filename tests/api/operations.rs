@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::helpers::*;
 
 /// Every operation of `API.md`, as `(method, path)` in the document's spelling.
-const CONTRACT: [(&str, &str); 37] = [
+const CONTRACT: [(&str, &str); 47] = [
     ("POST", "/api/auth/register"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/refresh"),
@@ -46,6 +46,16 @@ const CONTRACT: [(&str, &str); 37] = [
     ("POST", "/api/events/{id}/feedback"),
     ("GET", "/api/logs"),
     ("GET", "/api/logs/{event_id}"),
+    ("GET", "/api/feed"),
+    ("GET", "/api/notifications"),
+    ("POST", "/api/notifications/{id}/read"),
+    ("POST", "/api/notifications/read-all"),
+    ("GET", "/api/notifications/stream"),
+    ("GET", "/api/ws"),
+    ("GET", "/api/events/{id}.ics"),
+    ("GET", "/api/calendar/{token}.ics"),
+    ("POST", "/api/users/me/calendar-token"),
+    ("DELETE", "/api/users/me/calendar-token"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),
@@ -90,6 +100,7 @@ fn concrete(path: &str) -> String {
         .replace("{user_id}", &Uuid::new_v4().to_string())
         .replace("{event_id}", &Uuid::new_v4().to_string())
         .replace("{code}", &Uuid::new_v4().to_string())
+        .replace("{token}", "no-such-token")
 }
 
 /// Did the router's fallbacks answer (no route for the path, or not for the method)?

@@ -48,6 +48,9 @@ pub(super) struct EventState {
     pub held: IndexMap<Uuid, Uuid>,
     /// The ticket type each waitlisted user waits for, in events with types.
     pub waiting_for: IndexMap<Uuid, Uuid>,
+    /// The start time the members were last reminded of.
+    #[serde(default)]
+    pub reminded_for: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +127,7 @@ impl Aggregate for Event {
                 tickets: IndexMap::new(),
                 held: IndexMap::new(),
                 waiting_for: IndexMap::new(),
+                reminded_for: None,
             });
             return;
         }
@@ -226,6 +230,7 @@ impl EventState {
                     ticket.checked_in = Some(at);
                 }
             }
+            EventFact::ReminderSent { start_time, .. } => self.reminded_for = Some(start_time),
         }
     }
 

@@ -143,4 +143,8 @@ pub enum EventCommand {
     ForgetParticipant {
         actor: Actor,
     },
+    /// The scheduler, for the creator (`actor`): tell the members the event starts soon.
+    SendReminder {
+        actor: Actor,
+    },
 }

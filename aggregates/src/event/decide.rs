@@ -59,6 +59,7 @@ impl Event {
             EventCommand::ForgetParticipant { actor } => {
                 self.live().map_or(Ok(Vec::new()), |s| s.forget(actor, at, codes))
             }
+            EventCommand::SendReminder { actor } => self.guarded(&actor, None)?.remind(actor, at),
         }
     }
 
@@ -313,6 +314,22 @@ impl EventState {
 
     /// Everything of the actor's in this event goes: their seat (promoting the next in
     /// line), the invitations they received, and their feedback.
+    /// Once per start time, within the 24 hours before it: two schedulers racing are
+    /// settled by the store (the second commit conflicts, is retried, and then refused).
+    fn remind(&self, actor: Actor, at: DateTime<Utc>) -> Decision {
+        let start_time = self.details.start_time;
+        if at >= start_time {
+            return Err(EventError::AlreadyStarted);
+        }
+        if start_time - at > chrono::Duration::hours(24) {
+            return Err(EventError::TooEarlyToRemind);
+        }
+        if self.reminded_for == Some(start_time) {
+            return Err(EventError::AlreadyReminded);
+        }
+        Ok(vec![EventFact::ReminderSent { start_time, actor, at }])
+    }
+
     fn forget(&self, actor: Actor, at: DateTime<Utc>, codes: &dyn TicketCodes) -> Decision {
         let mut facts = match self.seat_of(actor.id) {
             Some(_) => self.leave(actor.clone(), at, codes)?,

@@ -52,4 +52,8 @@ pub enum EventError {
     TicketVoid,
     #[error("this ticket was already checked in at {}", .at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))]
     AlreadyCheckedIn { at: chrono::DateTime<chrono::Utc> },
+    #[error("the members have already been reminded of this start time")]
+    AlreadyReminded,
+    #[error("reminders go out within 24 hours of the start")]
+    TooEarlyToRemind,
 }

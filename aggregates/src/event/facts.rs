@@ -125,6 +125,14 @@ pub enum EventFact {
         actor: Actor,
         at: DateTime<Utc>,
     },
+    /// Members were reminded that the event starts within 24 hours, starting at `start_time`
+    /// (once per start time: moving the event allows another reminder). `actor` is the
+    /// creator, on whose behalf the scheduler sends it.
+    ReminderSent {
+        start_time: DateTime<Utc>,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
 }
 
 impl EventFact {
@@ -147,6 +155,7 @@ impl EventFact {
             | Self::FeedbackLeft { actor, .. }
             | Self::FeedbackWithdrawn { actor, .. }
             | Self::TicketCheckedIn { actor, .. } => actor,
+            Self::ReminderSent { actor, .. } => actor,
         }
     }
 
@@ -169,6 +178,7 @@ impl EventFact {
             | Self::FeedbackLeft { at, .. }
             | Self::FeedbackWithdrawn { at, .. }
             | Self::TicketCheckedIn { at, .. } => *at,
+            Self::ReminderSent { at, .. } => *at,
         }
     }
 
@@ -192,6 +202,7 @@ impl EventFact {
             Self::FeedbackLeft { .. } => "FeedbackLeft",
             Self::FeedbackWithdrawn { .. } => "FeedbackWithdrawn",
             Self::TicketCheckedIn { .. } => "TicketCheckedIn",
+            Self::ReminderSent { .. } => "ReminderSent",
         }
     }
 }

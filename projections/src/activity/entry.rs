@@ -3,7 +3,7 @@ use aggregates::{Actor, EventFact};
 use serde_json::{json, Value};
 
 /// Every `type` the log can hold.
-pub const LOG_TYPES: [&str; 18] = [
+pub const LOG_TYPES: [&str; 19] = [
     "event_created",
     "event_updated",
     "event_opened",
@@ -24,6 +24,8 @@ pub const LOG_TYPES: [&str; 18] = [
     // The briefs' features beyond the contract.
     "ticket_checked_in",
     "series_created",
+    // The scheduler's reminder that the event starts soon.
+    "reminder_sent",
 ];
 
 /// How one fact reads in the log.
@@ -141,6 +143,11 @@ pub fn describe(fact: &EventFact) -> Entry {
             "ticket_checked_in",
             format!("{who} checked {} in", holder.username),
             json!({"user": user(holder), "code": code}),
+        ),
+        EventFact::ReminderSent { start_time, .. } => entry(
+            "reminder_sent",
+            "the members were reminded that the event starts within 24 hours".to_owned(),
+            json!({"start_time": start_time}),
         ),
     }
 }

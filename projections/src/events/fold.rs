@@ -106,7 +106,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         | EventFact::InvitationWithdrawn { .. }
         | EventFact::FeedbackLeft { .. }
         | EventFact::FeedbackWithdrawn { .. }
-        | EventFact::TicketCheckedIn { .. } => Vec::new(),
+        | EventFact::TicketCheckedIn { .. }
+        | EventFact::ReminderSent { .. } => Vec::new(),
     };
     // A seat change moves the counters in the same statement as the version.
     let (members, waitlisted) = seat_change(&event.fact);

@@ -36,7 +36,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         | EventFact::InvitationWithdrawn { .. }
         | EventFact::FeedbackLeft { .. }
         | EventFact::FeedbackWithdrawn { .. }
-        | EventFact::TicketCheckedIn { .. } => Vec::new(),
+        | EventFact::TicketCheckedIn { .. }
+        | EventFact::ReminderSent { .. } => Vec::new(),
     }
 }
 

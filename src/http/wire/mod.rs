@@ -4,10 +4,12 @@
 mod accounts;
 mod categories;
 mod events;
+mod feed;
 mod feedback;
 mod invitations;
 mod logs;
 mod membership;
+mod notifications;
 mod series;
 mod tickets;
 
@@ -19,10 +21,12 @@ use uuid::Uuid;
 pub use accounts::{MembershipBody, TokensBody, UserBody};
 pub use categories::CategoryBody;
 pub use events::{CapacityBody, EventBody};
+pub use feed::{FeedEntryBody, FeedPageBody};
 pub use feedback::{FeedbackBody, FeedbackPage};
 pub use invitations::InvitationBody;
 pub use logs::{HistoryBody, LogBody};
 pub use membership::{Joined, MemberBody, WaitlistBody};
+pub use notifications::{CalendarTokenBody, MarkedBody, NotificationBody, WsMessage};
 pub use series::SeriesBody;
 pub use tickets::{TicketBody, TicketTypeBody};
 

@@ -204,6 +204,14 @@ fn deleted() -> EventFact {
     }
 }
 
+fn reminded(start_time: DateTime<Utc>) -> EventFact {
+    EventFact::ReminderSent {
+        start_time,
+        actor: alice(),
+        at: now(),
+    }
+}
+
 fn joined(member: Actor) -> EventFact {
     EventFact::MemberJoined {
         actor: member.clone(),
@@ -1239,6 +1247,7 @@ fn release_1_facts() -> Vec<EventFact> {
         withdrawn(1, bob()),
         feedback_left(bob(), 5, "Great"),
         feedback_withdrawn(bob()),
+        reminded(start()),
     ]
 }
 
@@ -1292,6 +1301,7 @@ mod categories;
 mod feedback;
 mod invitations;
 mod properties;
+mod reminders;
 mod series;
 mod stored;
 mod tickets;

@@ -99,6 +99,9 @@ enum Op {
     Forget {
         by: Who,
     },
+    Remind {
+        by: Who,
+    },
 }
 
 impl Op {
@@ -196,6 +199,7 @@ impl Op {
                 actor: person(by),
             },
             Op::Forget { by } => EventCommand::ForgetParticipant { actor: person(by) },
+            Op::Remind { by } => EventCommand::SendReminder { actor: person(by) },
         }
     }
 }
@@ -304,7 +308,8 @@ fn op() -> impl Strategy<Value = Op> {
         3 => invite,
         3 => answer,
         3 => feedback,
-        1 => anyone().prop_map(|by| Op::Forget { by }),
+        2 => anyone().prop_map(|by| Op::Forget { by }),
+        1 => mostly_alice().prop_map(|by| Op::Remind { by }),
     ]
 }
 

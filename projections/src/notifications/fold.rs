@@ -1,0 +1,137 @@
+use aggregates::EventFact;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::time::to_micros;
+use crate::write::{args, Write};
+use crate::Recorded;
+
+/// Every notification `type`.
+pub const KINDS: [&str; 8] = [
+    "invited",
+    "invitation_answered",
+    "promoted",
+    "event_changed",
+    "event_reopened",
+    "event_closed",
+    "event_deleted",
+    "starts_soon",
+];
+
+/// A notification's id: the same for every user the fact notifies, and after a rebuild.
+pub fn notification_id(event_id: Uuid, sequence: i64) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6c1b_5e2a_93f4_4d1e_8a57_0b9e_2f3c_4d5e);
+    Uuid::new_v5(&NAMESPACE, format!("{event_id}/{sequence}").as_bytes())
+}
+
+/// Who is told: one user, the event's creator, or everyone in its seats or waitlist (but
+/// the actor, who knows).
+enum To {
+    User(Uuid),
+    Creator,
+    Participants,
+    Members,
+}
+
+/// The row writes one recorded event makes to `notification_view` and its audience.
+pub fn project(event: &Recorded) -> Vec<Write> {
+    let id = event.event_id;
+    match &event.fact {
+        EventFact::EventCreated { actor, .. } => vec![join(id, actor.id, "creator")],
+        EventFact::MemberJoined { member, .. } => vec![join(id, member.id, "member")],
+        EventFact::MemberWaitlisted { member, .. } => vec![join(id, member.id, "waitlist")],
+        EventFact::MemberLeft { member, .. } | EventFact::MemberRemoved { member, .. } => vec![leave(id, member.id)],
+        EventFact::MemberPromoted { member, .. } => vec![
+            leave(id, member.id),
+            join(id, member.id, "member"),
+            notify(event, To::User(member.id), "promoted", json!({})),
+        ],
+        EventFact::InvitationSent {
+            invitation_id, invitee, ..
+        } => vec![notify(
+            event,
+            To::User(invitee.id),
+            "invited",
+            json!({"invitation_id": invitation_id}),
+        )],
+        EventFact::InvitationAccepted { invitation_id, .. } => vec![answered(event, *invitation_id, "accepted")],
+        EventFact::InvitationDeclined { invitation_id, .. } => vec![answered(event, *invitation_id, "declined")],
+        EventFact::EventUpdated { changes, .. } => {
+            let detail = json!({"fields": changes.field_names()});
+            vec![notify(event, To::Participants, "event_changed", detail)]
+        }
+        EventFact::EventOpened { .. } => vec![notify(event, To::Participants, "event_reopened", json!({}))],
+        EventFact::EventClosed { .. } => vec![notify(event, To::Participants, "event_closed", json!({}))],
+        EventFact::EventDeleted { .. } => vec![notify(event, To::Participants, "event_deleted", json!({}))],
+        EventFact::ReminderSent { start_time, .. } => {
+            vec![notify(
+                event,
+                To::Members,
+                "starts_soon",
+                json!({"start_time": start_time}),
+            )]
+        }
+        EventFact::InvitationWithdrawn { .. }
+        | EventFact::FeedbackLeft { .. }
+        | EventFact::FeedbackWithdrawn { .. }
+        | EventFact::TicketCheckedIn { .. } => Vec::new(),
+    }
+}
+
+fn join(event_id: Uuid, user_id: Uuid, role: &str) -> Write {
+    Write::new(
+        "INSERT INTO notification_audience (event_id, user_id, role) VALUES ($1, $2, $3)
+         ON CONFLICT (event_id, user_id, role) DO NOTHING",
+        args![event_id, user_id, role],
+    )
+}
+
+fn leave(event_id: Uuid, user_id: Uuid) -> Write {
+    Write::new(
+        "DELETE FROM notification_audience WHERE event_id = $1 AND user_id = $2 AND role <> 'creator'",
+        args![event_id, user_id],
+    )
+}
+
+/// The creator hears the invitee's answer.
+fn answered(event: &Recorded, invitation_id: Uuid, answer: &str) -> Write {
+    let detail = json!({"invitation_id": invitation_id, "answer": answer});
+    notify(event, To::Creator, "invitation_answered", detail)
+}
+
+fn notify(event: &Recorded, to: To, kind: &str, detail: Value) -> Write {
+    let actor = event.fact.actor();
+    let values = args![
+        notification_id(event.event_id, event.sequence),
+        event.event_id,
+        kind,
+        actor.id,
+        actor.username.as_str(),
+        detail.to_string(),
+        event.position.tx,
+        event.position.pos,
+        to_micros(event.fact.at())
+    ];
+    match to {
+        To::User(user) => Write::new(
+            "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
+                created_at, user_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            values.into_iter().chain(args![user]),
+        ),
+        To::Creator => audience(values, ["creator", "creator"]),
+        To::Participants => audience(values, ["member", "waitlist"]),
+        To::Members => audience(values, ["member", "member"]),
+    }
+}
+
+/// Everyone of the event's audience in one of two roles, but the actor.
+fn audience(values: impl IntoIterator<Item = crate::write::Arg>, roles: [&str; 2]) -> Write {
+    Write::new(
+        "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
+            created_at, user_id)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, user_id FROM notification_audience
+          WHERE event_id = $2 AND role IN ($10, $11) AND user_id <> $4",
+        values.into_iter().chain(args![roles[0], roles[1]]),
+    )
+}

@@ -1,0 +1,95 @@
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+use uuid::Uuid;
+
+use crate::sql::{uuid, Sql};
+use crate::time::from_micros;
+use crate::{Page, PageRequest, Position};
+
+/// A notification as its user sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub kind: String,
+    pub event_id: Uuid,
+    /// The event's current title (also after it was deleted).
+    pub event_title: String,
+    pub actor_id: Uuid,
+    pub actor_username: String,
+    pub detail: Value,
+    /// The position of the fact it tells of.
+    pub position: Position,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str = "SELECT n.id, n.user_id, n.kind, n.event_id, COALESCE(e.title, '') AS title, n.actor_id,
+    n.actor_username, n.detail, n.tx, n.pos, n.created_at, r.read_at";
+const FROM: &str = " FROM notification_view n
+    LEFT JOIN event_view e ON e.id = n.event_id
+    LEFT JOIN notification_reads r ON r.user_id = n.user_id AND r.notification_id = n.id WHERE ";
+
+fn row(row: &AnyRow) -> Result<NotificationRow, sqlx::Error> {
+    let detail: String = row.try_get("detail")?;
+    Ok(NotificationRow {
+        id: uuid(row, "id")?,
+        user_id: uuid(row, "user_id")?,
+        kind: row.try_get("kind")?,
+        event_id: uuid(row, "event_id")?,
+        event_title: row.try_get("title")?,
+        actor_id: uuid(row, "actor_id")?,
+        actor_username: row.try_get("actor_username")?,
+        detail: serde_json::from_str(&detail).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        position: Position {
+            tx: row.try_get("tx")?,
+            pos: row.try_get("pos")?,
+        },
+        created_at: from_micros(row.try_get("created_at")?),
+        read_at: row.try_get::<Option<i64>, _>("read_at")?.map(from_micros),
+    })
+}
+
+/// A user's notifications, newest first; `unread` keeps only the unread (or only the read).
+pub async fn list(
+    pool: &AnyPool,
+    user_id: Uuid,
+    unread: Option<bool>,
+    page: PageRequest,
+) -> Result<Page<NotificationRow>, sqlx::Error> {
+    let [mut count, mut select] = [Sql::new("SELECT COUNT(*)"), Sql::new(COLUMNS)];
+    for sql in [&mut count, &mut select] {
+        sql.push(FROM).push("n.user_id = ").bind(user_id);
+        match unread {
+            Some(true) => sql.push(" AND r.read_at IS NULL"),
+            Some(false) => sql.push(" AND r.read_at IS NOT NULL"),
+            None => sql,
+        };
+    }
+    select.push(" ORDER BY n.tx DESC, n.pos DESC").paginate(page);
+    select.page(&count, pool, row).await
+}
+
+/// Notifications of facts after `after` (only `user`'s, if given), oldest first: for the
+/// live push and for resuming it.
+///
+/// The projector writes a batch's rows in one transaction and batches in position order,
+/// so once a row is seen here no row before it can appear later.
+pub async fn since(pool: &AnyPool, after: Position, user: Option<Uuid>) -> Result<Vec<NotificationRow>, sqlx::Error> {
+    let mut select = Sql::new(COLUMNS);
+    select.push(FROM);
+    if let Some(user) = user {
+        select.push("n.user_id = ").bind(user).push(" AND ");
+    }
+    select
+        .push("(n.tx > ")
+        .bind(after.tx)
+        .push(" OR (n.tx = ")
+        .bind(after.tx)
+        .push(" AND n.pos > ")
+        .bind(after.pos)
+        .push(")) ORDER BY n.tx, n.pos, n.user_id");
+    select.fetch_all(pool).await?.iter().map(row).collect()
+}

@@ -1,0 +1,110 @@
+//! The change feed: a page by position as JSON, or a live stream of Server-Sent Events.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::header::ACCEPT;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::stream::{Stream, StreamExt};
+use projections::Position;
+use tokio_stream::wrappers::ReceiverStream;
+
+use super::error::ApiError;
+use super::extract::AuthUser;
+use super::query::Params;
+use super::requests;
+use super::wire::{FeedEntryBody, FeedPageBody};
+use crate::live::{Feed, FeedItem};
+use crate::state::AppState;
+
+/// The domain events the caller may see, after a position: as a JSON page, or, with
+/// `Accept: text/event-stream`, as a stream that never ends.
+#[utoipa::path(get, path = "/feed", tag = "live", security(("bearer" = [])),
+    params(requests::FeedParams,
+        ("Last-Event-ID" = Option<String>, Header, pattern = r"^\d+-\d+$",
+            description = "Sent by an SSE client on reconnecting: the `id` of the last message it received. Takes precedence over `after`.")),
+    responses(
+        (status = 200, description = "A page of the feed (JSON), or the live stream (SSE). Each SSE \
+            message has `id:` its position and `data:` one `FeedEntryBody` (schema) as JSON; a `: keep-alive` \
+            comment comes every 15 s. On reconnecting, `Last-Event-ID` resumes after the last \
+            message received, without loss or repetition.",
+            content(
+                (FeedPageBody = "application/json"),
+                (String = "text/event-stream", example = "id: 0-42\ndata: {\"position\":\"0-42\",\"type\":\"member_joined\",…}\n\n"),
+            )),
+        (status = 400, description = "`after`, `page_size` or `Last-Event-ID` is not valid"),
+    ))]
+pub async fn feed(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    mut params: Params,
+) -> Result<Response, ApiError> {
+    let feed = &state.feed;
+    let resume = headers
+        .get("last-event-id")
+        .map(|value| value.to_str().unwrap_or("\u{0}"));
+    let after = match resume {
+        Some(raw) => parse_after(&mut params, "Last-Event-ID", raw, feed),
+        None => params
+            .get("after")
+            .map(str::to_owned)
+            .and_then(|raw| parse_after(&mut params, "after", &raw, feed)),
+    }
+    .unwrap_or_default();
+    let size = params.parse("page_size", |raw| {
+        raw.parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| "must be an integer between 1 and 100".to_owned())
+    });
+    params.finish()?;
+    if wants_stream(&headers) {
+        return Ok(stream(Arc::clone(feed), user, after).into_response());
+    }
+    let page = feed
+        .page(user.id, after, size.unwrap_or(20))
+        .await
+        .map_err(ApiError::internal)?;
+    let position = page.position.to_string();
+    Ok(Json(FeedPageBody {
+        next: page.more.then(|| params.url_with("after", &position)),
+        position,
+        results: page.items.iter().map(|item| FeedEntryBody::from(&**item)).collect(),
+    })
+    .into_response())
+}
+
+/// A position, or `now`: where the feed has reached (only what happens from here on).
+fn parse_after(params: &mut Params, name: &str, raw: &str, feed: &Feed) -> Option<Position> {
+    if raw == "now" {
+        return Some(feed.head());
+    }
+    raw.parse::<Position>()
+        .map_err(|message| params.error(name, message))
+        .ok()
+}
+
+fn wants_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.to_ascii_lowercase().contains("text/event-stream"))
+}
+
+fn stream(feed: Arc<Feed>, user: AuthUser, after: Position) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let items = ReceiverStream::new(feed.follow(user.id, after)).map(|item| Ok(message(&item)));
+    Sse::new(items).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+fn message(item: &FeedItem) -> Event {
+    let body = FeedEntryBody::from(item);
+    let data = serde_json::to_string(&body).unwrap_or_default();
+    Event::default().id(item.recorded.position.to_string()).data(data)
+}

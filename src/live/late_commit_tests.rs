@@ -1,0 +1,100 @@
+//! The feed follows the store through the projector's reader, so an append that took an
+//! earlier position but commits after a later one is delivered first, not skipped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aggregates::event::EventDetails;
+use aggregates::values::{Capacity, Description, EventStatus, Title};
+use aggregates::{Actor, EventFact};
+use chrono::Utc;
+use projections::{Position, Projector};
+use sqlx::{Connection, PgConnection};
+use tokio::time::timeout;
+use uuid::Uuid;
+
+use crate::live::Feed;
+use crate::store::Store;
+use crate::testing::TestDatabase;
+
+/// Records `EventCreated` of a new event of `creator`'s, titled `title`, through `conn`.
+async fn create(conn: &mut PgConnection, creator: &Actor, title: &str) {
+    let fact = EventFact::EventCreated {
+        details: EventDetails {
+            title: Title::parse(title).expect("a title"),
+            description: Description::default(),
+            location: None,
+            start_time: Utc::now() + chrono::Duration::days(30),
+            end_time: None,
+            capacity: Capacity::parse(5).expect("a capacity"),
+            status: EventStatus::Open,
+            waitlist_enabled: false,
+            category: None,
+            ticket_types: Vec::new(),
+            series_id: None,
+        },
+        actor: creator.clone(),
+        at: Utc::now(),
+    };
+    let insert =
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+                  VALUES ('Event', $1, 1, 'EventCreated', '1', $2, '{}')";
+    let payload = serde_json::to_value(fact).expect("a fact serialises");
+    sqlx::query(insert)
+        .bind(Uuid::new_v4().to_string())
+        .bind(payload)
+        .execute(conn)
+        .await
+        .expect("the append");
+}
+
+fn title(item: &crate::live::FeedItem) -> String {
+    match &item.recorded.fact {
+        EventFact::EventCreated { details, .. } => details.title.as_str().to_owned(),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_follower_waits_for_an_append_that_commits_late_and_delivers_it_first() {
+    let Some(db) = TestDatabase::postgres().await else {
+        return;
+    };
+    let store = Store::connect(&db.url).await.expect("the store opens");
+    store.migrate().await.expect("migrations");
+    let projector = Projector::new(store.event_log(), store.read.clone());
+    let feed = Feed::start(Arc::new(store.event_log()), &store.read, projector.handle())
+        .await
+        .expect("the feed starts");
+    let ali = Actor::new(Uuid::new_v4(), "ali");
+    let mut stream = feed.follow(ali.id, Position::default());
+
+    let mut held = PgConnection::connect(&db.url).await.expect("a connection");
+    let mut tx = held.begin().await.expect("a transaction");
+    create(&mut tx, &ali, "held").await;
+    let mut other = PgConnection::connect(&db.url).await.expect("a connection");
+    create(&mut other, &ali, "later").await;
+    let early = timeout(Duration::from_millis(500), stream.recv()).await;
+    assert!(
+        early.is_err(),
+        "nothing past the open transaction may be sent, or it would be skipped"
+    );
+
+    tx.commit().await.expect("the late commit");
+    let mut titles = Vec::new();
+    let mut positions = Vec::new();
+    for _ in 0..2 {
+        let item = timeout(Duration::from_secs(5), stream.recv())
+            .await
+            .expect("delivered in time")
+            .expect("the stream stays open");
+        titles.push(title(&item));
+        positions.push(item.recorded.position);
+    }
+    assert_eq!(titles, ["held", "later"]);
+    assert!(positions[0] < positions[1]);
+    assert!(
+        timeout(Duration::from_millis(300), stream.recv()).await.is_err(),
+        "each once"
+    );
+}

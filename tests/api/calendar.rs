@@ -1,0 +1,141 @@
+//! Calendar export: the `.ics` files parse with a real iCalendar parser (the `icalendar`
+//! crate's) and carry the event's fields; deleted events stay, cancelled.
+
+use chrono::{DateTime, Utc};
+use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike, EventStatus};
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// Fetches an `.ics` (asserting 200 and its type) and parses it.
+async fn calendar(app: &TestApp, path: &str) -> Vec<icalendar::Event> {
+    let answer = app.get(path, Anon).await;
+    assert_eq!(answer.header("content-type"), Some("text/calendar; charset=utf-8"));
+    let body = answer.expect(200);
+    let text = body.as_str().expect("a text body");
+    let parsed: icalendar::Calendar = text.parse().unwrap_or_else(|e| panic!("not iCalendar ({e}):\n{text}"));
+    parsed
+        .components
+        .into_iter()
+        .filter_map(|component| match component {
+            CalendarComponent::Event(event) => Some(event),
+            _ => None,
+        })
+        .collect()
+}
+
+fn utc(time: Option<DatePerhapsTime>) -> Option<DateTime<Utc>> {
+    match time? {
+        DatePerhapsTime::DateTime(CalendarDateTime::Utc(time)) => Some(time),
+        other => panic!("not a UTC date-time: {other:?}"),
+    }
+}
+
+fn uid(event: &str) -> String {
+    format!("{event}@event-manager")
+}
+
+both_stores!(an_events_ics_round_trips_its_fields_and_shows_it_cancelled_after_deletion);
+async fn an_events_ics_round_trips_its_fields_and_shows_it_cancelled_after_deletion(app: TestApp) {
+    let alice = app.user("alice").await;
+    let description = "Talks, pizza; bring a laptop,\nand a friend: \\o/";
+    let created = app
+        .event(
+            &alice,
+            json!({"title": "Rust, meetup; #7", "description": description, "location": "Hall 1, Berlin",
+                   "start_time": in_days(7), "end_time": in_days(8)}),
+        )
+        .await;
+    let id = id_of(&created);
+    let path = format!("/api/events/{id}.ics");
+
+    let events = calendar(&app, &path).await;
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(event.get_uid(), Some(uid(&id).as_str()));
+    assert_eq!(event.get_summary(), Some("Rust, meetup; #7"));
+    assert_eq!(event.get_description(), Some(description));
+    assert_eq!(event.get_location(), Some("Hall 1, Berlin"));
+    assert_eq!(utc(event.get_start()), Some(parse_time(&created["start_time"])));
+    assert_eq!(utc(event.get_end()), Some(parse_time(&created["end_time"])));
+    assert_eq!(event.get_sequence(), Some(1));
+    assert_eq!(event.get_status(), Some(EventStatus::Confirmed));
+
+    let changed = app
+        .patch(
+            &format!("/api/events/{id}"),
+            &alice,
+            json!({"title": "Renamed", "end_time": null}),
+        )
+        .await
+        .expect(200);
+    let event = &calendar(&app, &path).await[0];
+    assert_eq!(event.get_summary(), Some("Renamed"));
+    assert_eq!(event.get_end(), None, "no end, no DTEND");
+    assert_eq!(
+        u64::from(event.get_sequence().expect("a sequence")),
+        changed["version"].as_u64().expect("a version")
+    );
+
+    app.delete(&format!("/api/events/{id}"), &alice).await.expect(204);
+    app.get(&format!("/api/events/{id}"), Anon).await.problem(404);
+    let event = &calendar(&app, &path).await[0];
+    assert_eq!(event.get_status(), Some(EventStatus::Cancelled));
+    assert_eq!(event.get_sequence(), Some(3), "the deletion is a change too");
+    assert_eq!(event.get_uid(), Some(uid(&id).as_str()));
+
+    app.get(&format!("/api/events/{}.ics", uuid::Uuid::new_v4()), Anon)
+        .await
+        .problem(404);
+    app.get("/api/events/not-a-uuid.ics", Anon).await.problem(404);
+}
+
+both_stores!(a_calendar_token_opens_the_events_one_joined_until_rotated_or_revoked);
+async fn a_calendar_token_opens_the_events_one_joined_until_rotated_or_revoked(app: TestApp) {
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let party = app
+        .event_joined_by(&alice, json!({"title": "Party", "start_time": in_days(3)}), [&bob])
+        .await;
+    let talk = app
+        .event_joined_by(&alice, json!({"title": "Talk", "start_time": in_days(5)}), [&bob])
+        .await;
+    let _unjoined = app.event_id(&alice, json!({"title": "Other"})).await;
+    let left = app.event_joined_by(&alice, json!({"title": "Left"}), [&bob]).await;
+    app.leave(&left, &bob).await.expect(204);
+
+    app.post_empty("/api/users/me/calendar-token", Anon).await.problem(401);
+    let issued = app.post_empty("/api/users/me/calendar-token", &bob).await.expect(201);
+    let token = issued["token"].as_str().expect("a token").to_owned();
+    let url = issued["url"].as_str().expect("a url").to_owned();
+    assert!(url.ends_with(&format!("/api/calendar/{token}.ics")), "{url}");
+
+    let events = calendar(&app, &url).await;
+    let uids: Vec<&str> = events.iter().filter_map(|e| e.get_uid()).collect();
+    assert_eq!(uids, [uid(&party), uid(&talk)]);
+    assert!(events.iter().all(|e| e.get_status() == Some(EventStatus::Confirmed)));
+
+    app.delete(&format!("/api/events/{talk}"), &alice).await.expect(204);
+    let events = calendar(&app, &url).await;
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[1].get_summary(), Some("Talk"));
+    assert_eq!(
+        events[1].get_status(),
+        Some(EventStatus::Cancelled),
+        "the feed shows it cancelled"
+    );
+
+    let rotated = app.post_empty("/api/users/me/calendar-token", &bob).await.expect(201);
+    app.get(&url, Anon).await.problem(404);
+    let new_url = rotated["url"].as_str().expect("a url").to_owned();
+    assert_eq!(calendar(&app, &new_url).await.len(), 2);
+    app.delete("/api/users/me/calendar-token", &bob).await.expect(204);
+    app.get(&new_url, Anon).await.problem(404);
+    app.delete("/api/users/me/calendar-token", &bob).await.expect(204);
+
+    // Deleting the account takes its token along.
+    let last = app.post_empty("/api/users/me/calendar-token", &bob).await.expect(201);
+    let last_url = last["url"].as_str().expect("a url").to_owned();
+    calendar(&app, &last_url).await;
+    app.delete("/api/users/me", &bob).await.expect(204);
+    app.get(&last_url, Anon).await.problem(404);
+}
