@@ -154,8 +154,8 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Creates an empty scratch copy of every table of `projections`, keyed as the live
-    /// one, on this connection (temporary tables go with it).
+    /// Creates an empty scratch copy of every table of `projections` on this connection
+    /// (temporary tables go with it).
     async fn create(conn: &mut AnyConnection, projections: &[&'static Projection]) -> Result<Self, sqlx::Error> {
         let schemas = if conn.backend_name() == "PostgreSQL" {
             // Before the first temporary table: a scratch copy is written to over and over.
@@ -172,18 +172,37 @@ impl Scratch {
                 scratch: "temp",
             }
         };
-        for (table, key) in tables(projections) {
-            let live = schemas.live(table);
-            sqlx::query(&format!(
-                "CREATE TEMPORARY TABLE {table} AS SELECT * FROM {live} WHERE 1 = 0"
-            ))
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query(&format!("CREATE UNIQUE INDEX {table}_scratch_key ON {table} ({key})"))
-                .execute(&mut *conn)
-                .await?;
+        for (table, _) in tables(projections) {
+            for definition in schemas.definition(conn, table).await? {
+                sqlx::query(&definition).execute(&mut *conn).await?;
+            }
         }
         Ok(schemas)
+    }
+
+    /// What makes `table`'s scratch copy: the live table's own definition, defaults and
+    /// indexes, so the projections' writes find their rows as fast as in the live table.
+    async fn definition(&self, conn: &mut AnyConnection, table: &str) -> Result<Vec<String>, sqlx::Error> {
+        if self.scratch == "pg_temp" {
+            let live = self.live(table);
+            return Ok(vec![format!(
+                "CREATE TEMPORARY TABLE {table} (LIKE {live} INCLUDING DEFAULTS INCLUDING INDEXES)"
+            )]);
+        }
+        // SQLite keeps each statement as written (with later added columns); an index
+        // created by name on a table that the temporary one shadows lands on the copy.
+        let definitions: Vec<String> = sqlx::query_scalar(
+            "SELECT sql FROM main.sqlite_master
+              WHERE tbl_name = $1 AND type IN ('table', 'index') AND sql IS NOT NULL
+              ORDER BY type = 'index'",
+        )
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(definitions
+            .into_iter()
+            .map(|sql| sql.replacen("CREATE TABLE", "CREATE TEMPORARY TABLE", 1))
+            .collect())
     }
 
     fn live(&self, table: &str) -> String {
