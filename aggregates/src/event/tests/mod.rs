@@ -1293,7 +1293,7 @@ fn event_type_is_the_variant_name_and_event_version_is_1() {
     let mut types: Vec<String> = facts.iter().map(DomainEvent::event_type).collect();
     types.sort();
     types.dedup();
-    assert_eq!(types.len(), 17, "every kind of fact has its own name");
+    assert_eq!(types.len(), 18, "every kind of fact has its own name");
 }
 
 mod account_deletion;
