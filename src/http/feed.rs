@@ -18,7 +18,7 @@ use super::error::ApiError;
 use super::extract::AuthUser;
 use super::query::Params;
 use super::requests;
-use super::wire::{FeedEntryBody, FeedPageBody};
+use super::wire::{FeedEntryBody, FeedPageBody, SseMessage};
 use crate::live::{Feed, FeedItem};
 use crate::state::AppState;
 
@@ -35,7 +35,7 @@ use crate::state::AppState;
             message received, without loss or repetition.",
             content(
                 (FeedPageBody = "application/json"),
-                (String = "text/event-stream", example = "id: 0-42\ndata: {\"position\":\"0-42\",\"type\":\"member_joined\",…}\n\n"),
+                (SseMessage = "text/event-stream", example = "id: 0-42\ndata: {\"position\":\"0-42\",\"type\":\"member_joined\",…}\n\n"),
             )),
         (status = 400, description = "`after`, `page_size` or `Last-Event-ID` is not valid"),
     ))]
@@ -104,7 +104,5 @@ fn stream(feed: Arc<Feed>, user: AuthUser, after: Position) -> Sse<impl Stream<I
 }
 
 fn message(item: &FeedItem) -> Event {
-    let body = FeedEntryBody::from(item);
-    let data = serde_json::to_string(&body).unwrap_or_default();
-    Event::default().id(item.recorded.position.to_string()).data(data)
+    SseMessage::new(item.recorded.position, &FeedEntryBody::from(item)).into()
 }

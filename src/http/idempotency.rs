@@ -58,7 +58,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let key = key
         .to_str()
         .ok()
-        .filter(|k| (1..=255).contains(&k.len()))
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned);
     let (mut parts, body) = request.into_parts();
     let Some(owner) = owner(&mut parts, state).await else {

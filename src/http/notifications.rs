@@ -18,7 +18,7 @@ use super::error::ApiError;
 use super::extract::{AuthUser, Id};
 use super::query::{PageBody, Params};
 use super::requests;
-use super::wire::{MarkedBody, NotificationBody};
+use super::wire::{MarkedBody, NotificationBody, SseMessage};
 use crate::state::AppState;
 
 /// The caller's notifications, newest first.
@@ -70,7 +70,7 @@ pub async fn read_all(State(state): State<AppState>, user: AuthUser) -> Result<J
     responses(
         (status = 200, description = "An endless stream: each message has `id:` the notification's \
             `position` and `data:` one `NotificationBody` (schema) as JSON; a `: keep-alive` comment comes every 15 s.",
-            content((String = "text/event-stream", example = "id: 0-42\ndata: {\"id\":\"…\",\"type\":\"invited\",…}\n\n"))),
+            content((SseMessage = "text/event-stream", example = "id: 0-42\ndata: {\"id\":\"…\",\"type\":\"invited\",…}\n\n"))),
         (status = 400, description = "`Last-Event-ID` is not a position"),
     ))]
 pub async fn stream(
@@ -114,6 +114,5 @@ pub async fn stream(
 }
 
 fn message(row: &NotificationRow) -> Event {
-    let data = serde_json::to_string(&NotificationBody::from(row)).unwrap_or_default();
-    Event::default().id(row.position.to_string()).data(data)
+    SseMessage::new(row.position, &NotificationBody::from(row)).into()
 }

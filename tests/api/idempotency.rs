@@ -96,3 +96,17 @@ async fn a_registration_retried_with_its_key_gets_the_first_answer(app: TestApp)
     app.send(login()).await.expect(200);
     assert_eq!(app.send(login()).await.header("idempotent-replayed"), None);
 }
+
+both_stores!(a_key_outside_visible_ascii_is_400_and_nothing_happens);
+async fn a_key_outside_visible_ascii_is_400_and_nothing_happens(app: TestApp) {
+    let user = app.user("spacey").await;
+    for key in ["two words", "tab\there", &"k".repeat(256)] {
+        let answer = app.send(keyed(&app, "/api/notifications/read-all", &user, key)).await;
+        answer.problem(400);
+        let answer = app
+            .send(keyed(&app, "/api/events", &user, key).json(&event_body("Keyed")))
+            .await;
+        answer.problem(400);
+    }
+    assert_eq!(app.get("/api/events", &user).await.expect(200)["count"], 0);
+}

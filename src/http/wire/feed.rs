@@ -78,3 +78,30 @@ pub struct FeedPageBody {
     pub next: Option<String>,
     pub results: Vec<FeedEntryBody>,
 }
+
+/// One Server-Sent Event of a stream, as a client's SSE parser hands it over (the stream
+/// itself is in the SSE text format; `event` is always the default, `message`).
+#[derive(Debug, ToSchema)]
+pub struct SseMessage {
+    /// The item's position (`tx-pos`): send it back as `Last-Event-ID` to resume.
+    #[schema(pattern = r"^\d+-\d+$", example = "0-42")]
+    id: String,
+    /// One item as JSON: a `FeedEntryBody` on the feed, a `NotificationBody` on the
+    /// notification stream.
+    data: String,
+}
+
+impl SseMessage {
+    pub fn new(position: impl std::fmt::Display, item: &impl Serialize) -> Self {
+        Self {
+            id: position.to_string(),
+            data: serde_json::to_string(item).unwrap_or_default(),
+        }
+    }
+}
+
+impl From<SseMessage> for axum::response::sse::Event {
+    fn from(message: SseMessage) -> Self {
+        Self::default().id(message.id).data(message.data)
+    }
+}
