@@ -8,6 +8,7 @@ pub mod activity;
 pub mod calendar;
 pub mod events;
 pub mod feedback;
+mod inline;
 pub mod invitations;
 pub mod members;
 pub mod notifications;
@@ -21,7 +22,7 @@ mod time;
 mod write;
 
 pub use page::{Page, PageRequest};
-pub use projector::{Projection, Projector, ProjectorHandle, WaitError, PROJECTIONS};
+pub use projector::{Fold, Projection, Projector, ProjectorHandle, WaitError, PROJECTIONS};
 pub use recorded::{EventSource, Position, Recorded};
 pub use time::{from_micros, to_micros};
 

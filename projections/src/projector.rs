@@ -15,49 +15,101 @@ use crate::{
 /// A read model: its name (also its checkpoint's) and its fold.
 pub struct Projection {
     pub name: &'static str,
-    pub project: fn(&Recorded) -> Vec<Write>,
-    /// The tables it writes, each with the columns that order its rows uniquely.
-    pub tables: &'static [(&'static str, &'static str)],
+    pub fold: Fold,
+    /// The tables it writes.
+    pub tables: &'static [Table],
+}
+
+/// A table a projection writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    pub name: &'static str,
+    /// The columns that order its rows uniquely.
+    pub key: &'static str,
+    /// Whether the projection only ever adds rows to it, never looking one up: a replay
+    /// then fills a copy of it that has no indexes.
+    pub appended: bool,
+}
+
+impl Table {
+    /// A table whose rows the projection finds again to change them.
+    const fn kept(name: &'static str, key: &'static str) -> Self {
+        Self {
+            name,
+            key,
+            appended: false,
+        }
+    }
+
+    /// A table the projection only adds rows to.
+    const fn appended(name: &'static str, key: &'static str) -> Self {
+        Self {
+            name,
+            key,
+            appended: true,
+        }
+    }
+}
+
+/// How a projection turns recorded events into row writes.
+pub enum Fold {
+    /// Each event alone.
+    Each(fn(&Recorded) -> Vec<Write>),
+    /// A run of events at once, so that a row changed by many of them is written once.
+    Run(fn(&[&Recorded]) -> Vec<Write>),
+}
+
+impl Projection {
+    /// The row writes of `events`, in order.
+    pub fn project(&self, events: &[&Recorded]) -> Vec<Write> {
+        match self.fold {
+            Fold::Each(fold) => events.iter().flat_map(|event| fold(event)).collect(),
+            Fold::Run(fold) => fold(events),
+        }
+    }
 }
 
 /// Every read model, in the order their writes run.
 pub const PROJECTIONS: [Projection; 7] = [
     Projection {
         name: "events",
-        project: events::project,
-        tables: &[("event_view", "id")],
+        fold: Fold::Run(events::project),
+        tables: &[Table::kept("event_view", "id")],
     },
     Projection {
         name: "members",
-        project: members::project,
-        tables: &[("member_view", "event_id, user_id")],
+        fold: Fold::Each(members::project),
+        tables: &[Table::kept("member_view", "event_id, user_id")],
     },
     Projection {
         name: "activity",
-        project: activity::project,
-        tables: &[("activity_log", "id")],
+        fold: Fold::Each(activity::project),
+        tables: &[Table::appended("activity_log", "id")],
     },
     Projection {
         name: "invitations",
-        project: invitations::project,
-        tables: &[("invitation_view", "id")],
+        fold: Fold::Each(invitations::project),
+        tables: &[Table::kept("invitation_view", "id")],
     },
     Projection {
         name: "feedback",
-        project: feedback::project,
-        tables: &[("feedback_view", "id")],
+        fold: Fold::Each(feedback::project),
+        tables: &[Table::kept("feedback_view", "id")],
     },
     Projection {
         name: "tickets",
-        project: tickets::project,
-        tables: &[("ticket_type_view", "id"), ("ticket_view", "code")],
+        fold: Fold::Each(tickets::project),
+        tables: &[
+            Table::kept("ticket_type_view", "id"),
+            Table::kept("ticket_view", "code"),
+        ],
     },
     Projection {
         name: "notifications",
-        project: notifications::project,
+        fold: Fold::Each(notifications::project),
         tables: &[
-            ("notification_view", "user_id, id"),
-            ("notification_audience", "event_id, user_id, role"),
+            Table::appended("notification_view", "user_id, id"),
+            Table::kept("notification_audience", "event_id, user_id, role"),
         ],
     },
 ];
@@ -170,11 +222,8 @@ impl<S: EventSource> Projector<S> {
         }
         for projection in &PROJECTIONS {
             let done = checkpoints.get(projection.name).copied().unwrap_or_default();
-            let writes = batch
-                .iter()
-                .filter(|event| event.position > done)
-                .flat_map(projection.project);
-            run_all(writes.collect(), &mut tx).await?;
+            let due: Vec<_> = batch.iter().filter(|event| event.position > done).collect();
+            run_all(projection.project(&due), &mut tx).await?;
         }
         tx.commit().await
     }

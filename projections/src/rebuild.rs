@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Column, Connection, Row};
 
+use crate::inline::run_inline;
+use crate::projector::Table;
 use crate::write::{args, run_all, Write};
 use crate::{EventSource, Position, Projection, Recorded, PROJECTIONS};
 
@@ -90,9 +92,10 @@ pub async fn rebuild<S: EventSource>(
 
     let mut tx = conn.begin().await?;
     checkpoints(&mut tx, projections, Lock::Take).await?;
-    let (arrived, last) = replay(&mut tx, source, projections, &marks(projections, reached), None, |_| {}).await?;
-    for (table, _) in tables(projections) {
-        let (live, scratch) = (schemas.live(table), schemas.scratch(table));
+    let from = marks(projections, reached);
+    let (arrived, last) = replay(&mut tx, source, projections, &from, None, |_| {}).await?;
+    for table in tables(projections) {
+        let (live, scratch) = (schemas.live(table.name), schemas.scratch(table.name));
         sqlx::query(&format!("DELETE FROM {live}")).execute(&mut *tx).await?;
         sqlx::query(&format!("INSERT INTO {live} SELECT * FROM {scratch}"))
             .execute(&mut *tx)
@@ -130,16 +133,16 @@ pub async fn verify<S: EventSource>(
     }
     replay(&mut tx, source, projections, &before, Some(&now), |_| {}).await?;
     let mut differences = Vec::new();
-    for (table, key) in tables(projections) {
-        let live = rows(&mut tx, &schemas.live(table), key).await?;
-        let rebuilt = rows(&mut tx, &schemas.scratch(table), key).await?;
-        differences.extend(compare(table, live, rebuilt));
+    for table in tables(projections) {
+        let live = rows(&mut tx, &schemas.live(table.name), table.key).await?;
+        let rebuilt = rows(&mut tx, &schemas.scratch(table.name), table.key).await?;
+        differences.extend(compare(table.name, live, rebuilt));
     }
     tx.rollback().await?;
     Ok(differences)
 }
 
-fn tables<'a>(projections: &'a [&'static Projection]) -> impl Iterator<Item = (&'static str, &'static str)> + 'a {
+fn tables<'a>(projections: &'a [&'static Projection]) -> impl Iterator<Item = Table> + 'a {
     projections.iter().flat_map(|p| p.tables.iter().copied())
 }
 
@@ -160,6 +163,10 @@ impl Scratch {
         let schemas = if conn.backend_name() == "PostgreSQL" {
             // Before the first temporary table: a scratch copy is written to over and over.
             sqlx::query("SET temp_buffers = '256MB'").execute(&mut *conn).await?;
+            // What `run_inline`'s literals rely on (the default, but a role may change it).
+            sqlx::query("SET standard_conforming_strings = on")
+                .execute(&mut *conn)
+                .await?;
             Self {
                 live: sqlx::query_scalar("SELECT current_schema()::text")
                     .fetch_one(&mut *conn)
@@ -172,7 +179,7 @@ impl Scratch {
                 scratch: "temp",
             }
         };
-        for (table, _) in tables(projections) {
+        for table in tables(projections) {
             for definition in schemas.definition(conn, table).await? {
                 sqlx::query(&definition).execute(&mut *conn).await?;
             }
@@ -180,13 +187,16 @@ impl Scratch {
         Ok(schemas)
     }
 
-    /// What makes `table`'s scratch copy: the live table's own definition, defaults and
-    /// indexes, so the projections' writes find their rows as fast as in the live table.
-    async fn definition(&self, conn: &mut AnyConnection, table: &str) -> Result<Vec<String>, sqlx::Error> {
+    /// What makes `table`'s scratch copy: the live table's own definition and defaults,
+    /// and its indexes where the projections look rows up in it, so their writes find them
+    /// as fast as in the live table. (An index on a table only appended to would cost each
+    /// insert a search and help nothing.)
+    async fn definition(&self, conn: &mut AnyConnection, table: Table) -> Result<Vec<String>, sqlx::Error> {
+        let (name, live) = (table.name, self.live(table.name));
         if self.scratch == "pg_temp" {
-            let live = self.live(table);
+            let indexes = if table.appended { "" } else { " INCLUDING INDEXES" };
             return Ok(vec![format!(
-                "CREATE TEMPORARY TABLE {table} (LIKE {live} INCLUDING DEFAULTS INCLUDING INDEXES)"
+                "CREATE TEMPORARY TABLE {name} (LIKE {live} INCLUDING DEFAULTS{indexes})"
             )]);
         }
         // SQLite keeps each statement as written (with later added columns); an index
@@ -194,9 +204,11 @@ impl Scratch {
         let definitions: Vec<String> = sqlx::query_scalar(
             "SELECT sql FROM main.sqlite_master
               WHERE tbl_name = $1 AND type IN ('table', 'index') AND sql IS NOT NULL
+                AND NOT (type = 'index' AND $2)
               ORDER BY type = 'index'",
         )
-        .bind(table)
+        .bind(name)
+        .bind(table.appended)
         .fetch_all(&mut *conn)
         .await?;
         Ok(definitions
@@ -294,7 +306,9 @@ async fn replay<S: EventSource>(
 }
 
 /// Writes one batch's rows in one transaction, projection by projection (each writes only
-/// its own tables); answers how many of its events were folded into any.
+/// its own tables); answers how many of its events were folded into any. PostgreSQL gets
+/// them as scripts (a round trip there costs more than planning the statement again);
+/// SQLite, in process, as bound statements it has prepared before.
 async fn fold(
     conn: &mut AnyConnection,
     batch: &[Recorded],
@@ -305,13 +319,16 @@ async fn fold(
     let due = |projection: &Projection, event: &Recorded| {
         event.position > from[projection.name] && until.is_none_or(|u| event.position <= u[projection.name])
     };
+    let inline = conn.backend_name() == "PostgreSQL";
     let mut tx = conn.begin().await?;
     for projection in projections {
-        let writes = batch
-            .iter()
-            .filter(|event| due(projection, event))
-            .flat_map(|event| (projection.project)(event));
-        run_all(writes.collect(), &mut tx).await?;
+        let events: Vec<_> = batch.iter().filter(|event| due(projection, event)).collect();
+        let writes = projection.project(&events);
+        if inline {
+            run_inline(writes, &mut tx).await?;
+        } else {
+            run_all(writes, &mut tx).await?;
+        }
     }
     tx.commit().await?;
     let folded = batch.iter().filter(|event| projections.iter().any(|p| due(p, event)));

@@ -78,46 +78,70 @@ const MAX_PARAMS: usize = 30_000;
 /// entries then cost a few round trips instead of one each. Runs are cut into chunks of
 /// powers of two rows, so only a handful of distinct statements get prepared.
 pub async fn run_all(writes: Vec<Write>, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    let mut writes = writes.into_iter().peekable();
-    while let Some(first) = writes.next() {
-        let Some(row) = values_tuple(first.sql) else {
-            first.run(conn).await?;
-            continue;
-        };
-        let mut run = vec![first];
-        while let Some(next) = writes.next_if(|next| next.sql == run[0].sql) {
-            run.push(next);
-        }
-        let width = run[0].args.len().max(1);
-        let mut rest = &run[..];
-        while !rest.is_empty() {
-            let fits = (MAX_PARAMS / width).max(1).min(rest.len());
-            let rows = 1 << fits.ilog2();
-            let (chunk, tail) = rest.split_at(rows);
-            multi_row(chunk, row, width).run(conn).await?;
-            rest = tail;
+    for run in runs(writes) {
+        match run {
+            Run::One(write) => {
+                write.run(conn).await?;
+            }
+            Run::Inserts { tuple, rows } => {
+                let width = rows[0].args.len().max(1);
+                let mut rest = &rows[..];
+                while !rest.is_empty() {
+                    let fits = (MAX_PARAMS / width).max(1).min(rest.len());
+                    let (chunk, tail) = rest.split_at(1 << fits.ilog2());
+                    multi_row(chunk, tuple, width).run(conn).await?;
+                    rest = tail;
+                }
+            }
         }
     }
     Ok(())
 }
 
+/// Consecutive writes as they are sent: alone, or a run of one plain INSERT gathered.
+pub(crate) enum Run {
+    One(Write),
+    Inserts { tuple: &'static str, rows: Vec<Write> },
+}
+
+/// `writes`, in order, as the runs they are sent in.
+pub(crate) fn runs(writes: Vec<Write>) -> impl Iterator<Item = Run> {
+    let mut writes = writes.into_iter().peekable();
+    std::iter::from_fn(move || {
+        let first = writes.next()?;
+        let Some(tuple) = values_tuple(first.sql) else {
+            return Some(Run::One(first));
+        };
+        let mut rows = vec![first];
+        while let Some(next) = writes.next_if(|next| next.sql == rows[0].sql) {
+            rows.push(next);
+        }
+        Some(Run::Inserts { tuple, rows })
+    })
+}
+
 /// The `(…)` after `VALUES` of a plain `INSERT … VALUES (…)`, if `sql` is one.
-fn values_tuple(sql: &str) -> Option<&str> {
+fn values_tuple(sql: &'static str) -> Option<&'static str> {
     let sql = sql.trim_end();
     let (head, tuple) = sql.rsplit_once("VALUES")?;
     let tuple = tuple.trim();
     (head.trim_start().starts_with("INSERT") && tuple.starts_with('(') && tuple.ends_with(')')).then_some(tuple)
 }
 
+/// An INSERT's text up to and including `VALUES `.
+pub(crate) fn insert_head(sql: &str) -> &str {
+    let end = sql.rfind("VALUES").expect("checked by values_tuple") + "VALUES ".len();
+    &sql[..end]
+}
+
 /// One INSERT of `rows`' values, the tuple repeated with its placeholders renumbered.
 fn multi_row(rows: &[Write], tuple: &str, width: usize) -> MultiRow {
-    let head = &rows[0].sql[..rows[0].sql.rfind("VALUES").expect("checked by values_tuple")];
-    let mut sql = format!("{head}VALUES ");
+    let mut sql = insert_head(rows[0].sql).to_owned();
     for row in 0..rows.len() {
         if row > 0 {
             sql.push_str(", ");
         }
-        renumber(tuple, row * width, &mut sql);
+        placeholders(tuple, &mut sql, |n, out| out.push_str(&format!("${}", n + row * width)));
     }
     MultiRow {
         sql,
@@ -125,21 +149,20 @@ fn multi_row(rows: &[Write], tuple: &str, width: usize) -> MultiRow {
     }
 }
 
-/// Appends `tuple` to `out` with every `$n` shifted to `$(n + offset)`.
-fn renumber(tuple: &str, offset: usize, out: &mut String) {
-    let mut chars = tuple.char_indices().peekable();
+/// Appends `sql` to `out`, each placeholder `$n` replaced by what `each(n, out)` appends.
+pub(crate) fn placeholders(sql: &str, out: &mut String, mut each: impl FnMut(usize, &mut String)) {
+    let mut chars = sql.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        out.push(c);
-        if c != '$' {
-            continue;
-        }
         let start = i + 1;
         let mut end = start;
-        while let Some((j, _)) = chars.next_if(|(_, d)| d.is_ascii_digit()) {
-            end = j + 1;
+        if c == '$' {
+            while let Some((j, _)) = chars.next_if(|(_, d)| d.is_ascii_digit()) {
+                end = j + 1;
+            }
         }
-        if let Ok(n) = tuple[start..end].parse::<usize>() {
-            out.push_str(&(n + offset).to_string());
+        match sql[start..end].parse::<usize>() {
+            Ok(n) => each(n, out),
+            Err(_) => out.push(c),
         }
     }
 }
