@@ -48,12 +48,9 @@ pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Resu
          FROM activity_log l JOIN event_view e ON e.id = l.event_id",
     );
     where_clause(&mut select);
-    select.push(" ORDER BY l.tx DESC, l.pos DESC").paginate(page);
-    let items = select
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
+    select.push(" ORDER BY l.tx DESC, l.pos DESC");
+    select
+        .page(&count, page, pool, |row| {
             let metadata: String = row.try_get("metadata")?;
             Ok(LogRow {
                 id: uuid(row, "id")?,
@@ -68,11 +65,7 @@ pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Resu
                 timestamp: from_micros(row.try_get("timestamp")?),
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Page {
-        count: count.count(pool).await?,
-        items,
-    })
+        .await
 }
 
 /// When a user created events since `since`, oldest first: what the creation throttle counts.

@@ -144,17 +144,8 @@ pub async fn list(
     where_clause(&mut count, filter);
     let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM event_view"));
     where_clause(&mut select, filter);
-    select.push(ordering.sql()).paginate(page);
-    let items = select
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(decode)
-        .collect::<Result<_, _>>()?;
-    Ok(Page {
-        count: count.count(pool).await?,
-        items,
-    })
+    select.push(ordering.sql());
+    select.page(&count, page, pool, decode).await
 }
 
 fn where_clause(sql: &mut Sql, filter: &EventFilter) {

@@ -67,17 +67,8 @@ async fn list(
     filter(&mut count);
     let mut select = Sql::new(COLUMNS);
     filter(&mut select);
-    select.push(" ORDER BY i.sent_at DESC, i.id").paginate(page);
-    let items = select
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(row)
-        .collect::<Result<_, _>>()?;
-    Ok(Page {
-        count: count.count(pool).await?,
-        items,
-    })
+    select.push(" ORDER BY i.sent_at DESC, i.id");
+    select.page(&count, page, pool, row).await
 }
 
 /// The invitations an event's creator sent.

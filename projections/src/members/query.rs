@@ -44,23 +44,16 @@ async fn seats(
     filter(&mut count);
     let mut select = Sql::new("SELECT user_id, username, joined_at FROM member_view WHERE event_id = ");
     filter(&mut select);
-    select.push(" ORDER BY queue").paginate(page);
-    let items = select
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
+    select.push(" ORDER BY queue");
+    select
+        .page(&count, page, pool, |row| {
             Ok(MemberRow {
                 user_id: uuid(row, "user_id")?,
                 username: row.try_get("username")?,
                 joined_at: from_micros(row.try_get("joined_at")?),
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Page {
-        count: count.count(pool).await?,
-        items,
-    })
+        .await
 }
 
 /// The event's members in the order they took their seats.
@@ -94,15 +87,9 @@ pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Re
     let mut select = Sql::new(&format!(
         "SELECT m.event_id, e.title, e.start_time, m.status, m.joined_at{FROM}"
     ));
+    select.bind(user_id).push(" ORDER BY e.start_time, m.event_id");
     select
-        .bind(user_id)
-        .push(" ORDER BY e.start_time, m.event_id")
-        .paginate(page);
-    let items = select
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| {
+        .page(&count, page, pool, |row| {
             Ok(MembershipRow {
                 event_id: uuid(row, "event_id")?,
                 title: row.try_get("title")?,
@@ -111,11 +98,7 @@ pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Re
                 joined_at: from_micros(row.try_get("joined_at")?),
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
-    Ok(Page {
-        count: count.count(pool).await?,
-        items,
-    })
+        .await
 }
 
 /// Every event a user holds a seat in or waits for (for deleting their account).

@@ -68,8 +68,8 @@ pub async fn list(
             None => sql,
         };
     }
-    select.push(" ORDER BY n.tx DESC, n.pos DESC").paginate(page);
-    select.page(&count, pool, row).await
+    select.push(" ORDER BY n.tx DESC, n.pos DESC");
+    select.page(&count, page, pool, row).await
 }
 
 /// Notifications of facts after `after` (only `user`'s, if given), oldest first: for the

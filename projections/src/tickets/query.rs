@@ -89,17 +89,7 @@ pub async fn of_user(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Result
     // `$1` is written into the text: both statements bind the user first.
     count.add(user_id);
     select.add(user_id);
-    select.paginate(page);
-    let items = select
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(decode)
-        .collect::<Result<_, _>>()?;
-    Ok(Page {
-        count: count.count(pool).await?,
-        items,
-    })
+    select.page(&count, page, pool, decode).await
 }
 
 fn decode(row: &AnyRow) -> Result<TicketRow, sqlx::Error> {
