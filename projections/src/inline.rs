@@ -6,7 +6,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::write::{insert_head, placeholders, runs, Arg, Run, Write};
+use crate::write::{insert_rows, placeholders, runs, Arg, Run, Write};
 
 /// A script is cut after the statement that makes it this long.
 const SCRIPT_BYTES: usize = 1 << 20;
@@ -31,17 +31,14 @@ fn scripts(writes: Vec<Write>) -> Vec<String> {
         match run {
             Run::One(write) => with_values(write.sql, &write.args, script),
             Run::Inserts { tuple, rows } => {
-                for (n, chunk) in rows.chunks(ROWS_PER_INSERT).enumerate() {
-                    if n > 0 {
+                let width = rows[0].args.len();
+                for (i, chunk) in rows.chunks(ROWS_PER_INSERT).enumerate() {
+                    if i > 0 {
                         script.push_str(";\n");
                     }
-                    script.push_str(insert_head(chunk[0].sql));
-                    for (i, row) in chunk.iter().enumerate() {
-                        if i > 0 {
-                            script.push_str(", ");
-                        }
-                        with_values(tuple, &row.args, script);
-                    }
+                    insert_rows(chunk[0].sql, tuple, width, chunk.len(), script, |row, n, out| {
+                        literal(value(&chunk[row].args, n), out);
+                    });
                 }
             }
         }
@@ -56,10 +53,13 @@ fn scripts(writes: Vec<Write>) -> Vec<String> {
 
 /// Appends `sql` with each `$n` replaced by the literal of `args[n - 1]`.
 fn with_values(sql: &str, args: &[Arg], out: &mut String) {
-    placeholders(sql, out, |n, out| {
-        let arg = n.checked_sub(1).and_then(|i| args.get(i));
-        literal(arg.expect("a fold binds every placeholder it writes"), out);
-    });
+    placeholders(sql, out, |n, out| literal(value(args, n), out));
+}
+
+/// The value of `$n`.
+fn value(args: &[Arg], n: usize) -> &Arg {
+    let arg = n.checked_sub(1).and_then(|i| args.get(i));
+    arg.expect("a fold binds every placeholder it writes")
 }
 
 /// `arg` as a PostgreSQL literal of the type it has as a bound parameter, so a statement
