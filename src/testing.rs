@@ -76,3 +76,39 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// Records `EventCreated` of a new event of `creator`'s, titled `title`, straight into the
+/// store through `conn`: an append that a test can hold open in a transaction of its own.
+#[cfg(test)]
+pub(crate) async fn append_created(conn: &mut sqlx::PgConnection, creator: &aggregates::Actor, title: &str) {
+    use aggregates::event::EventDetails;
+    use aggregates::values::{Capacity, Description, EventStatus, Title};
+    use chrono::{Duration, Utc};
+
+    let fact = aggregates::EventFact::EventCreated {
+        details: EventDetails {
+            title: Title::parse(title).expect("a title"),
+            description: Description::default(),
+            location: None,
+            start_time: Utc::now() + Duration::days(30),
+            end_time: None,
+            capacity: Capacity::parse(5).expect("a capacity"),
+            status: EventStatus::Open,
+            waitlist_enabled: false,
+            category: None,
+            ticket_types: Vec::new(),
+            series_id: None,
+        },
+        actor: creator.clone(),
+        at: Utc::now(),
+    };
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         VALUES ('Event', $1, 1, 'EventCreated', '1', $2, '{}')",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(serde_json::to_value(fact).expect("a fact serialises"))
+    .execute(conn)
+    .await
+    .expect("the append");
+}

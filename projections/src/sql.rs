@@ -2,7 +2,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row};
 use uuid::Uuid;
 
-use crate::write::{placeholders, Arg};
+use crate::write::{bind, placeholders, Arg};
 use crate::{Page, PageRequest};
 
 /// A query assembled from optional filters, numbering its `$n` placeholders as it goes.
@@ -56,16 +56,7 @@ impl Sql {
     }
 
     fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
-        let mut query = sqlx::query::<Any>(&self.text);
-        for arg in &self.args {
-            query = match arg {
-                Arg::Text(v) => query.bind(v.as_str()),
-                Arg::OptText(v) => query.bind(v.as_deref()),
-                Arg::Int(v) => query.bind(*v),
-                Arg::OptInt(v) => query.bind(*v),
-            };
-        }
-        query
+        bind(sqlx::query::<Any>(&self.text), &self.args)
     }
 
     pub async fn fetch_all(&self, pool: &AnyPool) -> Result<Vec<AnyRow>, sqlx::Error> {

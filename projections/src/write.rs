@@ -52,20 +52,24 @@ impl Write {
 
     /// Runs the statement; answers how many rows it touched.
     pub async fn run(self, conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
-        Ok(bind(sqlx::query::<Any>(self.sql), self.args)
+        Ok(bind(sqlx::query::<Any>(self.sql), &self.args)
             .execute(conn)
             .await?
             .rows_affected())
     }
 }
 
-fn bind<'q>(mut query: Query<'q, Any, AnyArguments<'q>>, args: Vec<Arg>) -> Query<'q, Any, AnyArguments<'q>> {
+/// `query` with `args` bound to its placeholders in order.
+pub(crate) fn bind<'q>(
+    mut query: Query<'q, Any, AnyArguments<'q>>,
+    args: &'q [Arg],
+) -> Query<'q, Any, AnyArguments<'q>> {
     for arg in args {
         query = match arg {
-            Arg::Text(v) => query.bind(v),
-            Arg::OptText(v) => query.bind(v),
-            Arg::Int(v) => query.bind(v),
-            Arg::OptInt(v) => query.bind(v),
+            Arg::Text(v) => query.bind(v.as_str()),
+            Arg::OptText(v) => query.bind(v.as_deref()),
+            Arg::Int(v) => query.bind(*v),
+            Arg::OptInt(v) => query.bind(*v),
         };
     }
     query
@@ -207,7 +211,7 @@ struct MultiRow {
 
 impl MultiRow {
     async fn run(self, conn: &mut AnyConnection) -> Result<u64, sqlx::Error> {
-        bind(sqlx::query::<Any>(&self.sql), self.args)
+        bind(sqlx::query::<Any>(&self.sql), &self.args)
             .execute(conn)
             .await
             .map(|done| done.rows_affected())

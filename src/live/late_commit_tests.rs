@@ -4,10 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aggregates::event::EventDetails;
-use aggregates::values::{Capacity, Description, EventStatus, Title};
 use aggregates::{Actor, EventFact};
-use chrono::Utc;
 use projections::{Position, Projector};
 use sqlx::{Connection, PgConnection};
 use tokio::time::timeout;
@@ -15,38 +12,7 @@ use uuid::Uuid;
 
 use crate::live::Feed;
 use crate::store::Store;
-use crate::testing::TestDatabase;
-
-/// Records `EventCreated` of a new event of `creator`'s, titled `title`, through `conn`.
-async fn create(conn: &mut PgConnection, creator: &Actor, title: &str) {
-    let fact = EventFact::EventCreated {
-        details: EventDetails {
-            title: Title::parse(title).expect("a title"),
-            description: Description::default(),
-            location: None,
-            start_time: Utc::now() + chrono::Duration::days(30),
-            end_time: None,
-            capacity: Capacity::parse(5).expect("a capacity"),
-            status: EventStatus::Open,
-            waitlist_enabled: false,
-            category: None,
-            ticket_types: Vec::new(),
-            series_id: None,
-        },
-        actor: creator.clone(),
-        at: Utc::now(),
-    };
-    let insert =
-        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-                  VALUES ('Event', $1, 1, 'EventCreated', '1', $2, '{}')";
-    let payload = serde_json::to_value(fact).expect("a fact serialises");
-    sqlx::query(insert)
-        .bind(Uuid::new_v4().to_string())
-        .bind(payload)
-        .execute(conn)
-        .await
-        .expect("the append");
-}
+use crate::testing::{append_created, TestDatabase};
 
 fn title(item: &crate::live::FeedItem) -> String {
     match &item.recorded.fact {
@@ -71,9 +37,9 @@ async fn a_follower_waits_for_an_append_that_commits_late_and_delivers_it_first(
 
     let mut held = PgConnection::connect(&db.url).await.expect("a connection");
     let mut tx = held.begin().await.expect("a transaction");
-    create(&mut tx, &ali, "held").await;
+    append_created(&mut tx, &ali, "held").await;
     let mut other = PgConnection::connect(&db.url).await.expect("a connection");
-    create(&mut other, &ali, "later").await;
+    append_created(&mut other, &ali, "later").await;
     let early = timeout(Duration::from_millis(500), stream.recv()).await;
     assert!(
         early.is_err(),
