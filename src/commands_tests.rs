@@ -7,12 +7,11 @@ use aggregates::event::EventDetails;
 use aggregates::values::{Capacity, Description, EventStatus, Title};
 use aggregates::{Actor, Event, EventCommand, SystemClock};
 use chrono::{Duration, Utc};
-use cqrs_es::{AggregateContext, EventStore};
 use projections::Projector;
 use uuid::Uuid;
 
 use super::{Commands, Via};
-use crate::store::{AggregateStore, Store};
+use crate::store::Store;
 use crate::testing::TestDatabase;
 
 fn details(capacity: i64) -> EventDetails {
@@ -32,9 +31,7 @@ fn details(capacity: i64) -> EventDetails {
 }
 
 async fn replayed(store: &Store, id: Uuid) -> Event {
-    let fresh = AggregateStore::<Event>::new(store.repository(), aggregates::upcasters());
-    let mut loaded = fresh.load_aggregate(&id.to_string()).await.unwrap();
-    loaded.aggregate().clone()
+    store.aggregates::<Event>().replay(&id.to_string()).await.unwrap()
 }
 
 async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
@@ -44,9 +41,8 @@ async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
     let handle = projector.handle();
     tokio::spawn(projector.run());
     let instance = || {
-        let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
         let services = crate::startup::event_services(Arc::new(SystemClock));
-        Commands::new(aggregates, services, handle.clone(), store.read.clone())
+        Commands::new(store.aggregates(), services, handle.clone())
     };
     let instances = [instance(), instance()];
     let creator = Actor::new(Uuid::new_v4(), "creator");
@@ -94,7 +90,7 @@ async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
         result.expect("every leave gets its real answer");
     }
 
-    let mut truth = replayed(&store, id).await;
+    let truth = replayed(&store, id).await;
     assert_eq!(truth.members_count(), 20, "40 stayed for 20 seats");
     assert_eq!(truth.waitlist().len(), 20);
     let leavers: Vec<Uuid> = users.iter().step_by(3).map(|user| user.id).collect();
@@ -104,9 +100,9 @@ async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
         "created, 60 joins, 20 leaves and the promotions"
     );
     for commands in &instances {
-        let mut cached = commands.inner.store.load_aggregate(&id.to_string()).await.unwrap();
-        assert_eq!(cached.aggregate(), &mut truth);
-        assert_eq!(cached.aggregate().waitlist(), truth.waitlist(), "waitlist order");
+        let cached = commands.inner.store.current(&id.to_string()).await.unwrap();
+        assert_eq!(cached, truth);
+        assert_eq!(cached.waitlist(), truth.waitlist(), "waitlist order");
     }
 }
 

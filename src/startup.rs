@@ -20,7 +20,7 @@ use crate::http::{ics_paths, recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
 use crate::state::AppState;
-use crate::store::{AggregateStore, Store};
+use crate::store::Store;
 use crate::throttle::CreationThrottle;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -100,9 +100,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     let projector = Projector::new(store.event_log(), store.read.clone());
     let handle = projector.handle();
     tokio::spawn(projector.run());
-    let aggregates = AggregateStore::new(store.repository(), aggregates::upcasters());
-    let services = event_services(clock.clone());
-    let commands = Commands::new(aggregates, services, handle.clone(), store.read.clone());
+    let commands = Commands::new(store.aggregates(), event_services(clock.clone()), handle.clone());
     let tokens = Tokens::load(
         store.read.clone(),
         config.jwt_secret.as_ref(),

@@ -4,6 +4,7 @@
 //! after every scenario that sends commands, and prints a markdown table. See bench/README.md.
 
 mod api;
+mod cpu;
 mod invariant;
 mod report;
 mod rss;
@@ -201,7 +202,14 @@ async fn run(args: Args) -> Result<bool, Fail> {
                 Some(pid) => Some(rss::Sampler::start(pid)?),
                 None => None,
             };
+            let (client_cpu, server_cpu) = (cpu::used(None), args.server_pid.and_then(|pid| cpu::used(Some(pid))));
             let outcome = scenarios::run(&api, plan.clone(), clients, args.duration, &mut beliefs).await?;
+            let client_share = cpu::share(client_cpu, cpu::used(None), outcome.elapsed);
+            let server_share = cpu::share(
+                server_cpu,
+                args.server_pid.and_then(|pid| cpu::used(Some(pid))),
+                outcome.elapsed,
+            );
             let peak = match sampler {
                 Some(sampler) => sampler.finish().await,
                 None => None,
@@ -210,6 +218,10 @@ async fn run(args: Args) -> Result<bool, Fail> {
             let mut row =
                 Row::measured(&args.label, scenario.name(), clients, &outcome.stats, outcome.elapsed).with_rss(peak);
             let rate = report::rate(outcome.stats.requests(), outcome.elapsed);
+            row.notes
+                .extend(client_share.map(|share| format!("bench CPU {share:.0} %")));
+            row.notes
+                .extend(server_share.map(|share| format!("server CPU {share:.0} %")));
 
             let mut violated = Vec::new();
             if scenario.sends_commands() {

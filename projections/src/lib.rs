@@ -22,7 +22,7 @@ mod time;
 mod write;
 
 pub use page::{Page, PageRequest};
-pub use projector::{Fold, Projection, Projector, ProjectorHandle, WaitError, PROJECTIONS};
+pub use projector::{Fold, Projection, Projector, ProjectorHandle, PROJECTIONS};
 pub use recorded::{EventSource, Position, Recorded};
 pub use time::{from_micros, to_micros};
 

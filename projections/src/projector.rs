@@ -2,10 +2,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use tokio::sync::{watch, Notify};
-use tokio::time::{sleep, timeout, Instant};
-use uuid::Uuid;
+use tokio::time::{sleep, timeout};
 
 use crate::write::{args, run_all, Write};
 use crate::{
@@ -183,50 +182,83 @@ impl<S: EventSource> Projector<S> {
     /// Applies everything committed so far; answers how many events it applied.
     pub async fn catch_up(&self) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
         let mut total = 0;
+        let mut checkpoints = load_checkpoints(&self.pool).await?;
         loop {
-            let checkpoints = load_checkpoints(&self.pool).await?;
             let from = checkpoints.values().min().copied().unwrap_or_default();
             let batch = self.source.read_after(from, BATCH).await?;
             let Some(last) = batch.last().map(|event| event.position) else {
                 self.applied.send_replace(from);
                 return Ok(total);
             };
-            self.apply(&batch, &checkpoints, last).await?;
-            total += batch.len();
-            self.applied.send_replace(last);
+            if self.apply(&batch, &checkpoints, last).await? {
+                total += batch.len();
+                self.applied.send_replace(last);
+                // Ours now; had another projector moved them, the next apply would say so.
+                checkpoints.values_mut().for_each(|done| *done = last);
+            } else {
+                checkpoints = load_checkpoints(&self.pool).await?;
+            }
         }
     }
 
-    /// Applies a batch in one transaction. Checkpoints move first, and only from where
-    /// this projector read them: if another projector (another instance, a maintenance
-    /// command) applied the batch meanwhile, nothing is written twice. The row lock taken
-    /// by that first update makes concurrent projectors wait for each other.
+    /// Applies a batch in one transaction, answering whether it did. Checkpoints move
+    /// first, and only from where this projector read them: if another projector (another
+    /// instance, a maintenance command) applied the batch meanwhile, nothing is written
+    /// twice. The row lock taken by that first update makes concurrent projectors wait for
+    /// each other.
     async fn apply(
         &self,
         batch: &[Recorded],
         checkpoints: &HashMap<String, Position>,
         last: Position,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        for projection in &PROJECTIONS {
-            let done = checkpoints.get(projection.name).copied().unwrap_or_default();
-            let moved = Write::new(
-                "UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1 AND tx = $4 AND pos = $5",
-                args![projection.name, last.tx, last.pos, done.tx, done.pos],
-            )
-            .run(&mut tx)
-            .await?;
-            if moved != 1 {
-                return tx.rollback().await;
-            }
+        if !move_checkpoints(&mut tx, checkpoints, last).await? {
+            tx.rollback().await?;
+            return Ok(false);
         }
         for projection in &PROJECTIONS {
             let done = checkpoints.get(projection.name).copied().unwrap_or_default();
             let due: Vec<_> = batch.iter().filter(|event| event.position > done).collect();
             run_all(projection.project(&due), &mut tx).await?;
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
+}
+
+/// Moves every projection's checkpoint to `last`, if each is still where `checkpoints`
+/// says: in one statement when they are all at one place, as they are but after a rebuild
+/// of one projection.
+async fn move_checkpoints(
+    tx: &mut AnyConnection,
+    checkpoints: &HashMap<String, Position>,
+    last: Position,
+) -> Result<bool, sqlx::Error> {
+    let at = |name: &str| checkpoints.get(name).copied().unwrap_or_default();
+    let first = at(PROJECTIONS[0].name);
+    if PROJECTIONS.iter().all(|projection| at(projection.name) == first) {
+        let moved = Write::new(
+            "UPDATE projection_checkpoints SET tx = $1, pos = $2 WHERE tx = $3 AND pos = $4",
+            args![last.tx, last.pos, first.tx, first.pos],
+        )
+        .run(tx)
+        .await?;
+        return Ok(moved == PROJECTIONS.len() as u64);
+    }
+    for projection in &PROJECTIONS {
+        let done = at(projection.name);
+        let moved = Write::new(
+            "UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1 AND tx = $4 AND pos = $5",
+            args![projection.name, last.tx, last.pos, done.tx, done.pos],
+        )
+        .run(tx)
+        .await?;
+        if moved != 1 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 async fn load_checkpoints(pool: &AnyPool) -> Result<HashMap<String, Position>, sqlx::Error> {
@@ -246,15 +278,6 @@ async fn load_checkpoints(pool: &AnyPool) -> Result<HashMap<String, Position>, s
         .collect()
 }
 
-/// The read models did not show a change in time.
-#[derive(Debug, thiserror::Error)]
-pub enum WaitError {
-    #[error("the read models did not catch up in time")]
-    TimedOut,
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-}
-
 impl ProjectorHandle {
     /// Rings the projector: something was just committed.
     pub fn wake(&self) {
@@ -267,30 +290,16 @@ impl ProjectorHandle {
         self.applied.clone()
     }
 
-    /// Waits until the read models show `event_id` at `version` or later (read-your-writes).
+    /// Waits until the read models hold everything up to `position` (read-your-writes);
+    /// answers whether they did within `limit`.
     ///
-    /// It checks the read model itself, so it also works when another instance projects.
-    pub async fn wait_for(
-        &self,
-        pool: &AnyPool,
-        event_id: Uuid,
-        version: u64,
-        limit: Duration,
-    ) -> Result<(), WaitError> {
+    /// The projector's own look at the checkpoints tells, also when another instance is
+    /// the one projecting: one query for every waiter, not one each.
+    pub async fn wait_for(&self, position: Position, limit: Duration) -> bool {
         self.wake();
-        let deadline = Instant::now() + limit;
         let mut applied = self.applied.clone();
-        loop {
-            let seen = events::version(pool, event_id).await?.unwrap_or(0);
-            if u64::try_from(seen).unwrap_or(0) >= version {
-                return Ok(());
-            }
-            let poll = Instant::now() + Duration::from_millis(25);
-            if Instant::now() >= deadline {
-                return Err(WaitError::TimedOut);
-            }
-            // Woken by our projector, or by polling when another instance projects.
-            let _ = tokio::time::timeout_at(poll.min(deadline), applied.changed()).await;
-        }
+        timeout(limit, applied.wait_for(|applied| *applied >= position))
+            .await
+            .is_ok_and(|seen| seen.is_ok())
     }
 }

@@ -212,7 +212,6 @@ impl From<CommandError> for ApiError {
         match error {
             CommandError::Rejected(error) => error.into(),
             CommandError::Contended => Self::Unavailable("the event is too busy right now; try again"),
-            CommandError::Lagging => Self::Unavailable("the change was saved but is not readable yet; try again"),
             CommandError::Unavailable(error) => {
                 tracing::warn!(%error, "store unavailable");
                 Self::Unavailable("the store is unavailable; try again")

@@ -2,32 +2,40 @@
 
 use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
 use aggregates::values::{Capacity, Description, EventStatus, Location, Title};
-use aggregates::EventCommand;
+use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::header::{ETAG, IF_MATCH, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use chrono::{DateTime, NaiveDate, Utc};
 use projections::events::{self, CreatorFilter, EventFilter, EventOrdering, EventRow};
 use uuid::Uuid;
 
+use super::answer::{answering, Answer};
 use super::error::ApiError;
 use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{boolean, datetime, integer, text, Fields};
+use super::idempotency::ClaimedKey;
 use super::query::{PageBody, Params};
 use super::requests;
-use super::wire::EventBody;
+use super::wire::{CategoryBody, EventBody, TicketTypeBody};
 use super::{event_links, series, ticket_fields};
 use crate::accounts::Role;
+use crate::categories::Category;
 use crate::commands::Via;
 use crate::state::AppState;
 
 /// An event with its `ETag`.
 async fn with_etag(state: &AppState, status: StatusCode, row: EventRow) -> Result<Response, ApiError> {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", row.version)).expect("a number is a valid header");
+    let etag = etag(row.version);
     let body = event_links::body(state, row).await?;
     Ok((status, [(ETAG, etag)], Json(body)).into_response())
+}
+
+/// An event version's `ETag`.
+fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).expect("a number is a valid header")
 }
 
 /// The live event, or 404.
@@ -147,7 +155,12 @@ pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, 
         (status = 429, description = "too many creations in the last 24 hours (checked before the body)",
             headers(("Retry-After" = u64, description = "Seconds until a creation is allowed again"))),
     ))]
-pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Response, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: AuthUser,
+    claim: Option<Extension<ClaimedKey>>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
     // Who may create comes before how often (403 before 429); read only when it matters.
     if state.organizers_only {
         let account = state.users.find(user.id).await?;
@@ -203,23 +216,48 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         ticket_types,
         series_id: None,
     };
-    let id = match starts {
-        Some(starts) => series::create(&state, &user, details, &starts).await?,
+    let id = Uuid::new_v4();
+    let category = match details.category {
+        Some(category) => state.categories.by_ids(&[category]).await?.remove(&category),
+        None => None,
+    };
+    let answer = move |facts: &[EventFact]| created(id, facts, category.clone());
+    let recording = answering(claim.as_deref(), answer.clone());
+    let recorded = recording.is_some();
+    let facts = match starts {
+        Some(starts) => series::create(&state, &user, details, &starts, id, recording).await?,
         None => {
-            let id = Uuid::new_v4();
             let command = EventCommand::CreateEvent {
                 details,
                 actor: user.actor(),
             };
-            state.commands.execute(id, command, Via::Api).await?;
-            id
+            state
+                .commands
+                .execute_answering(id, command, Via::Api, recording)
+                .await?
         }
     };
-    let row = find(&state, id).await?;
-    let mut response = with_etag(&state, StatusCode::CREATED, row).await?;
+    Ok(answer(&facts)?.into_response(recorded))
+}
+
+/// The answer to a creation, from the creating fact: the event as it will read.
+fn created(id: Uuid, facts: &[EventFact], category: Option<Category>) -> Result<Answer, ApiError> {
+    let fact = facts
+        .first()
+        .ok_or_else(|| ApiError::internal("a creation recorded nothing"))?;
+    let row = EventRow::created(id, fact).ok_or_else(|| ApiError::internal("a creation recorded no creation"))?;
+    let etag = etag(row.version);
+    let types = match fact {
+        EventFact::EventCreated { details, .. } => details.ticket_types.iter().map(TicketTypeBody::offered).collect(),
+        _ => Vec::new(),
+    };
+    let body = EventBody::from(row)
+        .with_category(category.map(CategoryBody::from))
+        .with_ticket_types(types);
     let location = HeaderValue::from_str(&format!("/api/events/{id}")).expect("a path is a valid header");
-    response.headers_mut().insert(LOCATION, location);
-    Ok(response)
+    Ok(Answer::json(StatusCode::CREATED, &body)?
+        .with_header(ETAG, etag)
+        .with_header(LOCATION, location))
 }
 
 /// `PUT` needs every writable field; `PATCH` takes the ones given.

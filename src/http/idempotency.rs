@@ -20,6 +20,7 @@ use super::extract::AuthUser;
 use super::BODY_LIMIT;
 use crate::idempotency::{Claim, StoredAnswer};
 use crate::state::AppState;
+use crate::store::AnswerRecord;
 
 const HEADER: &str = "idempotency-key";
 /// Headers of the first answer that a replay repeats.
@@ -27,6 +28,30 @@ const REPLAYED_HEADERS: [&str; 4] = ["content-type", "location", "etag", "retry-
 /// How long a retry waits for the first request with its key to finish.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(25);
+
+/// The key a request claimed, for a handler whose command records the answer in the
+/// transaction that commits its facts (see `answer.rs`).
+#[derive(Debug, Clone)]
+pub struct ClaimedKey {
+    owner: Uuid,
+    key: String,
+}
+
+impl ClaimedKey {
+    pub fn record(&self, status: u16, headers: Vec<(String, String)>, body: String) -> AnswerRecord {
+        AnswerRecord {
+            user_id: self.owner.to_string(),
+            key: self.key.clone(),
+            status: i64::from(status),
+            headers: serde_json::to_string(&headers).unwrap_or_else(|_| "[]".to_owned()),
+            body,
+        }
+    }
+}
+
+/// On a response whose answer its command's transaction recorded already.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordedWithFacts;
 
 pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
     match handle(&state, request, next).await {
@@ -92,12 +117,25 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
             }
         }
     }
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-    settle(state, owner, &key, response).await
+    let claim = ClaimedKey { owner, key };
+    parts.extensions.insert(claim.clone());
+    // In a task of its own, so that a client hanging up cannot leave the key claimed but
+    // unanswered: the request runs to its end and its answer is recorded.
+    let state = state.clone();
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let finish = tokio::spawn(async move {
+        let response = next.run(request).await;
+        settle(&state, &claim, response).await
+    });
+    finish.await.map_err(ApiError::internal)?
 }
 
 /// Records the answer, or gives the key back when we failed (so that a retry may succeed).
-async fn settle(state: &AppState, user_id: Uuid, key: &str, response: Response) -> Result<Response, ApiError> {
+async fn settle(state: &AppState, claim: &ClaimedKey, response: Response) -> Result<Response, ApiError> {
+    if response.extensions().get::<RecordedWithFacts>().is_some() {
+        return Ok(response);
+    }
+    let (user_id, key) = (claim.owner, claim.key.as_str());
     if response.status().is_server_error() {
         state.idempotency.release(user_id, key).await?;
         return Ok(response);

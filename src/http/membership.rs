@@ -3,13 +3,17 @@
 use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
+use axum::response::Response;
+use axum::{Extension, Json};
 use projections::members;
+use uuid::Uuid;
 
+use super::answer::{answering, Answer};
 use super::error::ApiError;
 use super::events::{find, find_as_creator};
 use super::extract::{AuthUser, Id, Ids, JsonBody};
 use super::fields::Fields;
+use super::idempotency::ClaimedKey;
 use super::query::{PageBody, Params};
 use super::requests;
 use super::ticket_fields;
@@ -31,8 +35,9 @@ pub async fn join(
     State(state): State<AppState>,
     user: AuthUser,
     Id(id): Id,
+    claim: Option<Extension<ClaimedKey>>,
     body: JsonBody,
-) -> Result<(StatusCode, Json<Joined>), ApiError> {
+) -> Result<Response, ApiError> {
     let ticket_type = body.object_or_nothing().and_then(|map| {
         let mut fields = Fields::new(map);
         let ticket_type = fields.optional("ticket_type", &ticket_fields::uuid);
@@ -50,29 +55,40 @@ pub async fn join(
         ticket_type,
         actor: user.actor(),
     };
-    let facts = state.commands.execute(id, command, Via::Api).await?;
-    let user_ref = || UserRef {
+    let answer = move |facts: &[EventFact]| joined(id, &user, facts);
+    let recording = answering(claim.as_deref(), answer.clone());
+    let recorded = recording.is_some();
+    let facts = state
+        .commands
+        .execute_answering(id, command, Via::Api, recording)
+        .await?;
+    Ok(answer(&facts)?.into_response(recorded))
+}
+
+/// The answer to a join, from the facts it recorded.
+fn joined(event_id: Uuid, user: &AuthUser, facts: &[EventFact]) -> Result<Answer, ApiError> {
+    let user_ref = UserRef {
         id: user.id,
         username: user.username.clone(),
     };
     let joined = match facts.first() {
         Some(EventFact::MemberWaitlisted { position, at, .. }) => Joined {
-            event_id: id,
-            user: user_ref(),
+            event_id,
+            user: user_ref,
             status: "waitlisted",
             position: Some(*position),
             joined_at: *at,
         },
         Some(fact) => Joined {
-            event_id: id,
-            user: user_ref(),
+            event_id,
+            user: user_ref,
             status: "member",
             position: None,
             joined_at: fact.at(),
         },
         None => return Err(ApiError::internal("a join recorded nothing")),
     };
-    Ok((StatusCode::CREATED, Json(joined)))
+    Answer::json(StatusCode::CREATED, &joined)
 }
 
 /// Leaves an event (or its waitlist); the first waitlisted user takes a freed seat.

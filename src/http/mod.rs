@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource; `router` wires paths to handlers.
 
+mod answer;
 mod auth;
 mod calendar;
 mod categories;

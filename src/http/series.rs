@@ -4,7 +4,7 @@
 
 use aggregates::event::{DetailChanges, EventDetails};
 use aggregates::values::{Capacity, Description, Ending, EventStatus, Frequency, Location, Recurrence, Title};
-use aggregates::EventCommand;
+use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -19,7 +19,7 @@ use super::extract::{AuthUser, Id, JsonBody};
 use super::fields::{boolean, datetime, integer, text, Fields};
 use super::requests;
 use super::wire::SeriesBody;
-use crate::commands::Via;
+use crate::commands::{Answering, Via};
 use crate::state::AppState;
 
 /// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
@@ -44,17 +44,20 @@ pub fn recurrence(value: &Value) -> Result<Recurrence, String> {
     Recurrence::parse(freq.expect("reported when missing"), interval, ending)
 }
 
-/// Creates one event per start time, all in a new series; answers the first one's id.
-/// Each occurrence keeps the first one's duration and gets ticket types of its own.
+/// Creates one event per start time, all in a new series, the first one as `first`;
+/// answers its facts. Each occurrence keeps the first one's duration and gets ticket types
+/// of its own. `recording` goes with the first occurrence's command.
 pub async fn create(
     state: &AppState,
     user: &AuthUser,
     details: EventDetails,
     starts: &[chrono::DateTime<chrono::Utc>],
-) -> Result<Uuid, ApiError> {
+    first: Uuid,
+    mut recording: Option<Answering>,
+) -> Result<Vec<EventFact>, ApiError> {
     let series_id = Uuid::new_v4();
     let duration = details.end_time.map(|end| end - details.start_time);
-    let mut first = None;
+    let mut first_facts = None;
     for start in starts {
         let mut occurrence = details.clone();
         occurrence.start_time = *start;
@@ -63,15 +66,18 @@ pub async fn create(
         for ticket_type in &mut occurrence.ticket_types {
             ticket_type.id = Uuid::new_v4();
         }
-        let id = Uuid::new_v4();
+        let id = if first_facts.is_none() { first } else { Uuid::new_v4() };
         let command = EventCommand::CreateEvent {
             details: occurrence,
             actor: user.actor(),
         };
-        state.commands.execute(id, command, Via::Api).await?;
-        first.get_or_insert(id);
+        let facts = state
+            .commands
+            .execute_answering(id, command, Via::Api, recording.take())
+            .await?;
+        first_facts.get_or_insert(facts);
     }
-    first.ok_or_else(|| ApiError::internal("a series without occurrences"))
+    first_facts.ok_or_else(|| ApiError::internal("a series without occurrences"))
 }
 
 /// The series' live occurrences, or 404.

@@ -1,6 +1,7 @@
 //! Storage wiring: the event store (sqlite-es or postgres-es) and the read-model pool.
 
 mod aggregate_store;
+mod append;
 mod event_log;
 mod outage;
 mod repository;
@@ -14,7 +15,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AnyPool, PgPool, SqlitePool};
 
-pub use aggregate_store::{AggregateStore, Versioned};
+pub use aggregate_store::{AggregateStore, AnswerFn, Committed, Submission, Versioned};
+pub use append::AnswerRecord;
 pub use event_log::{EventLog, HistoryRow};
 pub use outage::is_outage;
 pub use repository::Repository;
@@ -71,6 +73,15 @@ impl Store {
             Backend::Postgres(pool) => Repository::Postgres(postgres_es::PostgresEventRepository::new(pool.clone())),
             Backend::Sqlite(pool) => Repository::Sqlite(sqlite_es::SqliteEventRepository::new(pool.clone())),
         }
+    }
+
+    /// The store of `Event` aggregates, kept in memory between commands.
+    pub fn aggregates<A>(&self) -> AggregateStore<A>
+    where
+        A: cqrs_es::Aggregate + Versioned,
+        A::Command: Clone,
+    {
+        AggregateStore::new(self.repository(), self.backend.clone(), aggregates::upcasters())
     }
 
     pub fn event_log(&self) -> EventLog {

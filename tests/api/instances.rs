@@ -93,3 +93,32 @@ async fn two_instances_share_one_event_and_survive_losing_one() {
     drop(second);
     app.assert_verified().await;
 }
+
+/// Read-your-writes across instances: a change answered by one instance shows in the very
+/// next read through the other, whichever of the two projected it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_write_answered_by_one_instance_shows_in_the_next_read_through_the_other() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let id = app.event_id(&alice, json!({"capacity": 1})).await;
+    let instances = [
+        ServerProcess::start(app.database_url()).await,
+        ServerProcess::start(app.database_url()).await,
+    ];
+    for cycle in 0..20 {
+        let (writer, reader) = (&instances[cycle % 2], &instances[(cycle + 1) % 2]);
+        writer.join(&id, &bob).await.expect(201);
+        let mine = reader.get("/api/users/me/events", &bob).await.expect(200);
+        assert_eq!(column(&mine, "/event/id"), [id.as_str()], "cycle {cycle}: the join");
+        assert_eq!(reader.capacity(&id).await["members_count"], json!(1), "cycle {cycle}");
+        assert_eq!(writer.leave(&id, &bob).await.status, 204);
+        let mine = reader.get("/api/users/me/events", &bob).await.expect(200);
+        assert_eq!(mine["count"], json!(0), "cycle {cycle}: the leave");
+        assert_eq!(reader.capacity(&id).await["members_count"], json!(0), "cycle {cycle}");
+    }
+    drop(instances);
+    app.assert_verified().await;
+}

@@ -5,6 +5,4 @@ mod fold;
 mod query;
 
 pub use fold::project;
-pub use query::{
-    creator_of, ended_before, get, list, of_series, version, CreatorFilter, EventFilter, EventOrdering, EventRow,
-};
+pub use query::{creator_of, ended_before, get, list, of_series, CreatorFilter, EventFilter, EventOrdering, EventRow};

@@ -1,3 +1,4 @@
+use aggregates::EventFact;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
@@ -127,13 +128,6 @@ pub async fn creator_of(pool: &AnyPool, id: Uuid) -> Result<Option<Uuid>, sqlx::
     }
 }
 
-/// The event's version as far as the read models have caught up, deleted or not.
-pub async fn version(pool: &AnyPool, id: Uuid) -> Result<Option<i64>, sqlx::Error> {
-    let mut sql = Sql::new("SELECT version FROM event_view WHERE id = ");
-    sql.bind(id);
-    sql.fetch_optional(pool).await?.map(|row| row.try_get(0)).transpose()
-}
-
 pub async fn list(
     pool: &AnyPool,
     filter: &EventFilter,
@@ -212,4 +206,36 @@ fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
         ticket_types: row.try_get("ticket_types")?,
         series_id: opt_uuid(row, "series_id")?,
     })
+}
+
+impl EventRow {
+    /// The row an event's creating fact makes, as `get` reads it once the projector has
+    /// folded that fact: so an answer can be built before the fact commits.
+    pub fn created(id: Uuid, fact: &EventFact) -> Option<Self> {
+        let EventFact::EventCreated { details, actor, at } = fact else {
+            return None;
+        };
+        let micros = |time| from_micros(to_micros(time));
+        Some(Self {
+            id,
+            title: details.title.as_str().to_owned(),
+            description: details.description.as_str().to_owned(),
+            location: details.location.as_ref().map(|l| l.as_str().to_owned()),
+            start_time: micros(details.start_time),
+            end_time: details.end_time.map(micros),
+            capacity: details.capacity.get() as i64,
+            status: details.status.as_str().to_owned(),
+            waitlist_enabled: details.waitlist_enabled,
+            creator_id: actor.id,
+            creator_username: actor.username.clone(),
+            members_count: 0,
+            waitlist_count: 0,
+            created_at: micros(*at),
+            updated_at: micros(*at),
+            version: 1,
+            category_id: details.category,
+            ticket_types: details.ticket_types.len() as i64,
+            series_id: details.series_id,
+        })
+    }
 }

@@ -1,5 +1,6 @@
 //! Ticket types and tickets.
 
+use aggregates::values::TicketType;
 use chrono::{DateTime, Utc};
 use projections::tickets::{TicketRow, TicketTypeRow};
 use serde::Serialize;
@@ -24,6 +25,20 @@ pub struct TicketTypeBody {
     quantity: i64,
     /// Seats of this type still free.
     available: i64,
+}
+
+impl TicketTypeBody {
+    /// A type of a new event: every seat still free.
+    pub fn offered(offer: &TicketType) -> Self {
+        Self {
+            id: offer.id,
+            name: offer.name.as_str().to_owned(),
+            price: offer.price.as_str().to_owned(),
+            currency: offer.currency.as_str().to_owned(),
+            quantity: offer.quantity.get() as i64,
+            available: offer.quantity.get() as i64,
+        }
+    }
 }
 
 impl From<TicketTypeRow> for TicketTypeBody {

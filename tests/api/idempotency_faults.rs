@@ -1,0 +1,166 @@
+//! `Idempotency-Key` under faults: once a command's facts are committed, every retry with
+//! its key gets its answer, whatever happened to the first request after the commit (the
+//! client hung up, the server was killed, the read models lagged). Nothing runs twice.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use sqlx::{Connection, PgConnection};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+use crate::helpers::*;
+use crate::process::ServerProcess;
+
+fn keyed_create(api: &Api, user: &TestUser, key: &str, body: &Value) -> reqwest::RequestBuilder {
+    api.request(Method::POST, "/api/events", user)
+        .header("idempotency-key", key)
+        .json(body)
+}
+
+/// Sends the keyed creation until it gets an answer that is not a 5xx (or a dropped
+/// connection), as a client with retries would; answers that answer.
+async fn until_answered(api: &Api, user: &TestUser, key: &str, body: &Value) -> Resp {
+    for _ in 0..100 {
+        match api.try_send(keyed_create(api, user, key, body)).await {
+            Ok(answer) if answer.status < 500 => return answer,
+            _ => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    panic!("{key}: no answer below 500 after 100 tries");
+}
+
+/// How many live events carry each title.
+async fn titles(api: &Api) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for event in api.all_pages("/api/events", Anon).await {
+        *counts.entry(event["title"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    counts
+}
+
+/// Writes a keyed creation on a connection of its own and hangs up 2 ms later, unanswered.
+async fn send_and_hang_up(api: &Api, user: &TestUser, key: &str, body: &Value) {
+    let address = api.address.trim_start_matches("http://");
+    let mut socket = TcpStream::connect(address).await.unwrap();
+    let body = body.to_string();
+    let request = format!(
+        "POST /api/events HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Idempotency-Key: {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        user.access,
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2)).await;
+    drop(socket);
+}
+
+both_stores!(a_client_that_hangs_up_gets_the_first_answer_when_it_retries);
+async fn a_client_that_hangs_up_gets_the_first_answer_when_it_retries(app: TestApp) {
+    let alice = app.user("alice").await;
+    for n in 0..5 {
+        let (key, body) = (format!("hang-up-{n}"), event_body(&format!("Hung up {n}")));
+        send_and_hang_up(&app.api, &alice, &key, &body).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let retried = app.send(keyed_create(&app.api, &alice, &key, &body)).await;
+        assert_eq!(retried.header("idempotent-replayed"), Some("true"), "{key}: replayed");
+        let event = retried.expect(201);
+        assert_eq!(event["title"], json!(format!("Hung up {n}")));
+    }
+    let counts = titles(&app.api).await;
+    assert_eq!(counts.len(), 5);
+    assert!(counts.values().all(|&n| n == 1), "one event per key: {counts:?}");
+    app.assert_verified().await;
+}
+
+both_stores!(a_server_killed_between_commit_and_answer_replays_on_retry);
+async fn a_server_killed_between_commit_and_answer_replays_on_retry(app: TestApp) {
+    let alice = app.user("alice").await;
+    // On PostgreSQL the test holds the projector back, so that the creations are committed
+    // and waiting for their read models when the server dies.
+    let mut held = match app.backend {
+        Backend::Postgres => {
+            let mut conn = PgConnection::connect(app.database_url()).await.unwrap();
+            sqlx::raw_sql("BEGIN; SELECT * FROM projection_checkpoints FOR UPDATE;")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            Some(conn)
+        }
+        Backend::Sqlite => None,
+    };
+    let server = ServerProcess::start(app.database_url()).await;
+    let keys: Vec<(String, Value)> = (0..30)
+        .map(|n| (format!("killed-{n}"), event_body(&format!("Killed {n}"))))
+        .collect();
+    let mut first = tokio::task::JoinSet::new();
+    for (key, body) in keys.clone() {
+        let (api, alice) = (server.api.clone(), alice.clone());
+        first.spawn(async move { api.try_send(keyed_create(&api, &alice, &key, &body)).await.is_ok() });
+    }
+    tokio::time::sleep(Duration::from_millis(if held.is_some() { 1500 } else { 30 })).await;
+    server.kill();
+    let answered_before = first.join_all().await.into_iter().filter(|ok| *ok).count();
+    if let Some(conn) = held.take() {
+        conn.close().await.unwrap();
+    }
+
+    let restarted = ServerProcess::start(app.database_url()).await;
+    let mut replayed = 0;
+    for (key, body) in &keys {
+        let answer = until_answered(&restarted.api, &alice, key, body).await;
+        replayed += usize::from(answer.header("idempotent-replayed") == Some("true"));
+        assert_eq!(answer.expect(201)["title"], body["title"], "{key}");
+    }
+    eprintln!(
+        "[{:?}] {answered_before} of 30 answered before the kill, {replayed} replayed after it",
+        app.backend
+    );
+    if app.backend == Backend::Postgres {
+        assert!(replayed > 0, "creations committed before the kill were replayed");
+    }
+    let counts = titles(&restarted.api).await;
+    assert_eq!(counts.len(), 30, "every key made its event");
+    assert!(counts.values().all(|&n| n == 1), "and only one: {counts:?}");
+    drop(restarted);
+    app.assert_verified().await;
+}
+
+/// PostgreSQL only: the connection cap is the database's own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn keyed_creations_retried_through_a_connection_cap_make_one_event_each() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    let alice = app.user("alice").await;
+    let name = app.database_url().rsplit('/').next().unwrap().to_owned();
+    // Four connections beyond those the test's own server holds already.
+    let mut admin = PgConnection::connect(app.database_url()).await.unwrap();
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()")
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    app.execute_sql(&format!(r#"ALTER DATABASE "{name}" CONNECTION LIMIT {}"#, held + 3))
+        .await;
+    let server = ServerProcess::start(app.database_url()).await;
+    let mut clients = tokio::task::JoinSet::new();
+    for n in 0..30 {
+        let (api, alice) = (server.api.clone(), alice.clone());
+        clients.spawn(async move {
+            let body = event_body(&format!("Capped {n}"));
+            until_answered(&api, &alice, &format!("capped-{n}"), &body).await.status
+        });
+    }
+    let statuses = clients.join_all().await;
+    assert!(statuses.iter().all(|&s| s == 201), "{statuses:?}");
+    drop(server);
+    app.execute_sql(&format!(r#"ALTER DATABASE "{name}" CONNECTION LIMIT -1"#))
+        .await;
+    let restarted = ServerProcess::start(app.database_url()).await;
+    let counts = titles(&restarted.api).await;
+    assert_eq!(counts.len(), 30);
+    assert!(counts.values().all(|&n| n == 1), "one event per key: {counts:?}");
+}
