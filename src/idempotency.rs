@@ -9,8 +9,13 @@ use uuid::Uuid;
 
 /// How long a key's answer is kept and replayed.
 pub const RETENTION: Duration = Duration::hours(24);
-/// A claim that has not been answered after this long belongs to a process that died.
+/// A claim of no known process (written before processes named themselves) that has not
+/// been answered after this long belongs to a process that died.
 const ABANDONED_AFTER: Duration = Duration::minutes(2);
+/// How often a process says it is alive.
+pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(2);
+/// A process silent for this long has died, and its unanswered claims are abandoned.
+const SILENCE: Duration = Duration::seconds(10);
 
 /// An answer as it will be replayed.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,11 +44,50 @@ pub enum Claim {
 #[derive(Clone)]
 pub struct IdempotencyKeys {
     pool: AnyPool,
+    /// This process, as its claims name it.
+    instance: Uuid,
 }
 
 impl IdempotencyKeys {
     pub fn new(pool: AnyPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            instance: Uuid::new_v4(),
+        }
+    }
+
+    /// Says this process is alive, and forgets processes silent for a day.
+    pub async fn heartbeat(&self) -> Result<(), sqlx::Error> {
+        let now = Utc::now();
+        sqlx::query(
+            "INSERT INTO service_instances (id, seen_at) VALUES ($1, $2)
+             ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at",
+        )
+        .bind(self.instance.to_string())
+        .bind(projections::to_micros(now))
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("DELETE FROM service_instances WHERE seen_at < $1")
+            .bind(projections::to_micros(now - RETENTION))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether a claim that has no answer yet was left by a process that is gone: nothing
+    /// of its request was committed, since a committed command records its answer then.
+    fn abandoned(
+        &self,
+        claimed_by: Option<String>,
+        seen_at: Option<i64>,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        match claimed_by {
+            None => now - created_at > ABANDONED_AFTER,
+            Some(instance) if instance == self.instance.to_string() => false,
+            Some(_) => seen_at.is_none_or(|seen| Utc::now() - projections::from_micros(seen) > SILENCE),
+        }
     }
 
     pub async fn claim(
@@ -55,21 +99,24 @@ impl IdempotencyKeys {
     ) -> Result<Claim, sqlx::Error> {
         loop {
             let inserted = sqlx::query(
-                "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES ($1, $2, $3, $4)
+                "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, claimed_by)
+                 VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (user_id, key) DO NOTHING",
             )
             .bind(user_id.to_string())
             .bind(key)
             .bind(fingerprint)
             .bind(projections::to_micros(now))
+            .bind(self.instance.to_string())
             .execute(&self.pool)
             .await?;
             if inserted.rows_affected() == 1 {
                 return Ok(Claim::Won);
             }
             let row = sqlx::query(
-                "SELECT fingerprint, status, headers, body, created_at FROM idempotency_keys
-                 WHERE user_id = $1 AND key = $2",
+                "SELECT k.fingerprint, k.status, k.headers, k.body, k.created_at, k.claimed_by, i.seen_at
+                   FROM idempotency_keys AS k LEFT JOIN service_instances AS i ON i.id = k.claimed_by
+                  WHERE k.user_id = $1 AND k.key = $2",
             )
             .bind(user_id.to_string())
             .bind(key)
@@ -81,7 +128,7 @@ impl IdempotencyKeys {
             let status: Option<i64> = row.try_get("status")?;
             let stale = match status {
                 Some(_) => now - created_at > RETENTION,
-                None => now - created_at > ABANDONED_AFTER,
+                None => self.abandoned(row.try_get("claimed_by")?, row.try_get("seen_at")?, created_at, now),
             };
             if stale {
                 self.forget(user_id, key, created_at).await?;

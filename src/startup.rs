@@ -127,7 +127,21 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         organizers_only: config.organizers_only,
         metrics: recorder(),
     };
+    spawn_heartbeat(state.idempotency.clone());
     Ok(state)
+}
+
+/// Says every few seconds that this process is alive, for the claims it holds.
+fn spawn_heartbeat(keys: IdempotencyKeys) {
+    tokio::spawn(async move {
+        let mut beat = tokio::time::interval(crate::idempotency::HEARTBEAT);
+        loop {
+            beat.tick().await;
+            if let Err(error) = keys.heartbeat().await {
+                tracing::warn!(%error, "could not say this process is alive");
+            }
+        }
+    });
 }
 
 /// What the `Event` aggregate needs from the service: the clock, and random ticket codes.

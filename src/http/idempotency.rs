@@ -54,10 +54,20 @@ impl ClaimedKey {
 pub struct RecordedWithFacts;
 
 pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    match handle(&state, request, next).await {
-        Ok(response) => response,
-        Err(error) => error.into_response(),
+    if !request.headers().contains_key(HEADER) {
+        return next.run(request).await;
     }
+    // In a task of its own, so that a client hanging up cannot leave the key claimed but
+    // unanswered: from the claim on, the request runs to its end and its answer is recorded.
+    let keyed = tokio::spawn(async move {
+        match handle(&state, request, next).await {
+            Ok(response) => response,
+            Err(error) => error.into_response(),
+        }
+    });
+    keyed
+        .await
+        .unwrap_or_else(|error| ApiError::internal(error).into_response())
 }
 
 /// Whose keys these are: the signed-in user's, or for registration (the one `POST` open to
@@ -119,15 +129,8 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     }
     let claim = ClaimedKey { owner, key };
     parts.extensions.insert(claim.clone());
-    // In a task of its own, so that a client hanging up cannot leave the key claimed but
-    // unanswered: the request runs to its end and its answer is recorded.
-    let state = state.clone();
-    let request = Request::from_parts(parts, Body::from(bytes));
-    let finish = tokio::spawn(async move {
-        let response = next.run(request).await;
-        settle(&state, &claim, response).await
-    });
-    finish.await.map_err(ApiError::internal)?
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    settle(state, &claim, response).await
 }
 
 /// Records the answer, or gives the key back when we failed (so that a retry may succeed).
