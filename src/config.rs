@@ -95,12 +95,27 @@ pub struct Config {
     #[arg(long, env = "ORGANIZERS_ONLY", default_value_t = false, action = clap::ArgAction::Set,
         value_parser = clap::builder::BoolishValueParser::new(), global = true)]
     pub organizers_only: bool,
+    /// Connections in each of the two pools the service keeps (the event store's and the
+    /// read side's); several instances on one PostgreSQL share its `max_connections`.
+    #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
+    pub database_pool_size: u32,
+    /// How long a request waits for a free connection before it is answered 503.
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value = "5s", value_parser = parse_duration, global = true)]
+    pub database_acquire_timeout: Duration,
     /// `text` or `json` (one JSON object per log line).
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,
 }
 
 impl Config {
+    /// How the store's pools are sized.
+    pub fn pools(&self) -> crate::store::Pools {
+        crate::store::Pools {
+            size: self.database_pool_size,
+            acquire_timeout: self.database_acquire_timeout,
+        }
+    }
+
     /// The defaults, as `serve` would start with no flags and no environment.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         let mut config = Cli::parse_from(["event-manager"]).config;

@@ -95,7 +95,7 @@ async fn shutdown_signal() {
 /// Everything the service runs on: the store (migrated), the projector (started), commands,
 /// accounts. `serve` puts HTTP in front of it; the maintenance commands use it directly.
 pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppState, BoxError> {
-    let store = Store::connect(&config.database_url).await?;
+    let store = Store::connect_with(&config.database_url, config.pools()).await?;
     store.migrate().await?;
     let projector = Projector::new(store.event_log(), store.read.clone());
     let handle = projector.handle();

@@ -21,8 +21,25 @@ pub use event_log::{EventLog, HistoryRow};
 pub use outage::is_outage;
 pub use repository::Repository;
 
-/// How long a request may wait for a database connection before it is answered 503.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How the pools are sized: connections in each, and how long a request waits for one
+/// before it is answered 503.
+#[derive(Debug, Clone, Copy)]
+pub struct Pools {
+    pub size: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for Pools {
+    fn default() -> Self {
+        Self {
+            size: 16,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// SQLite lets one writer in at a time: more connections to its file only wait longer.
+const SQLITE_STORE_CONNECTIONS: u32 = 8;
 
 /// The backend's own pool, used by the event store and its readers.
 #[derive(Clone, Debug)]
@@ -41,21 +58,25 @@ pub struct Store {
 
 impl Store {
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        Self::connect_with(url, Pools::default()).await
+    }
+
+    pub async fn connect_with(url: &str, pools: Pools) -> Result<Self, sqlx::Error> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .max_connections(pools.size)
+                .acquire_timeout(pools.acquire_timeout)
                 .connect_with(options)
                 .await?;
             Backend::Postgres(pool)
         } else {
-            Backend::Sqlite(connect_sqlite(url).await?)
+            Backend::Sqlite(connect_sqlite(url, pools).await?)
         };
         let read = AnyPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .max_connections(pools.size)
+            .acquire_timeout(pools.acquire_timeout)
             .connect(url)
             .await?;
         Ok(Self { backend, read })
@@ -89,7 +110,7 @@ impl Store {
     }
 }
 
-async fn connect_sqlite(url: &str) -> Result<SqlitePool, sqlx::Error> {
+async fn connect_sqlite(url: &str, pools: Pools) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -99,8 +120,8 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, sqlx::Error> {
         std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
     }
     SqlitePoolOptions::new()
-        .max_connections(8)
-        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .max_connections(pools.size.min(SQLITE_STORE_CONNECTIONS))
+        .acquire_timeout(pools.acquire_timeout)
         .connect_with(options)
         .await
 }

@@ -21,11 +21,12 @@ fn keyed_create(api: &Api, user: &TestUser, key: &str, body: &Value) -> reqwest:
 }
 
 /// Sends the keyed creation until it gets an answer that is not a 5xx (or a dropped
-/// connection), as a client with retries would; answers that answer.
-async fn until_answered(api: &Api, user: &TestUser, key: &str, body: &Value) -> Resp {
-    for _ in 0..100 {
+/// connection), as a client with retries would; answers that answer and how many tries
+/// failed before it.
+async fn until_answered(api: &Api, user: &TestUser, key: &str, body: &Value) -> (Resp, usize) {
+    for failed in 0..100 {
         match api.try_send(keyed_create(api, user, key, body)).await {
-            Ok(answer) if answer.status < 500 => return answer,
+            Ok(answer) if answer.status < 500 => return (answer, failed),
             _ => tokio::time::sleep(Duration::from_millis(200)).await,
         }
     }
@@ -78,9 +79,7 @@ async fn a_client_that_hangs_up_gets_the_first_answer_when_it_retries(app: TestA
         app.backend
     );
     assert!(replayed > 0, "the hung-up requests ran");
-    let counts = titles(&app.api).await;
-    assert_eq!(counts.len(), 10);
-    assert!(counts.values().all(|&n| n == 1), "one event per key: {counts:?}");
+    assert_one_event_per_key(&app.api, 10).await;
     app.assert_verified().await;
 }
 
@@ -119,7 +118,7 @@ async fn a_server_killed_between_commit_and_answer_replays_on_retry(app: TestApp
     let restarted = ServerProcess::start(app.database_url()).await;
     let mut replayed = 0;
     for (key, body) in &keys {
-        let answer = until_answered(&restarted.api, &alice, key, body).await;
+        let (answer, _) = until_answered(&restarted.api, &alice, key, body).await;
         replayed += usize::from(answer.header("idempotent-replayed") == Some("true"));
         assert_eq!(answer.expect(201)["title"], body["title"], "{key}");
     }
@@ -130,11 +129,48 @@ async fn a_server_killed_between_commit_and_answer_replays_on_retry(app: TestApp
     if app.backend == Backend::Postgres {
         assert!(replayed > 0, "creations committed before the kill were replayed");
     }
-    let counts = titles(&restarted.api).await;
-    assert_eq!(counts.len(), 30, "every key made its event");
-    assert!(counts.values().all(|&n| n == 1), "and only one: {counts:?}");
+    assert_one_event_per_key(&restarted.api, 30).await;
     drop(restarted);
     app.assert_verified().await;
+}
+
+both_stores!(keyed_creations_retried_through_a_starved_pool_make_one_event_each);
+async fn keyed_creations_retried_through_a_starved_pool_make_one_event_each(app: TestApp) {
+    let alice = app.user("alice").await;
+    // One connection per pool, given up on after 20 ms: requests fail everywhere, before
+    // and after their commits.
+    let settings = [("DATABASE_POOL_SIZE", "1"), ("DATABASE_ACQUIRE_TIMEOUT", "20ms")];
+    let server = ServerProcess::start_with(app.database_url(), &settings).await;
+    thirty_keyed_creations_answered_201(&server.api, &alice, "starved").await;
+    drop(server);
+    assert_one_event_per_key(&app.api, 30).await;
+    app.assert_verified().await;
+}
+
+/// 30 keyed creations sent at once, each retried until it gets an answer below 500: all
+/// of them are answered 201.
+async fn thirty_keyed_creations_answered_201(api: &Api, user: &TestUser, prefix: &str) {
+    let mut clients = tokio::task::JoinSet::new();
+    for n in 0..30 {
+        let (api, user, prefix) = (api.clone(), user.clone(), prefix.to_owned());
+        clients.spawn(async move {
+            let body = event_body(&format!("{prefix} {n}"));
+            let (answer, failed) = until_answered(&api, &user, &format!("{prefix}-{n}"), &body).await;
+            (answer.status, failed)
+        });
+    }
+    let answers = clients.join_all().await;
+    assert!(answers.iter().all(|&(status, _)| status == 201), "{answers:?}");
+    let failed: usize = answers.iter().map(|(_, failed)| failed).sum();
+    eprintln!("{prefix}: 30 creations answered 201 after {failed} failed tries");
+    assert!(failed > 0, "the fault made some tries fail");
+}
+
+/// `keys` events, one for each key.
+async fn assert_one_event_per_key(api: &Api, keys: usize) {
+    let counts = titles(api).await;
+    assert_eq!(counts.len(), keys, "every key made its event");
+    assert!(counts.values().all(|&n| n == 1), "one event per key: {counts:?}");
 }
 
 /// PostgreSQL only: the connection cap is the database's own.
@@ -155,21 +191,10 @@ async fn keyed_creations_retried_through_a_connection_cap_make_one_event_each() 
     app.execute_sql(&format!(r#"ALTER DATABASE "{name}" CONNECTION LIMIT {}"#, held + 3))
         .await;
     let server = ServerProcess::start(app.database_url()).await;
-    let mut clients = tokio::task::JoinSet::new();
-    for n in 0..30 {
-        let (api, alice) = (server.api.clone(), alice.clone());
-        clients.spawn(async move {
-            let body = event_body(&format!("Capped {n}"));
-            until_answered(&api, &alice, &format!("capped-{n}"), &body).await.status
-        });
-    }
-    let statuses = clients.join_all().await;
-    assert!(statuses.iter().all(|&s| s == 201), "{statuses:?}");
+    thirty_keyed_creations_answered_201(&server.api, &alice, "capped").await;
     drop(server);
     app.execute_sql(&format!(r#"ALTER DATABASE "{name}" CONNECTION LIMIT -1"#))
         .await;
-    let restarted = ServerProcess::start(app.database_url()).await;
-    let counts = titles(&restarted.api).await;
-    assert_eq!(counts.len(), 30);
-    assert!(counts.values().all(|&n| n == 1), "one event per key: {counts:?}");
+    assert_one_event_per_key(&app.api, 30).await;
+    app.assert_verified().await;
 }
