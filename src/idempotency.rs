@@ -3,6 +3,9 @@
 //! A request first claims its key (an insert that only one racer wins). The winner runs
 //! and stores its answer; the others wait for that answer and replay it.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{AnyPool, Row};
 use uuid::Uuid;
@@ -17,6 +20,14 @@ pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(2);
 /// A process silent for this long has died, and its unanswered claims are abandoned.
 const SILENCE: Duration = Duration::seconds(10);
 
+/// A claim without an answer, as the store shows it.
+struct Unanswered {
+    claimed_by: Option<String>,
+    /// When its process last said it was alive.
+    seen_at: Option<i64>,
+    created_at: DateTime<Utc>,
+}
+
 /// An answer as it will be replayed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredAnswer {
@@ -27,10 +38,10 @@ pub struct StoredAnswer {
 }
 
 /// What claiming a key found.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub enum Claim {
-    /// The key is ours: run the request and record its answer.
-    Won,
+    /// The key is ours: run the request and record its answer while holding this.
+    Won(Running),
     /// Another request with this key is still running.
     Running {
         fingerprint: String,
@@ -41,11 +52,49 @@ pub enum Claim {
     },
 }
 
+/// The requests of this process that hold, or are about to hold, a claim on a key.
+type InFlight = Arc<Mutex<HashMap<(Uuid, String), usize>>>;
+
+/// A request of this process running under its key, until dropped.
+#[derive(Debug)]
+pub struct Running {
+    in_flight: InFlight,
+    key: (Uuid, String),
+}
+
+impl Running {
+    fn start(in_flight: &InFlight, user_id: Uuid, key: &str) -> Self {
+        let key = (user_id, key.to_owned());
+        *lock(in_flight).entry(key.clone()).or_default() += 1;
+        Self {
+            in_flight: in_flight.clone(),
+            key,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut in_flight = lock(&self.in_flight);
+        if let Some(count) = in_flight.get_mut(&self.key) {
+            *count -= 1;
+            if *count == 0 {
+                in_flight.remove(&self.key);
+            }
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[derive(Clone)]
 pub struct IdempotencyKeys {
     pool: AnyPool,
     /// This process, as its claims name it.
     instance: Uuid,
+    in_flight: InFlight,
 }
 
 impl IdempotencyKeys {
@@ -53,6 +102,7 @@ impl IdempotencyKeys {
         Self {
             pool,
             instance: Uuid::new_v4(),
+            in_flight: InFlight::default(),
         }
     }
 
@@ -74,19 +124,17 @@ impl IdempotencyKeys {
         Ok(())
     }
 
-    /// Whether a claim that has no answer yet was left by a process that is gone: nothing
-    /// of its request was committed, since a committed command records its answer then.
-    fn abandoned(
-        &self,
-        claimed_by: Option<String>,
-        seen_at: Option<i64>,
-        created_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> bool {
-        match claimed_by {
-            None => now - created_at > ABANDONED_AFTER,
-            Some(instance) if instance == self.instance.to_string() => false,
-            Some(_) => seen_at.is_none_or(|seen| Utc::now() - projections::from_micros(seen) > SILENCE),
+    /// Whether a claim that has no answer yet was left by a request that is gone: one of
+    /// this process that ended without an answer (it could not give the key back), or one
+    /// of a process that went silent. Nothing of it was committed, since a committed
+    /// command records its answer then.
+    fn abandoned(&self, key: &(Uuid, String), claim: &Unanswered, now: DateTime<Utc>) -> bool {
+        match &claim.claimed_by {
+            None => now - claim.created_at > ABANDONED_AFTER,
+            Some(instance) if *instance == self.instance.to_string() => !lock(&self.in_flight).contains_key(key),
+            Some(_) => claim
+                .seen_at
+                .is_none_or(|seen| Utc::now() - projections::from_micros(seen) > SILENCE),
         }
     }
 
@@ -98,6 +146,7 @@ impl IdempotencyKeys {
         now: DateTime<Utc>,
     ) -> Result<Claim, sqlx::Error> {
         loop {
+            let running = Running::start(&self.in_flight, user_id, key);
             let inserted = sqlx::query(
                 "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, claimed_by)
                  VALUES ($1, $2, $3, $4, $5)
@@ -111,8 +160,9 @@ impl IdempotencyKeys {
             .execute(&self.pool)
             .await?;
             if inserted.rows_affected() == 1 {
-                return Ok(Claim::Won);
+                return Ok(Claim::Won(running));
             }
+            drop(running);
             let row = sqlx::query(
                 "SELECT k.fingerprint, k.status, k.headers, k.body, k.created_at, k.claimed_by, i.seen_at
                    FROM idempotency_keys AS k LEFT JOIN service_instances AS i ON i.id = k.claimed_by
@@ -128,7 +178,14 @@ impl IdempotencyKeys {
             let status: Option<i64> = row.try_get("status")?;
             let stale = match status {
                 Some(_) => now - created_at > RETENTION,
-                None => self.abandoned(row.try_get("claimed_by")?, row.try_get("seen_at")?, created_at, now),
+                None => {
+                    let claim = Unanswered {
+                        claimed_by: row.try_get("claimed_by")?,
+                        seen_at: row.try_get("seen_at")?,
+                        created_at,
+                    };
+                    self.abandoned(&(user_id, key.to_owned()), &claim, now)
+                }
             };
             if stale {
                 self.forget(user_id, key, created_at).await?;

@@ -18,7 +18,8 @@ const ROWS_PER_INSERT: usize = 1_000;
 /// PostgreSQL only: values are written as PostgreSQL literals.
 pub async fn run_inline(writes: Vec<Write>, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     for script in scripts(writes) {
-        sqlx::raw_sql(&script).execute(&mut *conn).await?;
+        // Without arguments, a statement goes in the simple protocol, which takes several.
+        sqlx::Executor::execute(&mut *conn, script.as_str()).await?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, AnyPool, Row};
 use tokio::sync::{watch, Notify};
 use tokio::time::{sleep, timeout};
 
+use crate::inline::run_inline;
 use crate::write::{args, run_all, Write};
 use crate::{
     activity, events, feedback, invitations, members, notifications, tickets, EventSource, Position, Recorded,
@@ -122,6 +123,9 @@ pub struct Projector<S> {
     pool: AnyPool,
     handle: ProjectorHandle,
     applied: watch::Sender<Position>,
+    /// The checkpoints as this projector last read or moved them: read again only when a
+    /// move finds they are not (another projector moved them).
+    known: std::sync::Mutex<Option<HashMap<String, Position>>>,
 }
 
 /// What the rest of the service sees of the projector: a bell to ring after a commit, and
@@ -144,6 +148,7 @@ impl<S: EventSource> Projector<S> {
             pool,
             handle,
             applied,
+            known: std::sync::Mutex::new(None),
         }
     }
 
@@ -181,19 +186,23 @@ impl<S: EventSource> Projector<S> {
 
     /// Applies everything committed so far; answers how many events it applied.
     pub async fn catch_up(&self) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+        let known = self.known.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let mut checkpoints = match known {
+            Some(checkpoints) => checkpoints,
+            None => load_checkpoints(&self.pool).await?,
+        };
         let mut total = 0;
-        let mut checkpoints = load_checkpoints(&self.pool).await?;
         loop {
             let from = checkpoints.values().min().copied().unwrap_or_default();
             let batch = self.source.read_after(from, BATCH).await?;
             let Some(last) = batch.last().map(|event| event.position) else {
                 self.applied.send_replace(from);
+                *self.known.lock().unwrap_or_else(|p| p.into_inner()) = Some(checkpoints);
                 return Ok(total);
             };
             if self.apply(&batch, &checkpoints, last).await? {
                 total += batch.len();
                 self.applied.send_replace(last);
-                // Ours now; had another projector moved them, the next apply would say so.
                 checkpoints.values_mut().for_each(|done| *done = last);
             } else {
                 checkpoints = load_checkpoints(&self.pool).await?;
@@ -217,14 +226,28 @@ impl<S: EventSource> Projector<S> {
             tx.rollback().await?;
             return Ok(false);
         }
-        for projection in &PROJECTIONS {
-            let done = checkpoints.get(projection.name).copied().unwrap_or_default();
-            let due: Vec<_> = batch.iter().filter(|event| event.position > done).collect();
-            run_all(projection.project(&due), &mut tx).await?;
+        let writes = batch_writes(batch, checkpoints);
+        // PostgreSQL takes the batch's writes as one script, one round trip; SQLite runs in
+        // process, where a bound statement costs no trip.
+        if tx.backend_name() == "PostgreSQL" {
+            run_inline(writes, &mut tx).await?;
+        } else {
+            run_all(writes, &mut tx).await?;
         }
         tx.commit().await?;
         Ok(true)
     }
+}
+
+/// Every projection's writes of the events of `batch` it has not applied yet, in order.
+fn batch_writes(batch: &[Recorded], checkpoints: &HashMap<String, Position>) -> Vec<Write> {
+    let mut writes = Vec::new();
+    for projection in &PROJECTIONS {
+        let done = checkpoints.get(projection.name).copied().unwrap_or_default();
+        let due: Vec<_> = batch.iter().filter(|event| event.position > done).collect();
+        writes.extend(projection.project(&due));
+    }
+    writes
 }
 
 /// Moves every projection's checkpoint to `last`, if each is still where `checkpoints`

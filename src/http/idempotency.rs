@@ -28,6 +28,8 @@ const REPLAYED_HEADERS: [&str; 4] = ["content-type", "location", "etag", "retry-
 /// How long a retry waits for the first request with its key to finish.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(25);
+/// Tries to record an answer before giving up on it.
+const RECORD_TRIES: u32 = 20;
 
 /// The key a request claimed, for a handler whose command records the answer in the
 /// transaction that commits its facts (see `answer.rs`).
@@ -108,9 +110,9 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
     let fingerprint = fingerprint(&parts.uri.to_string(), &bytes);
     let keys = &state.idempotency;
     let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
-    loop {
+    let _running = loop {
         match keys.claim(owner, &key, &fingerprint, state.clock.now()).await? {
-            Claim::Won => break,
+            Claim::Won(running) => break running,
             Claim::Running { fingerprint: first } | Claim::Answered { fingerprint: first, .. }
                 if first != fingerprint =>
             {
@@ -126,7 +128,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
                 ))
             }
         }
-    }
+    };
     let claim = ClaimedKey { owner, key };
     parts.extensions.insert(claim.clone());
     let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
@@ -140,7 +142,8 @@ async fn settle(state: &AppState, claim: &ClaimedKey, response: Response) -> Res
     }
     let (user_id, key) = (claim.owner, claim.key.as_str());
     if response.status().is_server_error() {
-        state.idempotency.release(user_id, key).await?;
+        // Should this fail too, the claim is found abandoned once this request has ended.
+        let _ = state.idempotency.release(user_id, key).await;
         return Ok(response);
     }
     let (parts, body) = response.into_parts();
@@ -156,7 +159,15 @@ async fn settle(state: &AppState, claim: &ClaimedKey, response: Response) -> Res
             .collect(),
         body: String::from_utf8_lossy(&bytes).into_owned(),
     };
-    state.idempotency.record(user_id, key, &answer).await?;
+    // The answer exists now: a store that hiccups must not lose it.
+    let mut tries = 0;
+    while let Err(error) = state.idempotency.record(user_id, key, &answer).await {
+        tries += 1;
+        if tries == RECORD_TRIES {
+            return Err(error.into());
+        }
+        tokio::time::sleep(POLL).await;
+    }
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 

@@ -7,6 +7,7 @@
 use cqrs_es::persist::SerializedEvent;
 use projections::Position;
 use serde_json::Value;
+use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row, Sqlite};
 
 use super::Backend;
@@ -43,6 +44,27 @@ fn conflict_or(error: sqlx::Error) -> AppendError {
     }
 }
 
+/// The append as a transaction: INSERTs of at most [`ROWS_PER_STATEMENT`] rows, then the
+/// answers. One body for both backends, whose pools differ in type.
+macro_rules! in_transaction {
+    ($pool:expr, $db:ty, ($aggregate_type:expr, $events:expr, $answers:expr), $returning:expr, $decode:expr) => {{
+        let mut tx = $pool.begin().await?;
+        let mut positions = Vec::with_capacity($events.len());
+        for chunk in $events.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = QueryBuilder::<$db>::new("");
+            insert(&mut sql, $aggregate_type, chunk);
+            sql.push($returning);
+            let rows = sql.build().fetch_all(&mut *tx).await.map_err(conflict_or)?;
+            positions.extend(in_order(chunk, &rows, $decode)?);
+        }
+        for answer in $answers {
+            record_answer::<$db>(answer).build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(positions)
+    }};
+}
+
 /// Appends `events` (of one aggregate type, in sequence order) and records `answers`, all or
 /// nothing. Answers the position of each event, in the order given.
 pub async fn append(
@@ -51,51 +73,81 @@ pub async fn append(
     events: &[SerializedEvent],
     answers: &[AnswerRecord],
 ) -> Result<Vec<Position>, AppendError> {
-    // One body for both backends: the pools differ in type, and only PostgreSQL has a
-    // transaction id to return.
-    macro_rules! append_on {
-        ($pool:expr, $db:ty, $returning:literal, $decode:expr) => {{
-            let mut tx = $pool.begin().await?;
-            let mut positions = Vec::with_capacity(events.len());
-            for chunk in events.chunks(ROWS_PER_STATEMENT) {
-                let mut insert = insert::<$db>(aggregate_type, chunk);
-                insert.push($returning);
-                let rows = insert.build().fetch_all(&mut *tx).await.map_err(conflict_or)?;
-                positions.extend(in_order(chunk, &rows, $decode)?);
-            }
-            for answer in answers {
-                record_answer::<$db>(answer).build().execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok(positions)
-        }};
-    }
     match backend {
-        Backend::Postgres(pool) => append_on!(
+        Backend::Postgres(pool) if events.len() <= ROWS_PER_STATEMENT => {
+            let rows = in_one_statement(aggregate_type, events, answers)
+                .build()
+                .fetch_all(pool)
+                .await
+                .map_err(conflict_or)?;
+            Ok(in_order(events, &rows, pg_position)?)
+        }
+        Backend::Postgres(pool) => {
+            in_transaction!(
+                pool,
+                Postgres,
+                (aggregate_type, events, answers),
+                PG_RETURNING,
+                pg_position
+            )
+        }
+        Backend::Sqlite(pool) => in_transaction!(
             pool,
-            Postgres,
-            " RETURNING sequence, position, tx::text::bigint AS tx",
-            |row| Ok((row.try_get("sequence")?, row.try_get("tx")?, row.try_get("position")?))
+            Sqlite,
+            (aggregate_type, events, answers),
+            " RETURNING sequence, rowid AS position",
+            |row| Ok((row.try_get("sequence")?, 0, row.try_get("position")?))
         ),
-        Backend::Sqlite(pool) => append_on!(pool, Sqlite, " RETURNING sequence, rowid AS position", |row| Ok((
-            row.try_get("sequence")?,
-            0,
-            row.try_get("position")?
-        ))),
     }
 }
 
-fn insert<'a, DB>(aggregate_type: &'a str, events: &'a [SerializedEvent]) -> QueryBuilder<'a, DB>
+const PG_RETURNING: &str = " RETURNING sequence, position, tx::text::bigint AS tx";
+
+fn pg_position(row: &PgRow) -> Result<(i64, i64, i64), sqlx::Error> {
+    Ok((row.try_get("sequence")?, row.try_get("tx")?, row.try_get("position")?))
+}
+
+/// The append on PostgreSQL as one statement, atomic by itself: one round trip and no
+/// BEGIN or COMMIT. The answers are recorded by a data-modifying `WITH`, which runs to
+/// completion though nothing reads it.
+fn in_one_statement<'a>(
+    aggregate_type: &'a str,
+    events: &'a [SerializedEvent],
+    answers: &'a [AnswerRecord],
+) -> QueryBuilder<'a, Postgres> {
+    let mut sql = QueryBuilder::new("WITH appended AS (");
+    insert(&mut sql, aggregate_type, events);
+    sql.push(PG_RETURNING).push(")");
+    if !answers.is_empty() {
+        sql.push(
+            ", answered AS (UPDATE idempotency_keys AS k
+                 SET status = v.status, headers = v.headers, body = v.body FROM (",
+        );
+        sql.push_values(answers, |mut row, answer| {
+            row.push_bind(answer.user_id.as_str())
+                .push_bind(answer.key.as_str())
+                .push_bind(answer.status)
+                .push_unseparated("::bigint")
+                .push_bind(answer.headers.as_str())
+                .push_bind(answer.body.as_str());
+        });
+        sql.push(") AS v (user_id, key, status, headers, body) WHERE k.user_id = v.user_id AND k.key = v.key)");
+    }
+    sql.push(" SELECT sequence, position, tx FROM appended");
+    sql
+}
+
+fn insert<'a, DB>(sql: &mut QueryBuilder<'a, DB>, aggregate_type: &'a str, events: &'a [SerializedEvent])
 where
     DB: sqlx::Database,
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     &'a Value: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
-    let mut insert = QueryBuilder::new(
+    sql.push(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) ",
     );
-    insert.push_values(events, |mut row, event| {
+    sql.push_values(events, |mut row, event| {
         row.push_bind(aggregate_type)
             .push_bind(event.aggregate_id.as_str())
             .push_bind(event.sequence as i64)
@@ -104,7 +156,6 @@ where
             .push_bind(&event.payload)
             .push_bind(&event.metadata);
     });
-    insert
 }
 
 /// The returned rows' positions in the order of `events` (RETURNING promises no order).

@@ -77,6 +77,18 @@ impl Store {
         let read = AnyPoolOptions::new()
             .max_connections(pools.size)
             .acquire_timeout(pools.acquire_timeout)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // What the projector's literal scripts rely on (the default, but a role
+                    // may change it).
+                    if conn.backend_name() == "PostgreSQL" {
+                        sqlx::query("SET standard_conforming_strings = on")
+                            .execute(conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(url)
             .await?;
         Ok(Self { backend, read })
