@@ -4,6 +4,7 @@ mod aggregate_store;
 mod event_log;
 mod outage;
 mod repository;
+mod write_tx;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -18,6 +19,7 @@ pub use aggregate_store::{AggregateStore, Versioned};
 pub use event_log::{EventLog, HistoryRow};
 pub use outage::is_outage;
 pub use repository::Repository;
+pub use write_tx::begin_write;
 
 /// How long a request may wait for a database connection before it is answered 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);

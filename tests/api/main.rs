@@ -8,6 +8,7 @@ mod access_matrix;
 mod auth;
 mod calendar;
 mod catalogue;
+mod contention;
 mod crash;
 mod docs_page;
 mod errors;
