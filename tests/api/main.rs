@@ -31,6 +31,7 @@ mod rebuild;
 mod reminders;
 mod series;
 mod storms;
+mod terminated;
 mod throttle;
 mod tickets;
 mod workload;
