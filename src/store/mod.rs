@@ -3,7 +3,9 @@
 mod aggregate_store;
 mod event_log;
 mod outage;
+mod release;
 mod repository;
+mod writable;
 mod write_tx;
 
 use std::path::Path;
@@ -19,6 +21,7 @@ pub use aggregate_store::{AggregateStore, Versioned};
 pub use event_log::{EventLog, HistoryRow};
 pub use outage::is_outage;
 pub use repository::Repository;
+pub use writable::probe_write;
 pub use write_tx::begin_write;
 
 /// How long a request may wait for a database connection before it is answered 503.
@@ -53,11 +56,13 @@ impl Store {
         } else {
             Backend::Sqlite(connect_sqlite(url).await?)
         };
-        let read = AnyPoolOptions::new()
+        let mut read = AnyPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect(url)
-            .await?;
+            .acquire_timeout(ACQUIRE_TIMEOUT);
+        if let Backend::Sqlite(_) = backend {
+            read = read.after_release(release::outside_transaction);
+        }
+        let read = read.connect(url).await?;
         Ok(Self { backend, read })
     }
 
@@ -92,6 +97,7 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, sqlx::Error> {
     SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        .after_release(release::outside_transaction)
         .connect_with(options)
         .await
 }

@@ -15,6 +15,7 @@ mod errors;
 mod events;
 mod feed;
 mod feedback;
+mod full_disk;
 mod idempotency;
 mod instances;
 mod invitations;

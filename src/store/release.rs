@@ -1,0 +1,30 @@
+//! What a pooled SQLite connection must show to go back to the pool: no transaction open.
+//!
+//! After a full disk or an I/O error SQLite may roll a transaction back by itself while
+//! sqlx still counts it open. sqlx then begins the next transaction on that connection as a
+//! `SAVEPOINT`, whose rollback (`ROLLBACK TO`) leaves SQLite's transaction open: the
+//! connection idles in the pool holding the write lock, and every other writer waits out its
+//! busy timeout ("database is locked") until a restart. Such a connection is closed instead.
+
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
+use sqlx::pool::PoolConnectionMetadata;
+use sqlx::{Connection, Executor};
+
+/// An `after_release` hook: answers whether the connection may be reused.
+pub fn outside_transaction<C>(conn: &mut C, _: PoolConnectionMetadata) -> BoxFuture<'_, Result<bool, sqlx::Error>>
+where
+    C: Connection,
+    for<'e> &'e mut C: Executor<'e>,
+{
+    async move {
+        // The rollback a dropped transaction queued runs before the ping returns.
+        conn.ping().await?;
+        if conn.is_in_transaction() {
+            return Ok(false);
+        }
+        // SQLite's own view, whatever sqlx counts: BEGIN fails inside a transaction.
+        Ok(sqlx::raw_sql("BEGIN; ROLLBACK").execute(&mut *conn).await.is_ok())
+    }
+    .boxed()
+}
