@@ -156,7 +156,7 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         }
     }
     // As in DRF, the throttle answers before the body is read.
-    let _slot = state
+    state
         .throttle
         .admit(&state.store.read, user.id, state.clock.now())
         .await?;
@@ -203,15 +203,25 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         ticket_types,
         series_id: None,
     };
+    let occurrences = starts.as_ref().map_or(1, Vec::len);
+    let mut reservation = state
+        .throttle
+        .reserve(
+            &state.store.read,
+            user.id,
+            u32::try_from(occurrences).unwrap_or(u32::MAX),
+            state.clock.now(),
+        )
+        .await?;
     let id = match starts {
-        Some(starts) => series::create(&state, &user, details, &starts).await?,
+        Some(starts) => series::create(&state, &user, details, &starts, &mut reservation).await?,
         None => {
             let id = Uuid::new_v4();
             let command = EventCommand::CreateEvent {
                 details,
                 actor: user.actor(),
             };
-            state.commands.execute(id, command, Via::Api).await?;
+            reservation.create(&state.commands, id, command).await?;
             id
         }
     };

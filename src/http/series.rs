@@ -21,6 +21,7 @@ use super::requests;
 use super::wire::SeriesBody;
 use crate::commands::Via;
 use crate::state::AppState;
+use crate::throttle::Reservation;
 
 /// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
 pub fn recurrence(value: &Value) -> Result<Recurrence, String> {
@@ -51,6 +52,7 @@ pub async fn create(
     user: &AuthUser,
     details: EventDetails,
     starts: &[chrono::DateTime<chrono::Utc>],
+    reservation: &mut Reservation,
 ) -> Result<Uuid, ApiError> {
     let series_id = Uuid::new_v4();
     let duration = details.end_time.map(|end| end - details.start_time);
@@ -68,7 +70,7 @@ pub async fn create(
             details: occurrence,
             actor: user.actor(),
         };
-        state.commands.execute(id, command, Via::Api).await?;
+        reservation.create(&state.commands, id, command).await?;
         first.get_or_insert(id);
     }
     first.ok_or_else(|| ApiError::internal("a series without occurrences"))

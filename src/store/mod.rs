@@ -22,7 +22,7 @@ pub use event_log::{EventLog, HistoryRow};
 pub use outage::is_outage;
 pub use repository::Repository;
 pub use writable::probe_write;
-pub use write_tx::begin_write;
+pub use write_tx::{begin_write, begin_write_locked};
 
 /// How long a request may wait for a database connection before it is answered 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);

@@ -13,6 +13,11 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// `event-manager serve` over `database_url`, on a free port, healthy.
     pub async fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, &[]).await
+    }
+
+    /// The same with more environment variables (or the defaults above replaced).
+    pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -24,6 +29,7 @@ impl ServerProcess {
             .env("JWT_SECRET", JWT_SECRET)
             .env("EVENTS_PER_DAY", "0")
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .expect("the binary starts");
