@@ -3,7 +3,7 @@
 mod aggregate_store;
 mod event_log;
 mod outage;
-mod release;
+mod recycle;
 mod repository;
 mod writable;
 mod write_tx;
@@ -59,8 +59,11 @@ impl Store {
         let mut read = AnyPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(ACQUIRE_TIMEOUT);
-        if let Backend::Sqlite(_) = backend {
-            read = read.after_release(release::outside_transaction);
+        if let Backend::Sqlite(pool) = &backend {
+            let file = pool.connect_options().get_filename().to_owned();
+            read = read
+                .after_connect(move |_, _| recycle::writable(&file))
+                .after_release(recycle::outside_transaction);
         }
         let read = read.connect(url).await?;
         Ok(Self { backend, read })
@@ -94,10 +97,12 @@ async fn connect_sqlite(url: &str) -> Result<SqlitePool, sqlx::Error> {
     if let Some(dir) = Path::new(options.get_filename()).parent() {
         std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
     }
+    let file = options.get_filename().to_owned();
     SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .after_release(release::outside_transaction)
+        .after_connect(move |_, _| recycle::writable(&file))
+        .after_release(recycle::outside_transaction)
         .connect_with(options)
         .await
 }

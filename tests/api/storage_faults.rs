@@ -1,7 +1,8 @@
-//! SQLite on a disk that fills up: the real binary over a small tmpfs, filled behind its
-//! back and then freed. While full, writes answer 503 (never 500) and `/readyz` says 503;
-//! once space is back the same process takes writes again, without a restart, and the read
-//! models equal a rebuild. Mounting needs root: elsewhere the test says `skipping`.
+//! SQLite on a disk that fills up, or whose files turn read-only: the real binary over a
+//! small tmpfs of its own, changed behind its back and then restored. Meanwhile writes
+//! answer 503 (never 500), and `/readyz` says 503 while nothing can be written; once restored
+//! the same process takes every write again, without a restart, and the read models equal a
+//! rebuild. Mounting needs root: elsewhere the tests say `skipping`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,10 +18,8 @@ use uuid::Uuid;
 use crate::helpers::*;
 use crate::process::ServerProcess;
 
-/// How soon after space is freed writes and readiness must be back.
+/// How soon after the disk is restored writes and readiness must be back.
 const RECOVERY: Duration = Duration::from_secs(15);
-
-const WRITERS: usize = 8;
 
 /// A tmpfs of its own, unmounted when dropped.
 struct SmallDisk {
@@ -44,6 +43,22 @@ impl SmallDisk {
         Some(Self { dir })
     }
 
+    fn database_url(&self) -> String {
+        format!("sqlite:{}", self.dir.join("db.sqlite").display())
+    }
+
+    /// Sets or clears the immutable attribute of the database's files (root ignores mode bits).
+    fn immutable(&self, on: bool) {
+        for name in ["db.sqlite", "db.sqlite-wal", "db.sqlite-shm"] {
+            let done = Command::new("chattr")
+                .arg(if on { "+i" } else { "-i" })
+                .arg(self.dir.join(name))
+                .status()
+                .is_ok_and(|status| status.success());
+            assert!(done, "chattr on {name}");
+        }
+    }
+
     /// Writes zeros into `filler` until the disk refuses more.
     fn fill(&self) -> PathBuf {
         let path = self.dir.join("filler");
@@ -64,10 +79,10 @@ impl Drop for SmallDisk {
 
 /// The writes a busy service takes: accounts (the read pool) and events (the event store
 /// and the projector). Answers every status, with the body of any 500.
-async fn write_storm(api: &Api, creator: &TestUser, rounds: usize) -> Vec<(u16, String)> {
-    let barrier = Arc::new(Barrier::new(WRITERS));
+async fn write_storm(api: &Api, creator: &TestUser, writers: usize, rounds: usize) -> Vec<(u16, String)> {
+    let barrier = Arc::new(Barrier::new(writers));
     let mut tasks = tokio::task::JoinSet::new();
-    for writer in 0..WRITERS {
+    for writer in 0..writers {
         let (api, creator, barrier) = (api.clone(), creator.clone(), barrier.clone());
         tasks.spawn(async move {
             barrier.wait().await;
@@ -92,6 +107,18 @@ async fn write_storm(api: &Api, creator: &TestUser, rounds: usize) -> Vec<(u16, 
     tasks.join_all().await.concat()
 }
 
+/// Only 201 and 503 among `answers`.
+fn created_or_unavailable(answers: &[(u16, String)]) {
+    let wrong: Vec<&(u16, String)> = answers
+        .iter()
+        .filter(|(status, _)| !matches!(status, 201 | 503))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "writes the store cannot take answer 503, not: {wrong:?}"
+    );
+}
+
 /// Polls `check` until it holds; answers how long that took, failing past [`RECOVERY`].
 async fn within_recovery<F, Fut>(what: &str, check: F) -> Duration
 where
@@ -102,7 +129,7 @@ where
     while !check().await {
         assert!(
             started.elapsed() < RECOVERY,
-            "{what}: not back {RECOVERY:?} after space was freed"
+            "{what}: not back {RECOVERY:?} after the disk was restored"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -118,20 +145,16 @@ async fn a_full_disk_answers_503_and_the_service_writes_again_once_space_is_free
     let Some(disk) = SmallDisk::mount("8m") else {
         return;
     };
-    let url = format!("sqlite:{}", disk.dir.join("db.sqlite").display());
+    let url = disk.database_url();
     let server = ServerProcess::start(&url).await;
     let alice = server.user("alice").await;
-    write_storm(&server, &alice, 3).await;
+    write_storm(&server, &alice, 8, 3).await;
 
     let filler = disk.fill();
-    let during = write_storm(&server, &alice, 6).await;
-    let failed: Vec<&(u16, String)> = during.iter().filter(|(status, _)| *status >= 500).collect();
+    let during = write_storm(&server, &alice, 8, 6).await;
+    created_or_unavailable(&during);
     assert!(
-        failed.iter().all(|(status, _)| *status == 503),
-        "a full disk answers 503, not: {failed:?}"
-    );
-    assert!(
-        !failed.is_empty(),
+        during.iter().any(|(status, _)| *status == 503),
         "the disk was full: some write must have been refused"
     );
     let ready = server.api.get("/readyz", Anon).await;
@@ -169,17 +192,16 @@ async fn a_full_disk_answers_503_and_the_service_writes_again_once_space_is_free
          /readyz 200 after {ready:?}; {:?} in all",
         freed.elapsed()
     );
-    let after = write_storm(&server, &alice, 3).await;
-    assert!(
-        after.iter().all(|(status, _)| *status == 201),
-        "every write succeeds once space is back: {:?}",
-        after.iter().filter(|(status, _)| *status != 201).collect::<Vec<_>>()
-    );
-    drop(server);
-    assert_rebuild_equal(&url).await;
+    assert_restored(server, &alice, &url).await;
 }
 
-async fn assert_rebuild_equal(url: &str) {
+/// Once restored: every write of a storm answered 201 and, the server stopped, every read
+/// model equal to a rebuild.
+async fn assert_restored(server: ServerProcess, creator: &TestUser, url: &str) {
+    let after = write_storm(&server, creator, 16, 3).await;
+    let refused: Vec<_> = after.iter().filter(|(status, _)| *status != 201).collect();
+    assert!(refused.is_empty(), "every write succeeds once restored: {refused:?}");
+    drop(server);
     let store = event_manager::store::Store::connect(url)
         .await
         .expect("the store opens");
@@ -189,7 +211,41 @@ async fn assert_rebuild_equal(url: &str) {
         .expect("verify runs");
     assert!(
         differences.is_empty(),
-        "{} differences after the full disk",
+        "{} differences after the storage fault",
         differences.len()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn read_only_database_files_answer_503_and_every_write_succeeds_once_writable_again() {
+    let Some(disk) = SmallDisk::mount("64m") else {
+        return;
+    };
+    let url = disk.database_url();
+    let server = ServerProcess::start(&url).await;
+    let alice = server.user("alice").await;
+    write_storm(&server, &alice, 4, 2).await;
+
+    disk.immutable(true);
+    // More writers than before, so that the pools open connections while the files are
+    // read-only (SQLite then opens them read-only, for good).
+    let during = write_storm(&server, &alice, 32, 3).await;
+    disk.immutable(false);
+    created_or_unavailable(&during);
+    let refused = during.iter().filter(|(status, _)| *status == 503).count();
+
+    let writable = Instant::now();
+    let back = within_recovery("every write of a storm", || async {
+        write_storm(&server, &alice, 32, 1)
+            .await
+            .iter()
+            .all(|(status, _)| *status == 201)
+    })
+    .await;
+    eprintln!(
+        "read-only: {refused} of {} writes answered 503; once writable, a storm all 201 after {back:?} ({:?} in all)",
+        during.len(),
+        writable.elapsed()
+    );
+    assert_restored(server, &alice, &url).await;
 }
