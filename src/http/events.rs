@@ -72,8 +72,8 @@ async fn respond_list(
 ) -> Result<Json<PageBody<EventBody>>, ApiError> {
     let page = params.page();
     let mut filter = EventFilter {
-        title: params.get("title").map(str::to_owned),
-        location: params.get("location").map(str::to_owned),
+        title: params.parse("title", |raw| substring(raw, Title::MAX_CHARS)),
+        location: params.parse("location", |raw| substring(raw, Location::MAX_CHARS)),
         creator: params.get("creator").map(|c| match Uuid::parse_str(c) {
             Ok(id) => CreatorFilter::Id(id),
             Err(_) => CreatorFilter::Username(c.to_owned()),
@@ -104,6 +104,16 @@ async fn respond_list(
     params.finish()?;
     let rows = events::list(&state.store.read, &filter, ordering, page).await?;
     Ok(Json(params.envelope(page, event_links::bodies(state, rows).await?)))
+}
+
+/// A substring to search a field for: one longer than the field can match nothing, and
+/// would cost the store a pattern as long.
+fn substring(raw: &str, max_chars: usize) -> Result<String, String> {
+    if raw.chars().count() > max_chars {
+        Err(format!("ensure this value has at most {max_chars} characters"))
+    } else {
+        Ok(raw.to_owned())
+    }
 }
 
 fn parse_bool(raw: &str) -> Result<bool, String> {

@@ -223,8 +223,9 @@ pub struct Feedback {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Pagination {
-    /// From 1; a page past the end has empty `results`.
-    #[param(minimum = 1, maximum = 4294967294.0, format = Int64)]
+    /// From 1; a page past the end has empty `results`. No deeper than 10,000 items:
+    /// `page` × `page_size` above that is 400.
+    #[param(minimum = 1, maximum = 10000)]
     page: Option<u32>,
     /// 1–100, default 20.
     #[param(minimum = 1, maximum = 100)]
@@ -235,9 +236,11 @@ pub struct Pagination {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventFilters {
-    /// Case-insensitive substring of the title.
+    /// Case-insensitive substring of the title (at most 200 characters, as a title).
+    #[param(max_length = 200)]
     title: Option<String>,
-    /// Case-insensitive substring of the location.
+    /// Case-insensitive substring of the location (at most 200 characters, as a location).
+    #[param(max_length = 200)]
     location: Option<String>,
     /// The creator's user id or username.
     creator: Option<String>,

@@ -18,6 +18,7 @@ mod feedback;
 mod idempotency;
 mod instances;
 mod invitations;
+mod listing_bounds;
 mod live_client;
 mod logs;
 mod membership;
