@@ -422,7 +422,8 @@ pub struct LogPath {
 pub struct FeedParams {
     /// Only what was recorded after this position (`tx-pos`, from an item's `position` or a
     /// page's `position`), or `now` for only what happens from here on. Default: from the
-    /// beginning. A `Last-Event-ID` header takes precedence.
+    /// beginning for a JSON page, `now` for a stream (`after=0-0` streams the history too).
+    /// A `Last-Event-ID` header takes precedence.
     #[param(pattern = r"^(\d+-\d+|now)$", example = "0-42")]
     after: Option<String>,
     /// How many items a JSON page holds: 1–100, default 20.
