@@ -1,24 +1,31 @@
-//! At most `EVENTS_PER_DAY` event creations per user in any rolling 24 hours.
+//! At most `EVENTS_PER_DAY` event creations per user in any rolling 24 hours, a series
+//! counting one per occurrence.
 //!
-//! Creations are counted from the activity log, which is folded from the store: refused
-//! attempts leave no trace there, and the count survives restarts and is shared by every
-//! instance on one database. Within one instance a user's creations are serialised, so two
-//! concurrent requests cannot both take the last slot.
+//! A request takes its slots in `creation_slots` before its commands run: counting the
+//! user's slots of the last 24 hours and taking more is one transaction under a per-user
+//! lock, so instances racing for a user's last slot cannot both take it. Slots are the
+//! user's record, kept in the database, so restarts and instances share them. A creation the
+//! command refused gives its slot back; one that may have committed (an outage mid-command)
+//! keeps it, so the limit is never exceeded.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use chrono::{DateTime, Duration, Utc};
-use sqlx::AnyPool;
-use tokio::sync::OwnedMutexGuard;
+use chrono::{DateTime, TimeDelta, Utc};
+use sqlx::{Any, AnyPool, Executor, Row};
 use uuid::Uuid;
 
-/// Past this many users with a lock, idle locks are dropped.
-const IDLE_LOCKS_KEPT: usize = 10_000;
+use aggregates::{EventCommand, EventFact};
+
+use crate::commands::{Answering, CommandError, Commands, Via};
+use crate::store::begin_write_locked;
+
+/// The rolling window the limit counts in.
+const WINDOW: TimeDelta = TimeDelta::hours(24);
+
+/// The class of the per-user locks (PostgreSQL advisory locks are two numbers; the first
+/// keeps these apart from any other use).
+const LOCK_CLASS: i32 = 0x7468_726f; // "thro"
 
 pub struct CreationThrottle {
     per_day: u32,
-    locks: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// Why a creation may not go ahead now.
@@ -30,46 +37,155 @@ pub enum ThrottleError {
     Database(#[from] sqlx::Error),
 }
 
+/// When the user's slots of the window were taken, and how many each time, oldest first.
+async fn taken<'c>(
+    executor: impl Executor<'c, Database = Any>,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<(DateTime<Utc>, u32)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT reserved_at, events FROM creation_slots WHERE user_id = $1 AND reserved_at > $2 ORDER BY reserved_at",
+    )
+    .bind(user_id.to_string())
+    .bind(projections::to_micros(now - WINDOW))
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let events: i64 = row.try_get("events")?;
+            Ok((
+                projections::from_micros(row.try_get("reserved_at")?),
+                u32::try_from(events).unwrap_or(u32::MAX),
+            ))
+        })
+        .collect()
+}
+
 impl CreationThrottle {
     /// `per_day` 0 means no limit.
     pub fn new(per_day: u32) -> Self {
-        Self {
-            per_day,
-            locks: Mutex::new(HashMap::new()),
-        }
+        Self { per_day }
     }
 
-    /// Admits one creation by `user_id`; hold the answer until the creation is committed.
-    pub async fn admit(
+    /// Refuses at once when not even one more creation fits (before the body is read).
+    pub async fn admit(&self, pool: &AnyPool, user_id: Uuid, now: DateTime<Utc>) -> Result<(), ThrottleError> {
+        if self.per_day == 0 {
+            return Ok(());
+        }
+        self.fits(&taken(pool, user_id, now).await?, 1, now)
+    }
+
+    /// Takes `count` slots for `user_id`'s creations, or refuses if they do not all fit.
+    pub async fn reserve(
         &self,
         pool: &AnyPool,
         user_id: Uuid,
+        count: u32,
         now: DateTime<Utc>,
-    ) -> Result<Option<OwnedMutexGuard<()>>, ThrottleError> {
+    ) -> Result<Reservation, ThrottleError> {
         if self.per_day == 0 {
-            return Ok(None);
+            return Ok(Reservation::unlimited());
         }
-        let guard = self.lock(user_id).lock_owned().await;
-        let window = Duration::hours(24);
-        let recent = projections::activity::creations_since(pool, user_id, now - window).await?;
-        let limit = self.per_day as usize;
-        if recent.len() < limit {
-            return Ok(Some(guard));
-        }
-        // A slot frees up when the creation that keeps the count at the limit leaves the window.
-        let frees_at = recent[recent.len() - limit] + window;
-        let millis = u64::try_from((frees_at - now).num_milliseconds()).unwrap_or(0);
-        Err(ThrottleError::Exceeded {
-            limit: self.per_day,
-            retry_after: millis.div_ceil(1000).max(1),
+        // Any 32 bits of the id do as the lock's key: two users sharing one only queue.
+        let key = user_id.as_u128() as u32 as i32;
+        let mut tx = begin_write_locked(pool, LOCK_CLASS, key).await?;
+        sqlx::query("DELETE FROM creation_slots WHERE user_id = $1 AND reserved_at <= $2")
+            .bind(user_id.to_string())
+            .bind(projections::to_micros(now - WINDOW))
+            .execute(&mut *tx)
+            .await?;
+        self.fits(&taken(&mut *tx, user_id, now).await?, count, now)?;
+        let id = Uuid::new_v4();
+        sqlx::query("INSERT INTO creation_slots (id, user_id, reserved_at, events) VALUES ($1, $2, $3, $4)")
+            .bind(id.to_string())
+            .bind(user_id.to_string())
+            .bind(projections::to_micros(now))
+            .bind(i64::from(count))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Reservation {
+            held: Some((pool.clone(), id)),
+            slots: count,
+            used: 0,
         })
     }
 
-    fn lock(&self, user_id: Uuid) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if locks.len() > IDLE_LOCKS_KEPT {
-            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+    /// Whether `count` more creations fit beside `taken`; if not, when they will.
+    fn fits(&self, taken: &[(DateTime<Utc>, u32)], count: u32, now: DateTime<Utc>) -> Result<(), ThrottleError> {
+        let limit = self.per_day;
+        let mut remaining: u32 = taken.iter().map(|(_, n)| n).sum();
+        if remaining.saturating_add(count) <= limit {
+            return Ok(());
         }
-        locks.entry(user_id).or_default().clone()
+        // Slots free up as the oldest leave the window: the first moment the count fits.
+        let frees_at = taken
+            .iter()
+            .find_map(|(at, n)| {
+                remaining -= n;
+                (remaining.saturating_add(count) <= limit).then_some(*at + WINDOW)
+            })
+            .unwrap_or(now + WINDOW);
+        let millis = u64::try_from((frees_at - now).num_milliseconds()).unwrap_or(0);
+        Err(ThrottleError::Exceeded {
+            limit,
+            retry_after: millis.div_ceil(1000).max(1),
+        })
+    }
+}
+
+/// The slots one request took; run each of its creations through [`Reservation::create`].
+pub struct Reservation {
+    held: Option<(AnyPool, Uuid)>,
+    slots: u32,
+    used: u32,
+}
+
+impl Reservation {
+    fn unlimited() -> Self {
+        Self {
+            held: None,
+            slots: 0,
+            used: 0,
+        }
+    }
+
+    /// Creates one event with a slot of this reservation. When it fails, the slots of the
+    /// creations that certainly did not happen are given back: this one's if the command
+    /// refused it (nothing was written), and those of any not yet run.
+    pub async fn create(
+        &mut self,
+        commands: &Commands,
+        id: Uuid,
+        command: EventCommand,
+        recording: Option<Answering>,
+    ) -> Result<Vec<EventFact>, CommandError> {
+        match commands.execute_answering(id, command, Via::Api, recording).await {
+            Ok(facts) => {
+                self.used += 1;
+                Ok(facts)
+            }
+            Err(error) => {
+                let kept = self.used + u32::from(!matches!(error, CommandError::Rejected(_)));
+                self.give_back(kept).await;
+                Err(error)
+            }
+        }
+    }
+
+    /// Keeps `kept` of the slots. A failure only leaves slots taken until they expire.
+    async fn give_back(&self, kept: u32) {
+        let Some((pool, id)) = &self.held else { return };
+        if kept >= self.slots {
+            return;
+        }
+        let given_back = sqlx::query("UPDATE creation_slots SET events = $2 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(i64::from(kept))
+            .execute(pool)
+            .await;
+        if let Err(error) = given_back {
+            tracing::warn!(%error, "creation slots not given back; they expire in 24 hours");
+        }
     }
 }

@@ -21,18 +21,17 @@ impl CalendarTokens {
     /// A new token for `user_id`; the one before, if any, stops working.
     pub async fn rotate(&self, user_id: Uuid) -> Result<String, sqlx::Error> {
         let token = random_token();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM calendar_tokens WHERE user_id = $1")
-            .bind(user_id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO calendar_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)")
-            .bind(user_id.to_string())
-            .bind(hash(&token))
-            .bind(now_micros())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        // One statement: a delete and an insert let two racing rotations both delete
+        // nothing and then collide on the key.
+        sqlx::query(
+            "INSERT INTO calendar_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+        )
+        .bind(user_id.to_string())
+        .bind(hash(&token))
+        .bind(now_micros())
+        .execute(&self.pool)
+        .await?;
         Ok(token)
     }
 

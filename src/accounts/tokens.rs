@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{now_micros, random_token};
 use crate::config::Secret;
+use crate::store::begin_write;
 
 /// What an access token says: whose it is, its id (for logout) and its lifetime.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,7 +137,7 @@ impl Tokens {
     /// Trades a refresh token for a new pair. Reusing a rotated token revokes its family.
     pub async fn refresh(&self, token: &str) -> Result<IssuedTokens, TokenError> {
         let now = now_micros();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let row =
             sqlx::query("SELECT user_id, family, expires_at, revoked_at FROM refresh_tokens WHERE token_hash = $1")
                 .bind(hash(token))
@@ -153,7 +154,7 @@ impl Tokens {
                 .execute(&mut *tx)
                 .await?;
         if rotated.rows_affected() != 1 {
-            drop(tx);
+            tx.rollback().await?;
             self.revoke_family(&family).await?;
             return Err(TokenError::Invalid);
         }

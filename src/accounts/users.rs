@@ -4,6 +4,7 @@ use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
 use super::now_micros;
+use crate::store::begin_write;
 
 /// A user as the API shows them (never with the password hash).
 #[derive(Debug, Clone, PartialEq)]
@@ -184,7 +185,7 @@ impl Users {
 
     /// Deletes the account; its refresh tokens go with it and the username is free again.
     pub async fn delete(&self, id: Uuid) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)

@@ -71,8 +71,19 @@ impl ApiError {
         Self::Validation(BTreeMap::from([(name.to_owned(), vec![message.into()])]))
     }
 
+    /// A failure of ours, unless the store is only out of reach for now: then a 503.
     pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self::Internal(error.into())
+        let error = error.into();
+        if is_outage(error.as_ref()) {
+            Self::store_unavailable(error.as_ref())
+        } else {
+            Self::Internal(error)
+        }
+    }
+
+    fn store_unavailable(error: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(%error, "store unavailable");
+        Self::Unavailable("the store is unavailable; try again")
     }
 
     fn status(&self) -> StatusCode {
@@ -134,12 +145,7 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        if is_outage(&error) {
-            tracing::warn!(%error, "store unavailable");
-            Self::Unavailable("the store is unavailable; try again")
-        } else {
-            Self::internal(error)
-        }
+        Self::internal(error)
     }
 }
 
@@ -212,10 +218,7 @@ impl From<CommandError> for ApiError {
         match error {
             CommandError::Rejected(error) => error.into(),
             CommandError::Contended => Self::Unavailable("the event is too busy right now; try again"),
-            CommandError::Unavailable(error) => {
-                tracing::warn!(%error, "store unavailable");
-                Self::Unavailable("the store is unavailable; try again")
-            }
+            CommandError::Unavailable(error) => Self::store_unavailable(&error),
             CommandError::Store(error) => Self::internal(error),
         }
     }

@@ -80,8 +80,8 @@ async fn respond_list(
 ) -> Result<Json<PageBody<EventBody>>, ApiError> {
     let page = params.page();
     let mut filter = EventFilter {
-        title: params.get("title").map(str::to_owned),
-        location: params.get("location").map(str::to_owned),
+        title: params.parse("title", |raw| substring(raw, Title::MAX_CHARS)),
+        location: params.parse("location", |raw| substring(raw, Location::MAX_CHARS)),
         creator: params.get("creator").map(|c| match Uuid::parse_str(c) {
             Ok(id) => CreatorFilter::Id(id),
             Err(_) => CreatorFilter::Username(c.to_owned()),
@@ -112,6 +112,16 @@ async fn respond_list(
     params.finish()?;
     let rows = events::list(&state.store.read, &filter, ordering, page).await?;
     Ok(Json(params.envelope(page, event_links::bodies(state, rows).await?)))
+}
+
+/// A substring to search a field for: one longer than the field can match nothing, and
+/// would cost the store a pattern as long.
+fn substring(raw: &str, max_chars: usize) -> Result<String, String> {
+    if raw.chars().count() > max_chars {
+        Err(format!("ensure this value has at most {max_chars} characters"))
+    } else {
+        Ok(raw.to_owned())
+    }
 }
 
 fn parse_bool(raw: &str) -> Result<bool, String> {
@@ -169,7 +179,7 @@ pub async fn create(
         }
     }
     // As in DRF, the throttle answers before the body is read.
-    let _slot = state
+    state
         .throttle
         .admit(&state.store.read, user.id, state.clock.now())
         .await?;
@@ -216,6 +226,16 @@ pub async fn create(
         ticket_types,
         series_id: None,
     };
+    let occurrences = starts.as_ref().map_or(1, Vec::len);
+    let mut reservation = state
+        .throttle
+        .reserve(
+            &state.store.read,
+            user.id,
+            u32::try_from(occurrences).unwrap_or(u32::MAX),
+            state.clock.now(),
+        )
+        .await?;
     let id = Uuid::new_v4();
     let category = match details.category {
         Some(category) => state.categories.by_ids(&[category]).await?.remove(&category),
@@ -225,16 +245,13 @@ pub async fn create(
     let recording = answering(claim.as_deref(), answer.clone());
     let recorded = recording.is_some();
     let facts = match starts {
-        Some(starts) => series::create(&state, &user, details, &starts, id, recording).await?,
+        Some(starts) => series::create(&state, &user, details, &starts, id, recording, &mut reservation).await?,
         None => {
             let command = EventCommand::CreateEvent {
                 details,
                 actor: user.actor(),
             };
-            state
-                .commands
-                .execute_answering(id, command, Via::Api, recording)
-                .await?
+            reservation.create(&state.commands, id, command, recording).await?
         }
     };
     Ok(answer(&facts)?.into_response(recorded))

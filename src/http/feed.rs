@@ -55,8 +55,7 @@ pub async fn feed(
             .get("after")
             .map(str::to_owned)
             .and_then(|raw| parse_after(&mut params, "after", &raw, feed)),
-    }
-    .unwrap_or_default();
+    };
     let size = params.parse("page_size", |raw| {
         raw.parse::<usize>()
             .ok()
@@ -65,10 +64,12 @@ pub async fn feed(
     });
     params.finish()?;
     if wants_stream(&headers) {
+        // Catching up is reading the store from there: history only for who asks for it.
+        let after = after.unwrap_or_else(|| feed.head());
         return Ok(stream(Arc::clone(feed), user, after).into_response());
     }
     let page = feed
-        .page(user.id, after, size.unwrap_or(20))
+        .page(user.id, after.unwrap_or_default(), size.unwrap_or(20))
         .await
         .map_err(ApiError::internal)?;
     let position = page.position.to_string();

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::error::ApiError;
 use super::lag::{projection_lag, Lag};
 use crate::state::AppState;
+use crate::store::probe_write;
 
 /// How long readiness waits for the store before calling it unavailable.
 pub const STORE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -33,14 +34,19 @@ pub struct Readiness {
     projections: Vec<Lag>,
 }
 
-/// Ready: the store answers, and every projection is within 30 s of the newest event.
+/// Ready: the store takes a write and answers, and every projection is within 30 s of the
+/// newest event.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Readiness),
-        (status = 503, description = "the store does not answer, or the read models lag behind"),
+        (status = 503, description = "the store does not take a write or answer, or the read models lag behind"),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, ApiError> {
-    let projections = tokio::time::timeout(STORE_TIMEOUT, projection_lag(&state.store))
+    let checks = async {
+        probe_write(&state.store.read).await?;
+        projection_lag(&state.store).await
+    };
+    let projections = tokio::time::timeout(STORE_TIMEOUT, checks)
         .await
         .map_err(|_| ApiError::Unavailable("the store did not answer in time"))?
         .map_err(|error| {

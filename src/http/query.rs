@@ -10,6 +10,9 @@ use utoipa::ToSchema;
 use super::error::{ApiError, FieldErrors};
 use super::fields::no_nul;
 
+/// How deep a list can be paged: every item before a page is read to skip it.
+pub const MAX_PAGED_ITEMS: u64 = 10_000;
+
 /// One page of a list, in DRF's envelope.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PageBody<T> {
@@ -81,7 +84,8 @@ impl Params {
         parse(&raw).map_err(|message| self.error(name, message)).ok()
     }
 
-    /// `page` (from 1) and `page_size` (1–100, default 20).
+    /// `page` (from 1) and `page_size` (1–100, default 20), no deeper than
+    /// [`MAX_PAGED_ITEMS`].
     pub fn page(&mut self) -> PageRequest {
         let number = |raw: &str, min: u32, max: u32| {
             raw.parse::<u32>()
@@ -91,6 +95,12 @@ impl Params {
         };
         let page = self.parse("page", |raw| number(raw, 1, u32::MAX - 1)).unwrap_or(1);
         let size = self.parse("page_size", |raw| number(raw, 1, 100)).unwrap_or(20);
+        if u64::from(page) * u64::from(size) > MAX_PAGED_ITEMS {
+            self.error(
+                "page",
+                format!("at most {MAX_PAGED_ITEMS} items can be paged through (page × page_size); narrow the filters"),
+            );
+        }
         PageRequest { page, size }
     }
 

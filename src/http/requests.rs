@@ -223,8 +223,9 @@ pub struct Feedback {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Pagination {
-    /// From 1; a page past the end has empty `results`.
-    #[param(minimum = 1, maximum = 4294967294.0, format = Int64)]
+    /// From 1; a page past the end has empty `results`. No deeper than 10,000 items:
+    /// `page` × `page_size` above that is 400.
+    #[param(minimum = 1, maximum = 10000)]
     page: Option<u32>,
     /// 1–100, default 20.
     #[param(minimum = 1, maximum = 100)]
@@ -235,9 +236,11 @@ pub struct Pagination {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventFilters {
-    /// Case-insensitive substring of the title.
+    /// Case-insensitive substring of the title (at most 200 characters, as a title).
+    #[param(max_length = 200)]
     title: Option<String>,
-    /// Case-insensitive substring of the location.
+    /// Case-insensitive substring of the location (at most 200 characters, as a location).
+    #[param(max_length = 200)]
     location: Option<String>,
     /// The creator's user id or username.
     creator: Option<String>,
@@ -419,7 +422,8 @@ pub struct LogPath {
 pub struct FeedParams {
     /// Only what was recorded after this position (`tx-pos`, from an item's `position` or a
     /// page's `position`), or `now` for only what happens from here on. Default: from the
-    /// beginning. A `Last-Event-ID` header takes precedence.
+    /// beginning for a JSON page, `now` for a stream (`after=0-0` streams the history too).
+    /// A `Last-Event-ID` header takes precedence.
     #[param(pattern = r"^(\d+-\d+|now)$", example = "0-42")]
     after: Option<String>,
     /// How many items a JSON page holds: 1–100, default 20.

@@ -21,6 +21,7 @@ use super::requests;
 use super::wire::SeriesBody;
 use crate::commands::{Answering, Via};
 use crate::state::AppState;
+use crate::throttle::Reservation;
 
 /// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
 pub fn recurrence(value: &Value) -> Result<Recurrence, String> {
@@ -54,6 +55,7 @@ pub async fn create(
     starts: &[chrono::DateTime<chrono::Utc>],
     first: Uuid,
     mut recording: Option<Answering>,
+    reservation: &mut Reservation,
 ) -> Result<Vec<EventFact>, ApiError> {
     let series_id = Uuid::new_v4();
     let duration = details.end_time.map(|end| end - details.start_time);
@@ -71,9 +73,8 @@ pub async fn create(
             details: occurrence,
             actor: user.actor(),
         };
-        let facts = state
-            .commands
-            .execute_answering(id, command, Via::Api, recording.take())
+        let facts = reservation
+            .create(&state.commands, id, command, recording.take())
             .await?;
         first_facts.get_or_insert(facts);
     }

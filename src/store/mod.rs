@@ -4,7 +4,10 @@ mod aggregate_store;
 mod append;
 mod event_log;
 mod outage;
+mod recycle;
 mod repository;
+mod writable;
+mod write_tx;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -20,6 +23,8 @@ pub use append::AnswerRecord;
 pub use event_log::{EventLog, HistoryRow};
 pub use outage::is_outage;
 pub use repository::Repository;
+pub use writable::probe_write;
+pub use write_tx::{begin_write, begin_write_locked};
 
 /// How the pools are sized: connections in each, and how long a request waits for one
 /// before it is answered 503.
@@ -76,21 +81,25 @@ impl Store {
         };
         let read = AnyPoolOptions::new()
             .max_connections(pools.size)
-            .acquire_timeout(pools.acquire_timeout)
-            .after_connect(|conn, _| {
+            .acquire_timeout(pools.acquire_timeout);
+        let read = match &backend {
+            Backend::Sqlite(pool) => {
+                let file = pool.connect_options().get_filename().to_owned();
+                read.after_connect(move |_, _| recycle::writable(&file))
+                    .after_release(recycle::outside_transaction)
+            }
+            // What the projector's literal scripts rely on (the default, but a role may
+            // change it).
+            Backend::Postgres(_) => read.after_connect(|conn, _| {
                 Box::pin(async move {
-                    // What the projector's literal scripts rely on (the default, but a role
-                    // may change it).
-                    if conn.backend_name() == "PostgreSQL" {
-                        sqlx::query("SET standard_conforming_strings = on")
-                            .execute(conn)
-                            .await?;
-                    }
+                    sqlx::query("SET standard_conforming_strings = on")
+                        .execute(conn)
+                        .await?;
                     Ok(())
                 })
-            })
-            .connect(url)
-            .await?;
+            }),
+        };
+        let read = read.connect(url).await?;
         Ok(Self { backend, read })
     }
 
@@ -131,9 +140,12 @@ async fn connect_sqlite(url: &str, pools: Pools) -> Result<SqlitePool, sqlx::Err
     if let Some(dir) = Path::new(options.get_filename()).parent() {
         std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
     }
+    let file = options.get_filename().to_owned();
     SqlitePoolOptions::new()
         .max_connections(pools.size.min(SQLITE_STORE_CONNECTIONS))
         .acquire_timeout(pools.acquire_timeout)
+        .after_connect(move |_, _| recycle::writable(&file))
+        .after_release(recycle::outside_transaction)
         .connect_with(options)
         .await
 }

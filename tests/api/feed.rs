@@ -61,7 +61,7 @@ async fn the_stream_shows_a_join_storm_once_each_in_position_order(app: TestApp)
     let event = app
         .event_id(&alice, json!({"capacity": 20, "waitlist_enabled": true}))
         .await;
-    let mut stream = Sse::open(&app, "/api/feed", &alice, None).await;
+    let mut stream = Sse::open(&app, "/api/feed?after=0-0", &alice, None).await;
 
     let mut storm = tokio::task::JoinSet::new();
     for user in users.clone() {
@@ -90,7 +90,7 @@ async fn a_stream_resumes_after_last_event_id_without_loss_or_repetition(app: Te
     let event = app.event_id(&alice, json!({"capacity": 100})).await;
     app.join_all(&event, &users[..4]).await;
 
-    let mut first = Sse::open(&app, "/api/feed", &alice, None).await;
+    let mut first = Sse::open(&app, "/api/feed?after=0-0", &alice, None).await;
     let before = first.take(3, WAIT).await;
     drop(first);
 
@@ -164,4 +164,34 @@ async fn pages_by_position_show_only_what_the_caller_may_see(app: TestApp) {
     app.get("/api/feed?after=12", &alice).await.invalid(&["after"]);
     app.get("/api/feed?page_size=0", &alice).await.invalid(&["page_size"]);
     app.get("/api/feed", Anon).await.problem(401);
+}
+
+both_stores!(a_stream_opened_without_after_starts_at_the_present);
+async fn a_stream_opened_without_after_starts_at_the_present(app: TestApp) {
+    let alice = app.user("alice").await;
+    let users = app.users("past", 5).await;
+    let event = app.event_joined_by(&alice, json!({"capacity": 100}), &users[..4]).await;
+    // Once the feed's reader has passed the history, `after=now` answers its last position.
+    let last = app.get("/api/feed?page_size=100", &alice).await.expect(200)["position"].clone();
+    let deadline = std::time::Instant::now() + WAIT;
+    while app.get("/api/feed?after=now", &alice).await.expect(200)["position"] != last {
+        assert!(std::time::Instant::now() < deadline, "the feed never reached {last}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let mut stream = Sse::open(&app, "/api/feed", &alice, None).await;
+    app.join(&event, &users[4]).await.expect(201);
+    let first = stream.next(WAIT).await.expect("the new join");
+    assert_eq!(
+        (first.data["sequence"].clone(), first.data["type"].clone()),
+        (json!(6), json!("member_joined")),
+        "only what happens after the stream opened: {}",
+        first.data
+    );
+    assert!(stream.next(Duration::from_millis(300)).await.is_none(), "nothing more");
+
+    // The history is there for who asks for it.
+    let mut past = Sse::open(&app, "/api/feed?after=0-0", &alice, None).await;
+    let sequences: Vec<i64> = in_order(&past.take(6, WAIT).await).iter().map(|(s, _)| *s).collect();
+    assert_eq!(sequences, (1..=6).collect::<Vec<_>>());
 }

@@ -16,8 +16,8 @@ impl ServerProcess {
         Self::start_with(database_url, &[]).await
     }
 
-    /// The same, with more settings in its environment.
-    pub async fn start_with(database_url: &str, settings: &[(&str, &str)]) -> Self {
+    /// The same with more environment variables (or the defaults above replaced).
+    pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -29,7 +29,7 @@ impl ServerProcess {
             .env("JWT_SECRET", JWT_SECRET)
             .env("EVENTS_PER_DAY", "0")
             .env("RUST_LOG", "warn")
-            .envs(settings.iter().copied())
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .expect("the binary starts");

@@ -37,6 +37,9 @@ macro_rules! bounded_text {
         pub struct $name(String);
 
         impl $name {
+            /// The longest value, in characters.
+            pub const MAX_CHARS: usize = $max;
+
             pub fn parse(value: &str) -> Result<Self, String> {
                 $crate::values::check_length(value, $min, $max)?;
                 Ok(Self(value.to_owned()))

@@ -6,4 +6,4 @@ mod query;
 
 pub use entry::{describe, Entry, LOG_TYPES};
 pub use fold::project;
-pub use query::{creations_since, list, LogFilter, LogRow};
+pub use query::{list, LogFilter, LogRow};

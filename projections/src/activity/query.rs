@@ -67,27 +67,3 @@ pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Resu
         })
         .await
 }
-
-/// When a user created events since `since`, oldest first: what the creation throttle counts.
-/// Creations stay counted after the event is deleted.
-pub async fn creations_since(
-    pool: &AnyPool,
-    user_id: Uuid,
-    since: DateTime<Utc>,
-) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
-    // Every occurrence of a series counts as one creation.
-    let mut select = Sql::new(
-        "SELECT timestamp FROM activity_log WHERE type IN ('event_created', 'series_created') AND actor_id = ",
-    );
-    select
-        .bind(user_id)
-        .push(" AND timestamp > ")
-        .bind(crate::to_micros(since))
-        .push(" ORDER BY timestamp");
-    select
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| Ok(from_micros(row.try_get("timestamp")?)))
-        .collect()
-}
