@@ -10,6 +10,8 @@
 #
 # Settings (environment): DURATION (10s), CLIENTS (1,16,64), SCENARIOS (all),
 # PG (postgres://postgres@127.0.0.1:5432), SERVER_LOG (RUST_LOG of the service, warn),
+# EVENT_MANAGER (the service binary to bench; by default the one just built: set it to an
+# older build to bench both in one session), LABEL (a prefix for the table's first column),
 # CLEAN_BUILD (1: time a release build from scratch in target/bench-clean; 0: plain
 # `cargo build --release --workspace` into target/, not timed).
 set -euo pipefail
@@ -61,6 +63,8 @@ else
     BUILD_ARGS=()
 fi
 BIN=${CARGO_TARGET_DIR:-target}/release
+EVENT_MANAGER=${EVENT_MANAGER:-$BIN/event-manager}
+LABEL=${LABEL:-}
 say "release build: ${BUILD_ARGS[1]:-not timed}"
 
 # 2. The HTTP ceiling: a bare axum JSON handler.
@@ -92,11 +96,11 @@ bench_service() { # LABEL DATABASE_URL [extra bench args…]
     local port
     port=$(free_port)
     BIND="127.0.0.1:$port" DATABASE_URL="$database_url" EVENTS_PER_DAY=0 RUST_LOG="$SERVER_LOG" \
-        "$BIN/event-manager" serve >"$WORK/$label.log" 2>&1 &
+        "$EVENT_MANAGER" serve >"$WORK/$label.log" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
     wait_ready "http://127.0.0.1:$port/api/events?page_size=1"
-    "$BIN/bench" --url "http://127.0.0.1:$port" --label "$label" --server-pid "$pid" \
+    "$BIN/bench" --url "http://127.0.0.1:$port" --label "$LABEL$label" --server-pid "$pid" \
         --scenario "$SCENARIOS" --clients "$CLIENTS" --duration "$DURATION" \
         --ceiling-url "http://127.0.0.1:$CEILING_PORT" "$@"
     kill "$pid"

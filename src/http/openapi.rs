@@ -164,7 +164,10 @@ fn idempotency(operation: &mut Operation) {
     key.description = Some(
         "1–255 visible ASCII characters. A retry with the same key by the same user within 24 hours \
          gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing; a \
-         first answer of 5xx is not kept."
+         first answer of 5xx is not kept, since nothing was committed. A retry while the first \
+         request runs waits for its answer (up to 30 s, then 409). The first request runs to its \
+         end even if the client hangs up; creating an event and joining record their answer in \
+         the transaction that commits them, so once committed they are always replayed."
             .to_owned(),
     );
     operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(key));
