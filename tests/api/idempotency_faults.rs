@@ -178,29 +178,3 @@ async fn assert_one_event_per_key(api: &Api, keys: usize) {
     assert_eq!(counts.len(), keys, "every key made its event");
     assert!(counts.values().all(|&n| n == 1), "one event per key: {counts:?}");
 }
-
-/// PostgreSQL only: the connection cap is the database's own.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn keyed_creations_retried_through_a_connection_cap_make_one_event_each() {
-    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
-        return;
-    };
-    let alice = app.user("alice").await;
-    let name = app.database_url().rsplit('/').next().unwrap().to_owned();
-    // Four connections beyond those the test's own server holds already.
-    let mut admin = PgConnection::connect(app.database_url()).await.unwrap();
-    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()")
-        .fetch_one(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    app.execute_sql(&format!(r#"ALTER DATABASE "{name}" CONNECTION LIMIT {}"#, held + 3))
-        .await;
-    let server = ServerProcess::start(app.database_url()).await;
-    thirty_keyed_creations_answered_201(&server.api, &alice, "capped").await;
-    drop(server);
-    app.execute_sql(&format!(r#"ALTER DATABASE "{name}" CONNECTION LIMIT -1"#))
-        .await;
-    assert_one_event_per_key(&app.api, 30).await;
-    app.assert_verified().await;
-}
