@@ -72,17 +72,42 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
         .unwrap_or_else(|error| ApiError::internal(error).into_response())
 }
 
+/// The `POST`s whose answers hold credentials (tokens): never stored, so a key on them is
+/// ignored and they run as usual, whoever sends them.
+pub const WITH_CREDENTIALS: [&str; 3] = ["/auth/login", "/auth/refresh", "/users/me/calendar-token"];
+
 /// Whose keys these are: the signed-in user's, or for registration (the one `POST` open to
-/// anyone whose answer holds no credentials) a shared anonymous scope, where the body must
-/// match too. Other requests run as usual: their handler answers 401 first.
-async fn owner(parts: &mut Parts, state: &AppState) -> Option<Uuid> {
-    if !parts.headers.contains_key(AUTHORIZATION) && parts.uri.path().ends_with("/auth/register") {
-        return Some(Uuid::nil());
+/// anyone whose answer holds no credentials) no one's, scoped by the request itself (see
+/// [`anonymous`]). Other requests run as usual: their handler answers 401 first.
+async fn owner(parts: &mut Parts, state: &AppState) -> Option<Owner> {
+    let path = parts.uri.path();
+    if WITH_CREDENTIALS.iter().any(|credentials| path.ends_with(credentials)) {
+        return None;
+    }
+    if !parts.headers.contains_key(AUTHORIZATION) && path.ends_with("/auth/register") {
+        return Some(Owner::Anonymous);
     }
     AuthUser::from_request_parts(parts, state)
         .await
         .ok()
-        .map(|user| user.id)
+        .map(|user| Owner::User(user.id))
+}
+
+enum Owner {
+    User(Uuid),
+    Anonymous,
+}
+
+impl Owner {
+    /// The scope of the key: the user, or for anyone the request's fingerprint, so that
+    /// strangers who happen to pick the same key do not collide, while a retry of the same
+    /// registration finds its first answer.
+    fn scope(&self, fingerprint: &str) -> Uuid {
+        match self {
+            Owner::User(id) => *id,
+            Owner::Anonymous => Uuid::new_v5(&Uuid::NAMESPACE_OID, fingerprint.as_bytes()),
+        }
+    }
 }
 
 async fn handle(state: &AppState, request: Request, next: Next) -> Result<Response, ApiError> {
@@ -108,6 +133,7 @@ async fn handle(state: &AppState, request: Request, next: Next) -> Result<Respon
         .await
         .map_err(|_| ApiError::PayloadTooLarge)?;
     let fingerprint = fingerprint(&parts.uri.to_string(), &bytes);
+    let owner = owner.scope(&fingerprint);
     let keys = &state.idempotency;
     let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
     let _running = loop {

@@ -135,7 +135,10 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
         );
         add(operation, "503", unavailable);
     }
-    if is_post && (secured || path == "/api/auth/register") {
+    let holds_credentials = super::idempotency::WITH_CREDENTIALS
+        .iter()
+        .any(|credentials| path.strip_prefix("/api") == Some(credentials));
+    if is_post && !holds_credentials && (secured || path == "/api/auth/register") {
         idempotency(operation);
     }
     // Handlers name their own error statuses; every error answer has the problem shape.

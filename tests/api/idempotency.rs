@@ -1,7 +1,7 @@
 //! `Idempotency-Key`: a retry by the same user gets the first answer and changes nothing.
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::helpers::*;
 
@@ -109,4 +109,53 @@ async fn a_key_outside_visible_ascii_is_400_and_nothing_happens(app: TestApp) {
         answer.problem(400);
     }
     assert_eq!(app.get("/api/events", &user).await.expect(200)["count"], 0);
+}
+
+both_stores!(answers_holding_credentials_are_never_kept_even_for_a_signed_in_caller);
+async fn answers_holding_credentials_are_never_kept_even_for_a_signed_in_caller(app: TestApp) {
+    let ida = app.user("ida").await;
+    let keyed = |path: &str, body: Value| {
+        app.request(Method::POST, path, &ida)
+            .header("idempotency-key", "credentials-1")
+            .json(&body)
+    };
+    let login = json!({"username": "ida", "password": PASSWORD});
+    let first = app.send(keyed("/api/auth/login", login.clone())).await;
+    let second = app.send(keyed("/api/auth/login", login)).await;
+    assert_eq!(second.header("idempotent-replayed"), None, "log-in");
+    assert_ne!(first.expect(200)["access"], second.expect(200)["access"]);
+
+    let refreshed = app
+        .send(keyed("/api/auth/refresh", json!({"refresh": ida.refresh})))
+        .await;
+    assert_eq!(refreshed.header("idempotent-replayed"), None, "refresh");
+    let again = app
+        .send(keyed("/api/auth/refresh", json!({"refresh": ida.refresh})))
+        .await;
+    assert_eq!(again.header("idempotent-replayed"), None, "refresh, again");
+
+    let calendar = || {
+        app.request(Method::POST, "/api/users/me/calendar-token", &ida)
+            .header("idempotency-key", "calendar-1")
+    };
+    let first = app.send(calendar()).await;
+    let second = app.send(calendar()).await;
+    assert_eq!(second.header("idempotent-replayed"), None, "calendar token");
+    assert_ne!(first.expect(201)["token"], second.expect(201)["token"]);
+}
+
+both_stores!(strangers_registering_with_one_key_do_not_collide);
+async fn strangers_registering_with_one_key_do_not_collide(app: TestApp) {
+    let register = |name: &str| {
+        app.request(Method::POST, "/api/auth/register", Anon)
+            .header("idempotency-key", "1")
+            .json(&json!({"username": name, "email": format!("{name}@example.com"), "password": PASSWORD}))
+    };
+    let ann = app.send(register("ann")).await.expect(201);
+    let bob = app.send(register("bob")).await;
+    assert_eq!(bob.header("idempotent-replayed"), None);
+    assert_eq!(bob.expect(201)["username"], json!("bob"));
+    let retried = app.send(register("ann")).await;
+    assert_eq!(retried.header("idempotent-replayed"), Some("true"));
+    assert_eq!(retried.expect(201), ann);
 }
