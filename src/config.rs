@@ -91,6 +91,14 @@ pub struct Config {
     /// waits for the first request with its `Idempotency-Key`).
     #[arg(long, env = "REQUEST_TIMEOUT", default_value = "45s", value_parser = parse_duration, global = true)]
     pub request_timeout: Duration,
+    /// How long a connection may take to deliver a request head, counted from when it opens
+    /// and again from each answer (so also how long an idle keep-alive connection stays).
+    #[arg(long, env = "HEADER_TIMEOUT", default_value = "30s", value_parser = parse_duration, global = true)]
+    pub header_timeout: Duration,
+    /// Connections served at once; one more is answered 503 and closed.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
+    pub max_connections: u32,
     /// Only users registered as `organizer` may create events (`true`/`false`).
     #[arg(long, env = "ORGANIZERS_ONLY", default_value_t = false, action = clap::ArgAction::Set,
         value_parser = clap::builder::BoolishValueParser::new(), global = true)]

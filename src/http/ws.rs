@@ -22,6 +22,11 @@ use crate::state::AppState;
 /// How long a client has to send its token after connecting.
 const AUTH_WITHIN: Duration = Duration::from_secs(10);
 
+/// The largest message, and frame, a client may send. Its only message is the access token
+/// (under 1 KiB); what it sends after that is ignored, so no later message needs more.
+/// Without a cap, tungstenite buffered 64 MiB per socket before anyone had authenticated.
+pub const MAX_CLIENT_MESSAGE: usize = 8 * 1024;
+
 /// The close code for a failed authentication (4000–4999 are the application's).
 const UNAUTHORIZED: u16 = 4401;
 
@@ -33,7 +38,8 @@ const UNAUTHORIZED: u16 = 4401;
 /// `{"type": "ready", "user": {...}}`, and `{"type": "notification", "notification": {...}}`
 /// (a `NotificationBody`) for each new notification. A bad token gets `{"type": "error",
 /// "detail": "..."}` and the close code 4401. Messages from the client after the first are
-/// ignored. The schema `WsMessage` describes what the server sends.
+/// ignored; one larger than 8 KiB (or a frame announcing more) closes the connection. The
+/// schema `WsMessage` describes what the server sends.
 #[utoipa::path(get, path = "/ws", tag = "live",
     params(("Sec-WebSocket-Protocol" = Option<String>, Header,
         description = "`bearer, <access token>`: authenticates before the upgrade")),
@@ -52,7 +58,9 @@ pub async fn ws(
         None => None,
     };
     let upgrade = upgrade
-        .map_err(|rejection| ApiError::BadRequest(format!("this endpoint speaks WebSocket only: {rejection}")))?;
+        .map_err(|rejection| ApiError::BadRequest(format!("this endpoint speaks WebSocket only: {rejection}")))?
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE);
     let upgrade = if user.is_some() {
         upgrade.protocols(["bearer"])
     } else {
