@@ -139,3 +139,64 @@ async fn a_calendar_token_opens_the_events_one_joined_until_rotated_or_revoked(a
     app.delete("/api/users/me", &bob).await.expect(204);
     app.get(&last_url, Anon).await.problem(404);
 }
+
+both_stores!(titles_and_locations_with_line_breaks_or_nothing_visible_are_400_and_change_nothing);
+async fn titles_and_locations_with_line_breaks_or_nothing_visible_are_400_and_change_nothing(app: TestApp) {
+    let alice = app.user("alice").await;
+    let injected = "Party\r\nBEGIN:VEVENT\r\nSUMMARY:Injected\r\nEND:VEVENT";
+    for (field, value) in [
+        ("title", injected),
+        ("title", "two\nlines"),
+        ("title", "   "),
+        ("title", "bell\u{7}"),
+        ("location", "Hall 1\r\nBerlin"),
+    ] {
+        app.post(
+            "/api/events",
+            &alice,
+            merge(event_body("Rust meetup"), json!({ field: value })),
+        )
+        .await
+        .invalid(&[field]);
+    }
+    assert!(results(&app.get("/api/events", Anon).await.expect(200)).is_empty());
+    let id = app.event_id(&alice, json!({})).await;
+    app.patch(&format!("/api/events/{id}"), &alice, json!({"title": injected}))
+        .await
+        .invalid(&["title"]);
+    assert_eq!(app.event_of(&id, Anon).await["title"], "Rust meetup");
+}
+
+both_stores!(an_ics_escapes_every_text_and_a_stored_line_break_cannot_start_another_event);
+async fn an_ics_escapes_every_text_and_a_stored_line_break_cannot_start_another_event(app: TestApp) {
+    let alice = app.user("alice").await;
+    let id = app.event_id(&alice, json!({"title": "Rust, meetup; #7 \\o/"})).await;
+    let path = format!("/api/events/{id}.ics");
+    let text = app.get(&path, Anon).await.expect(200);
+    let text = text.as_str().expect("a text body");
+    assert!(text.contains("\r\nNAME:Rust\\, meetup\\; #7 \\\\o/\r\n"), "{text}");
+    assert!(text.contains("\r\nSUMMARY:Rust\\, meetup\\; #7 \\\\o/\r\n"), "{text}");
+
+    // A row written before titles were checked for line breaks.
+    let injected = "Party\r\nBEGIN:VEVENT\r\nUID:injected\r\nSUMMARY:Injected\r\nEND:VEVENT";
+    app.execute_sql(&format!(
+        "UPDATE event_view SET title = '{injected}', location = 'Hall\rB' WHERE id = '{id}'"
+    ))
+    .await;
+    let text = app.get(&path, Anon).await.expect(200);
+    let text = text.as_str().expect("a text body");
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert!(
+        lines.iter().all(|line| !line.contains(['\r', '\n'])),
+        "a bare line break:\n{text:?}"
+    );
+    assert_eq!(
+        lines.iter().filter(|line| **line == "BEGIN:VEVENT").count(),
+        1,
+        "{text}"
+    );
+    assert!(lines.iter().all(|line| line.len() <= 75), "an unfolded line:\n{text}");
+    let events = calendar(&app, &path).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].get_uid(), Some(uid(&id).as_str()));
+}

@@ -70,11 +70,11 @@ async fn an_unauthenticated_websocket_announcing_a_large_frame_is_closed_before_
         return;
     };
     let mut socket = raw::websocket(&app.address, None).await;
-    raw::write(&mut socket, raw::frame_header(0x1, true, 60 << 20)).await;
+    raw::write(&mut socket, raw::frame_header(0x1, true, 1 << 20)).await;
     raw::write(&mut socket, [b'a'; 1024]).await;
     assert!(
         raw::closed_within(&mut socket, REFUSED_WITHIN).await,
-        "the server waited for a 60 MiB first message from an unauthenticated socket"
+        "the server waited for a 1 MiB first message from an unauthenticated socket"
     );
 }
 
@@ -106,10 +106,10 @@ async fn an_authenticated_websocket_announcing_a_large_frame_is_closed() {
     };
     let alice = app.user("alice").await;
     let mut socket = raw::websocket(&app.address, Some(&alice.access)).await;
-    raw::write(&mut socket, raw::frame_header(0x2, true, 60 << 20)).await;
+    raw::write(&mut socket, raw::frame_header(0x2, true, 1 << 20)).await;
     raw::write(&mut socket, [b'a'; 1024]).await;
     assert!(
         raw::closed_within(&mut socket, REFUSED_WITHIN).await,
-        "the server waited for a 60 MiB message it ignores anyway"
+        "the server waited for a 1 MiB message it ignores anyway"
     );
 }
