@@ -16,6 +16,7 @@ mod health;
 mod idempotency;
 mod invitations;
 mod lag;
+mod lapse;
 mod layers;
 mod logs;
 mod membership;

@@ -16,6 +16,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::error::ApiError;
 use super::extract::AuthUser;
+use super::lapse;
 use super::wire::{NotificationBody, UserRef, WsMessage};
 use crate::state::AppState;
 
@@ -38,8 +39,10 @@ const UNAUTHORIZED: u16 = 4401;
 /// `{"type": "ready", "user": {...}}`, and `{"type": "notification", "notification": {...}}`
 /// (a `NotificationBody`) for each new notification. A bad token gets `{"type": "error",
 /// "detail": "..."}` and the close code 4401. Messages from the client after the first are
-/// ignored; one larger than 8 KiB (or a frame announcing more) closes the connection. The
-/// schema `WsMessage` describes what the server sends.
+/// ignored; one larger than 8 KiB (or a frame announcing more) closes the connection. When
+/// the token expires, is logged out or its user is deleted, the server sends `{"type":
+/// "error"}` and closes with 4401 (checked every 5 s). The schema `WsMessage` describes what
+/// the server sends.
 #[utoipa::path(get, path = "/ws", tag = "live",
     params(("Sec-WebSocket-Protocol" = Option<String>, Header,
         description = "`bearer, <access token>`: authenticates before the upgrade")),
@@ -83,15 +86,7 @@ async fn session(state: AppState, mut socket: WebSocket, user: Option<AuthUser>)
         Some(user) => user,
         None => match first_message_user(&state, &mut socket).await {
             Ok(user) => user,
-            Err(detail) => {
-                let _ = send(&mut socket, &WsMessage::Error { detail }).await;
-                let frame = CloseFrame {
-                    code: UNAUTHORIZED,
-                    reason: "unauthorized".into(),
-                };
-                let _ = socket.send(Message::Close(Some(frame))).await;
-                return;
-            }
+            Err(detail) => return refuse(socket, detail).await,
         },
     };
     let me = UserRef {
@@ -101,8 +96,13 @@ async fn session(state: AppState, mut socket: WebSocket, user: Option<AuthUser>)
     if send(&mut socket, &WsMessage::Ready { user: me }).await.is_err() {
         return;
     }
+    let lapsed = lapse::lapsed(state.clone(), user.claims.clone());
+    tokio::pin!(lapsed);
     loop {
         tokio::select! {
+            () = &mut lapsed => {
+                return refuse(socket, "the access token expired or was revoked".to_owned()).await;
+            }
             row = live.recv() => match row {
                 Ok(row) if row.user_id == user.id => {
                     let notification = NotificationBody::from(&*row);
@@ -119,6 +119,16 @@ async fn session(state: AppState, mut socket: WebSocket, user: Option<AuthUser>)
             },
         }
     }
+}
+
+/// Tells the client why, and closes with [`UNAUTHORIZED`].
+async fn refuse(mut socket: WebSocket, detail: String) {
+    let _ = send(&mut socket, &WsMessage::Error { detail }).await;
+    let frame = CloseFrame {
+        code: UNAUTHORIZED,
+        reason: "unauthorized".into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
 /// Authenticates by the first text message: `{"type": "auth", "token": "..."}` or the token.

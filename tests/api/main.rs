@@ -18,6 +18,7 @@ mod feedback;
 mod idempotency;
 mod instances;
 mod invitations;
+mod lapse;
 mod live_client;
 mod logs;
 mod membership;
