@@ -21,19 +21,21 @@ use crate::state::AppState;
 
 const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
 
-/// One event as an iCalendar file; after deletion it is still there, `STATUS:CANCELLED`.
+/// One event as an iCalendar file; 404 once deleted, as everywhere but the logs (the
+/// subscription feed alone keeps showing it, `STATUS:CANCELLED`, so calendars drop it).
 #[utoipa::path(get, path = "/api/events/{id}.ics", tag = "calendar",
     params(requests::EventPath),
     responses(
         (status = 200, description = "A VCALENDAR with one VEVENT: UID, DTSTAMP, DTSTART, DTEND (when \
             the event has an end), SUMMARY, DESCRIPTION, LOCATION (when set), SEQUENCE (the event's \
-            version), STATUS (CONFIRMED, or CANCELLED once deleted)",
+            version), STATUS (CONFIRMED)",
             content((String = "text/calendar"))),
-        (status = 404, description = "no event ever had this id"),
+        (status = 404, description = "no such event, or it was deleted"),
     ))]
 pub async fn event(State(state): State<AppState>, Id(id): Id) -> Result<Response, ApiError> {
     let row = calendar::event(&state.store.read, id)
         .await?
+        .filter(|row| !row.deleted)
         .ok_or(ApiError::NotFound("event not found"))?;
     let name = row.title.clone();
     Ok(ics_response(ics::calendar(&name, &[row])))
