@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::helpers::*;
+use crate::live_client::Sse;
 use crate::process::ServerProcess;
 use crate::raw;
 
@@ -61,6 +62,18 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_header_timeout() {
         raw::closed_within(&mut silent, TIMEOUT + SLACK).await,
         "a connection that never sent a byte was still open after {:?}",
         TIMEOUT + SLACK
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stream_outlives_the_header_timeout() {
+    let (dir, server) = binary(&[("HEADER_TIMEOUT", HEADER_TIMEOUT)], None).await;
+    let alice = server.user("alice").await;
+    let mut stream = Sse::open(&server, "/api/notifications/stream", &alice, None).await;
+    assert!(
+        !stream.ends_within(TIMEOUT + SLACK).await,
+        "an SSE response was cut off by the header timeout"
     );
     let _ = std::fs::remove_dir_all(dir);
 }
