@@ -43,6 +43,8 @@ impl Application {
         let state = app_state(&config, clock).await?;
         crate::reminders::spawn(state.clone());
         let listener = TcpListener::bind(config.bind).await?;
+        let mut settings = settings;
+        settings.listening_on(listener.local_addr()?);
         let limits = ConnectionLimits {
             header_timeout: config.header_timeout,
             max_connections: config.max_connections as usize,

@@ -6,14 +6,15 @@
 //! public form.
 
 use axum::extract::{Path, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use projections::calendar;
 
 use super::error::ApiError;
 use super::extract::{AuthUser, Id};
+use super::layers::PublicOrigin;
 use super::requests;
 use super::wire::CalendarTokenBody;
 use crate::live::ics;
@@ -66,11 +67,10 @@ pub async fn subscription(State(state): State<AppState>, Path(token): Path<Strin
 pub async fn rotate(
     State(state): State<AppState>,
     user: AuthUser,
-    headers: HeaderMap,
+    Extension(origin): Extension<PublicOrigin>,
 ) -> Result<(StatusCode, Json<CalendarTokenBody>), ApiError> {
     let token = state.calendar_tokens.rotate(user.id).await?;
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let url = format!("http://{host}/api/calendar/{token}.ics");
+    let url = format!("{}/api/calendar/{token}.ics", origin.0);
     Ok((StatusCode::CREATED, Json(CalendarTokenBody { token, url })))
 }
 

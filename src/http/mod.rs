@@ -109,6 +109,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let document = openapi::Document(Bytes::from(doc.to_json().expect("the document serialises")));
     let router = router
         .layer(Extension(document))
+        .layer(Extension(settings.public_origin.clone()))
         .fallback(health::not_found)
         .method_not_allowed_fallback(health::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

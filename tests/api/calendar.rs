@@ -203,3 +203,58 @@ async fn an_ics_escapes_every_text_and_a_stored_line_break_cannot_start_another_
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].get_uid(), Some(uid(&id).as_str()));
 }
+
+both_stores!(links_name_the_service_and_never_the_host_header);
+async fn links_name_the_service_and_never_the_host_header(app: TestApp) {
+    let alice = app.user("alice").await;
+    for i in 0..3 {
+        app.event(&alice, json!({"title": format!("Event {i}")})).await;
+    }
+    let listed = app
+        .send(
+            app.request(reqwest::Method::GET, "/api/events?page_size=1&page=2", Anon)
+                .header("host", "evil.example"),
+        )
+        .await
+        .expect(200);
+    for link in [&listed["next"], &listed["previous"]] {
+        let link = link.as_str().unwrap_or_else(|| panic!("a link: {listed}"));
+        assert!(link.starts_with(&format!("{}/api/events?", app.address)), "{link}");
+    }
+    let issued = app
+        .send(
+            app.request(reqwest::Method::POST, "/api/users/me/calendar-token", &alice)
+                .header("host", "evil.example"),
+        )
+        .await
+        .expect(201);
+    let url = issued["url"].as_str().expect("a url");
+    assert!(url.starts_with(&format!("{}/api/calendar/", app.address)), "{url}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_public_url_links_start_with_it() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let env = [("PUBLIC_URL", "https://events.example/")];
+    let server = crate::process::ServerProcess::start_with(app.database_url(), &env, None).await;
+    let alice = server.user("alice").await;
+    let url = server
+        .post_empty("/api/users/me/calendar-token", &alice)
+        .await
+        .expect(201)["url"]
+        .clone();
+    assert!(
+        url.as_str()
+            .is_some_and(|u| u.starts_with("https://events.example/api/calendar/")),
+        "{url}"
+    );
+    server.event(&alice, json!({})).await;
+    server.event(&alice, json!({})).await;
+    let listed = server.get("/api/events?page_size=1", Anon).await.expect(200);
+    assert_eq!(
+        listed["next"], "https://events.example/api/events?page=2&page_size=1",
+        "{listed}"
+    );
+}
