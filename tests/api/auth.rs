@@ -435,3 +435,22 @@ async fn a_token_not_yet_valid_or_expiring_this_second_is_401(app: TestApp) {
         .await
         .expect(200);
 }
+
+both_stores!(a_fullwidth_username_is_the_same_username);
+async fn a_fullwidth_username_is_the_same_username(app: TestApp) {
+    app.register("ali").await;
+    app.register_with(json!({"username": "ａｌｉ", "email": "other@example.com", "password": PASSWORD}))
+        .await
+        .problem(409);
+    let tokens = app.tokens("ＡＬＩ", PASSWORD).await;
+    let me = app
+        .get("/api/users/me", &tokens["access"].as_str().expect("a token").to_owned())
+        .await
+        .expect(200);
+    assert_eq!(me["username"], "ali");
+    let bob = app
+        .register_with(json!({"username": "ｂｏｂ", "email": "bob@example.com", "password": PASSWORD}))
+        .await
+        .expect(201);
+    assert_eq!(bob["username"], "bob", "kept in NFKC");
+}
