@@ -39,11 +39,13 @@ impl Application {
 
     /// The same, on a clock of the caller's (tests travel in time with it).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
-        let settings = HttpSettings::from_config(&config)?;
+        let mut settings = HttpSettings::from_config(&config)?;
+        if config.header_timeout.is_zero() {
+            return Err("HEADER_TIMEOUT must be more than 0: every connection would be cut off".into());
+        }
         let state = app_state(&config, clock).await?;
         crate::reminders::spawn(state.clone());
         let listener = TcpListener::bind(config.bind).await?;
-        let mut settings = settings;
         settings.listening_on(listener.local_addr()?);
         let limits = ConnectionLimits {
             header_timeout: config.header_timeout,
