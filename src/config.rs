@@ -91,6 +91,19 @@ pub struct Config {
     /// waits for the first request with its `Idempotency-Key`).
     #[arg(long, env = "REQUEST_TIMEOUT", default_value = "45s", value_parser = parse_duration, global = true)]
     pub request_timeout: Duration,
+    /// The service's address as clients reach it (`https://events.example`), for the links
+    /// it writes (`next`, `previous`, calendar URLs); without it, the address it listens on.
+    /// The `Host` header is never used: a client could point links anywhere.
+    #[arg(long, env = "PUBLIC_URL", value_parser = parse_public_url, global = true)]
+    pub public_url: Option<String>,
+    /// How long a connection may take to deliver a request head, counted from when it opens
+    /// and again from each answer (so also how long an idle keep-alive connection stays).
+    #[arg(long, env = "HEADER_TIMEOUT", default_value = "30s", value_parser = parse_duration, global = true)]
+    pub header_timeout: Duration,
+    /// Connections served at once; one more is answered 503 and closed.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000), global = true)]
+    pub max_connections: u32,
     /// Only users registered as `organizer` may create events (`true`/`false`).
     #[arg(long, env = "ORGANIZERS_ONLY", default_value_t = false, action = clap::ArgAction::Set,
         value_parser = clap::builder::BoolishValueParser::new(), global = true)]
@@ -122,6 +135,19 @@ impl Config {
         config.database_url = database_url.into();
         config
     }
+}
+
+/// An `http://` or `https://` origin, without a trailing slash.
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or("PUBLIC_URL must start with http:// or https://")?;
+    if rest.is_empty() || rest.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err("PUBLIC_URL must name a host".to_owned());
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// `15m`, `2h`, `14d` or a number of seconds.

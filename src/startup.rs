@@ -3,8 +3,6 @@
 use std::sync::Arc;
 
 use aggregates::{Clock, EventServices, SystemClock, TicketCodes};
-use axum::extract::Request;
-use axum::ServiceExt;
 use projections::Projector;
 use tokio::net::TcpListener;
 use tower::util::MapRequestLayer;
@@ -16,6 +14,7 @@ use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::config::Config;
+use crate::http::serve::{serve, ConnectionLimits};
 use crate::http::{ics_paths, recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
@@ -29,6 +28,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     settings: HttpSettings,
+    limits: ConnectionLimits,
 }
 
 impl Application {
@@ -39,14 +39,23 @@ impl Application {
 
     /// The same, on a clock of the caller's (tests travel in time with it).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self, BoxError> {
-        let settings = HttpSettings::from_config(&config)?;
+        let mut settings = HttpSettings::from_config(&config)?;
+        if config.header_timeout.is_zero() {
+            return Err("HEADER_TIMEOUT must be more than 0: every connection would be cut off".into());
+        }
         let state = app_state(&config, clock).await?;
         crate::reminders::spawn(state.clone());
         let listener = TcpListener::bind(config.bind).await?;
+        settings.listening_on(listener.local_addr()?);
+        let limits = ConnectionLimits {
+            header_timeout: config.header_timeout,
+            max_connections: config.max_connections as usize,
+        };
         Ok(Self {
             listener,
             state,
             settings,
+            limits,
         })
     }
 
@@ -58,9 +67,7 @@ impl Application {
         // Trailing slashes are trimmed before routing: `/api/events/` is `/api/events`.
         let app = MapRequestLayer::new(ics_paths).layer(router(self.state, &self.settings));
         let app = NormalizePathLayer::trim_trailing_slash().layer(app);
-        axum::serve(self.listener, ServiceExt::<Request>::into_make_service(app))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        serve(self.listener, app, self.limits, shutdown_signal()).await
     }
 }
 

@@ -7,7 +7,7 @@ mod tokens;
 mod users;
 
 pub use calendar_tokens::CalendarTokens;
-pub use passwords::Passwords;
+pub use passwords::{HashError, Passwords};
 pub use tokens::{Claims, IssuedTokens, TokenError, Tokens};
 pub use users::{NewUser, Role, User, UserChanges, Users};
 

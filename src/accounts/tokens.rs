@@ -65,6 +65,7 @@ impl Tokens {
         };
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        validation.validate_nbf = true;
         validation.set_required_spec_claims(&["exp", "sub"]);
         Ok(Self {
             pool,
@@ -116,9 +117,12 @@ impl Tokens {
 
     /// Checks signature, algorithm and expiry (not revocation: see [`Self::is_active`]).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        // jsonwebtoken accepts `exp == now`; a token is valid before its `exp` only.
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
-            .map_err(|_| TokenError::Invalid)
+            .ok()
+            .filter(|claims| claims.exp > chrono::Utc::now().timestamp())
+            .ok_or(TokenError::Invalid)
     }
 
     /// The username behind a verified token, unless it was logged out or the user is gone.

@@ -86,7 +86,7 @@ fn decode(row: &AnyRow) -> Result<User, sqlx::Error> {
 
 /// The key usernames are unique by: case does not count.
 fn username_key(username: &str) -> String {
-    username.to_lowercase()
+    aggregates::values::Username::key_of(username)
 }
 
 impl Users {
@@ -131,10 +131,17 @@ impl Users {
     /// The user and their password hash, by username in any case.
     pub async fn find_for_login(&self, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE username_key = $1");
-        let row = sqlx::query(&sql)
+        let mut row = sqlx::query(&sql)
             .bind(username_key(username))
             .fetch_optional(&self.pool)
             .await?;
+        // An account registered before keys were NFKC has its plain lower-case key.
+        if row.is_none() && username_key(username) != username.to_lowercase() {
+            row = sqlx::query(&sql)
+                .bind(username.to_lowercase())
+                .fetch_optional(&self.pool)
+                .await?;
+        }
         row.map(|row| Ok((decode(&row)?, row.try_get("password_hash")?)))
             .transpose()
     }

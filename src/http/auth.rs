@@ -41,11 +41,7 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(
     let (Some(username), Some(email), Some(password)) = (username, email, password) else {
         unreachable!("finish() reports missing required fields");
     };
-    let password_hash = state
-        .passwords
-        .hash(password.expose())
-        .await
-        .map_err(ApiError::internal)?;
+    let password_hash = state.passwords.hash(password.expose()).await?;
     let new = NewUser {
         username: username.as_str().to_owned(),
         email: email.as_str().to_owned(),
@@ -79,11 +75,7 @@ pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json
     };
     let found = state.users.find_for_login(&username).await?;
     let hash = found.as_ref().map(|(_, hash)| hash.as_str());
-    let matches = state
-        .passwords
-        .verify(&password, hash)
-        .await
-        .map_err(ApiError::internal)?;
+    let matches = state.passwords.verify(&password, hash).await?;
     let user = found.filter(|_| matches).ok_or(ApiError::Unauthorized(WRONG))?.0;
     let tokens = state.tokens.issue(user.id).await?;
     Ok(Json(tokens.into()))

@@ -6,14 +6,15 @@
 //! public form.
 
 use axum::extract::{Path, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use projections::calendar;
 
 use super::error::ApiError;
 use super::extract::{AuthUser, Id};
+use super::layers::PublicOrigin;
 use super::requests;
 use super::wire::CalendarTokenBody;
 use crate::live::ics;
@@ -21,19 +22,21 @@ use crate::state::AppState;
 
 const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
 
-/// One event as an iCalendar file; after deletion it is still there, `STATUS:CANCELLED`.
+/// One event as an iCalendar file; 404 once deleted, as everywhere but the logs (the
+/// subscription feed alone keeps showing it, `STATUS:CANCELLED`, so calendars drop it).
 #[utoipa::path(get, path = "/api/events/{id}.ics", tag = "calendar",
     params(requests::EventPath),
     responses(
         (status = 200, description = "A VCALENDAR with one VEVENT: UID, DTSTAMP, DTSTART, DTEND (when \
             the event has an end), SUMMARY, DESCRIPTION, LOCATION (when set), SEQUENCE (the event's \
-            version), STATUS (CONFIRMED, or CANCELLED once deleted)",
+            version), STATUS (CONFIRMED)",
             content((String = "text/calendar"))),
-        (status = 404, description = "no event ever had this id"),
+        (status = 404, description = "no such event, or it was deleted"),
     ))]
 pub async fn event(State(state): State<AppState>, Id(id): Id) -> Result<Response, ApiError> {
     let row = calendar::event(&state.store.read, id)
         .await?
+        .filter(|row| !row.deleted)
         .ok_or(ApiError::NotFound("event not found"))?;
     let name = row.title.clone();
     Ok(ics_response(ics::calendar(&name, &[row])))
@@ -64,11 +67,10 @@ pub async fn subscription(State(state): State<AppState>, Path(token): Path<Strin
 pub async fn rotate(
     State(state): State<AppState>,
     user: AuthUser,
-    headers: HeaderMap,
+    Extension(origin): Extension<PublicOrigin>,
 ) -> Result<(StatusCode, Json<CalendarTokenBody>), ApiError> {
     let token = state.calendar_tokens.rotate(user.id).await?;
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let url = format!("http://{host}/api/calendar/{token}.ics");
+    let url = format!("{}/api/calendar/{token}.ics", origin.0);
     Ok((StatusCode::CREATED, Json(CalendarTokenBody { token, url })))
 }
 

@@ -93,10 +93,11 @@ pub async fn update(
     Id(id): Id,
     body: JsonBody,
 ) -> Result<Json<CategoryBody>, ApiError> {
-    require_admin(&state, &user).await?;
+    // 404 before 403, as the contract orders them.
     if state.categories.find(&id.to_string()).await?.is_none() {
         return Err(ApiError::NotFound("category not found"));
     }
+    require_admin(&state, &user).await?;
     let mut fields = Fields::new(body.object()?);
     let name = fields.optional("name", &text(parse_name));
     let slug = fields.optional("slug", &text(parse_slug));

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::accounts::TokenError;
+use crate::accounts::{HashError, TokenError};
 use crate::commands::CommandError;
 use crate::store::is_outage;
 use crate::throttle::ThrottleError;
@@ -156,6 +156,15 @@ impl From<TokenError> for ApiError {
         match error {
             TokenError::Invalid => Self::Unauthorized("the token is invalid or expired"),
             TokenError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<HashError> for ApiError {
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => Self::Unavailable("too many passwords are being checked; try again"),
+            HashError::Failed(_) => Self::internal(error),
         }
     }
 }

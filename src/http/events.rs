@@ -198,7 +198,7 @@ pub async fn create(
     let ticket_types = fields
         .optional("ticket_types", &ticket_fields::ticket_types)
         .unwrap_or_default();
-    let recurrence = fields.optional("recurrence", &series::recurrence);
+    let recurrence = fields.nullable("recurrence", &series::recurrence).flatten();
     if let Some(start) = start_time {
         fields.problems(schedule_problems(start_time, start, end_time, state.clock.now()));
     }

@@ -1,6 +1,7 @@
 //! The change feed: a page by position as JSON, or a live stream of Server-Sent Events.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,9 +14,11 @@ use axum::Json;
 use futures_util::stream::{Stream, StreamExt};
 use projections::Position;
 use tokio_stream::wrappers::ReceiverStream;
+use uuid::Uuid;
 
 use super::error::ApiError;
 use super::extract::AuthUser;
+use super::lapse;
 use super::query::Params;
 use super::requests;
 use super::wire::{FeedEntryBody, FeedPageBody, SseMessage};
@@ -23,7 +26,9 @@ use crate::live::{Feed, FeedItem};
 use crate::state::AppState;
 
 /// The domain events the caller may see, after a position: as a JSON page, or, with
-/// `Accept: text/event-stream`, as a stream that never ends.
+/// `Accept: text/event-stream`, as a stream that ends only when the access token expires,
+/// is logged out or its user is deleted (checked every 5 s): then log in again and resume
+/// with `Last-Event-ID`.
 #[utoipa::path(get, path = "/feed", tag = "live", security(("bearer" = [])),
     params(requests::FeedParams,
         ("Last-Event-ID" = Option<String>, Header, pattern = r"^\d+-\d+$",
@@ -66,7 +71,8 @@ pub async fn feed(
     if wants_stream(&headers) {
         // Catching up is reading the store from there: history only for who asks for it.
         let after = after.unwrap_or_else(|| feed.head());
-        return Ok(stream(Arc::clone(feed), user, after).into_response());
+        let lapsed = lapse::lapsed(state.clone(), user.claims.clone());
+        return Ok(stream(Arc::clone(feed), user, after, lapsed).into_response());
     }
     let page = feed
         .page(user.id, after.unwrap_or_default(), size.unwrap_or(20))
@@ -76,7 +82,11 @@ pub async fn feed(
     Ok(Json(FeedPageBody {
         next: page.more.then(|| params.url_with("after", &position)),
         position,
-        results: page.items.iter().map(|item| FeedEntryBody::from(&**item)).collect(),
+        results: page
+            .items
+            .iter()
+            .map(|item| FeedEntryBody::seen_by(item, user.id))
+            .collect(),
     })
     .into_response())
 }
@@ -99,11 +109,20 @@ fn wants_stream(headers: &HeaderMap) -> bool {
         .any(|value| value.to_ascii_lowercase().contains("text/event-stream"))
 }
 
-fn stream(feed: Arc<Feed>, user: AuthUser, after: Position) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let items = ReceiverStream::new(feed.follow(user.id, after)).map(|item| Ok(message(&item)));
+/// The live feed, until `lapsed` resolves (the caller's token expired or was revoked).
+fn stream(
+    feed: Arc<Feed>,
+    user: AuthUser,
+    after: Position,
+    lapsed: impl Future<Output = ()> + Send + 'static,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let viewer = user.id;
+    let items = ReceiverStream::new(feed.follow(viewer, after))
+        .map(move |item| Ok(message(&item, viewer)))
+        .take_until(lapsed);
     Sse::new(items).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-fn message(item: &FeedItem) -> Event {
-    SseMessage::new(item.recorded.position, &FeedEntryBody::from(item)).into()
+fn message(item: &FeedItem, viewer: Uuid) -> Event {
+    SseMessage::new(item.recorded.position, &FeedEntryBody::seen_by(item, viewer)).into()
 }

@@ -35,7 +35,14 @@ const CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 pub struct HttpSettings {
     cors_origins: Vec<HeaderValue>,
     request_timeout: Duration,
+    /// `PUBLIC_URL`, or the listening address once bound (see [`HttpSettings::listening_on`]).
+    pub public_origin: PublicOrigin,
 }
+
+/// Where clients reach the service (`https://events.example`): the start of every link it
+/// writes.
+#[derive(Clone, Debug)]
+pub struct PublicOrigin(pub String);
 
 impl HttpSettings {
     pub fn from_config(config: &Config) -> Result<Self, BoxError> {
@@ -49,7 +56,15 @@ impl HttpSettings {
         Ok(Self {
             cors_origins,
             request_timeout: config.request_timeout,
+            public_origin: PublicOrigin(config.public_url.clone().unwrap_or_default()),
         })
+    }
+
+    /// Without `PUBLIC_URL`, links start with the address the service listens on.
+    pub fn listening_on(&mut self, address: std::net::SocketAddr) {
+        if self.public_origin.0.is_empty() {
+            self.public_origin = PublicOrigin(format!("http://{address}"));
+        }
     }
 }
 

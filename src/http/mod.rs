@@ -5,6 +5,7 @@ mod auth;
 mod calendar;
 mod categories;
 mod docs;
+mod drain;
 mod error;
 mod event_links;
 mod events;
@@ -16,6 +17,7 @@ mod health;
 mod idempotency;
 mod invitations;
 mod lag;
+mod lapse;
 mod layers;
 mod logs;
 mod membership;
@@ -25,6 +27,7 @@ mod openapi;
 mod query;
 mod requests;
 mod series;
+pub mod serve;
 mod ticket_fields;
 mod tickets;
 mod users;
@@ -107,6 +110,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let document = openapi::Document(Bytes::from(doc.to_json().expect("the document serialises")));
     let router = router
         .layer(Extension(document))
+        .layer(Extension(settings.public_origin.clone()))
         .fallback(health::not_found)
         .method_not_allowed_fallback(health::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

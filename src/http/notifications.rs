@@ -16,6 +16,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use super::error::ApiError;
 use super::extract::{AuthUser, Id};
+use super::lapse;
 use super::query::{PageBody, Params};
 use super::requests;
 use super::wire::{MarkedBody, NotificationBody, SseMessage};
@@ -63,7 +64,8 @@ pub async fn read_all(State(state): State<AppState>, user: AuthUser) -> Result<J
     Ok(Json(MarkedBody { marked }))
 }
 
-/// The caller's new notifications as Server-Sent Events.
+/// The caller's new notifications as Server-Sent Events, until the access token expires, is
+/// logged out or its user is deleted (checked every 5 s); resume with `Last-Event-ID`.
 #[utoipa::path(get, path = "/notifications/stream", tag = "live", security(("bearer" = [])),
     params(("Last-Event-ID" = Option<String>, Header, pattern = r"^\d+-\d+$",
         description = "Resume: the notifications after this position are sent first.")),
@@ -109,7 +111,9 @@ pub async fn stream(
         std::future::ready(keep)
     });
     let rows = stream::iter(missed).chain(live);
-    let events = rows.map(|row| Ok(message(&row)));
+    let events = rows
+        .map(|row| Ok(message(&row)))
+        .take_until(lapse::lapsed(state.clone(), user.claims.clone()));
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 

@@ -129,7 +129,9 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
     }
     if path.starts_with("/api/") {
         let unavailable = with_header(
-            problem("the store is unavailable, or the request took too long; retry"),
+            problem(
+                "the store is unavailable, the request took too long, or too many passwords are being checked; retry",
+            ),
             "Retry-After",
             "seconds to wait before retrying",
         );

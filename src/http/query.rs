@@ -1,7 +1,6 @@
 //! Query strings: typed reading of parameters, and pagination with DRF's envelope.
 
 use axum::extract::{FromRequestParts, OriginalUri, Query};
-use axum::http::header::HOST;
 use axum::http::request::Parts;
 use projections::{Page, PageRequest};
 use serde::Serialize;
@@ -9,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::error::{ApiError, FieldErrors};
 use super::fields::no_nul;
+use super::layers::PublicOrigin;
 
 /// How deep a list can be paged: every item before a page is read to skip it.
 pub const MAX_PAGED_ITEMS: u64 = 10_000;
@@ -44,15 +44,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         let pairs = Query::<Vec<(String, String)>>::try_from_uri(&uri)
             .map(|q| q.0)
             .unwrap_or_default();
-        let host = parts
-            .headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
+        let origin = parts
+            .extensions
+            .get::<PublicOrigin>()
+            .map_or("http://localhost", |origin| origin.0.as_str());
         let path = uri.path().trim_end_matches('/');
         let mut params = Self {
             pairs: Vec::new(),
-            base: format!("http://{host}{path}"),
+            base: format!("{origin}{path}"),
             errors: FieldErrors::new(),
         };
         for (key, value) in pairs {

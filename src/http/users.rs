@@ -54,12 +54,7 @@ pub async fn update_me(
             None => fields.error("current_password", "this field is required to change the password"),
             Some(given) => {
                 let hash = state.users.password_hash(user.id).await?;
-                if !state
-                    .passwords
-                    .verify(given, hash.as_deref())
-                    .await
-                    .map_err(ApiError::internal)?
-                {
+                if !state.passwords.verify(given, hash.as_deref()).await? {
                     fields.error("current_password", "the current password is not correct");
                 }
             }
@@ -67,13 +62,7 @@ pub async fn update_me(
     }
     fields.finish()?;
     let password_hash = match password {
-        Some(password) => Some(
-            state
-                .passwords
-                .hash(password.expose())
-                .await
-                .map_err(ApiError::internal)?,
-        ),
+        Some(password) => Some(state.passwords.hash(password.expose()).await?),
         None => None,
     };
     let changes = UserChanges {

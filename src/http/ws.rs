@@ -16,11 +16,17 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::error::ApiError;
 use super::extract::AuthUser;
+use super::lapse;
 use super::wire::{NotificationBody, UserRef, WsMessage};
 use crate::state::AppState;
 
 /// How long a client has to send its token after connecting.
 const AUTH_WITHIN: Duration = Duration::from_secs(10);
+
+/// The largest message, and frame, a client may send. Its only message is the access token
+/// (under 1 KiB); what it sends after that is ignored, so no later message needs more.
+/// Without a cap, tungstenite buffered 64 MiB per socket before anyone had authenticated.
+pub const MAX_CLIENT_MESSAGE: usize = 8 * 1024;
 
 /// The close code for a failed authentication (4000–4999 are the application's).
 const UNAUTHORIZED: u16 = 4401;
@@ -33,7 +39,10 @@ const UNAUTHORIZED: u16 = 4401;
 /// `{"type": "ready", "user": {...}}`, and `{"type": "notification", "notification": {...}}`
 /// (a `NotificationBody`) for each new notification. A bad token gets `{"type": "error",
 /// "detail": "..."}` and the close code 4401. Messages from the client after the first are
-/// ignored. The schema `WsMessage` describes what the server sends.
+/// ignored; one larger than 8 KiB (or a frame announcing more) closes the connection. When
+/// the token expires, is logged out or its user is deleted, the server sends `{"type":
+/// "error"}` and closes with 4401 (checked every 5 s). The schema `WsMessage` describes what
+/// the server sends.
 #[utoipa::path(get, path = "/ws", tag = "live",
     params(("Sec-WebSocket-Protocol" = Option<String>, Header,
         description = "`bearer, <access token>`: authenticates before the upgrade")),
@@ -52,7 +61,9 @@ pub async fn ws(
         None => None,
     };
     let upgrade = upgrade
-        .map_err(|rejection| ApiError::BadRequest(format!("this endpoint speaks WebSocket only: {rejection}")))?;
+        .map_err(|rejection| ApiError::BadRequest(format!("this endpoint speaks WebSocket only: {rejection}")))?
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE);
     let upgrade = if user.is_some() {
         upgrade.protocols(["bearer"])
     } else {
@@ -75,15 +86,7 @@ async fn session(state: AppState, mut socket: WebSocket, user: Option<AuthUser>)
         Some(user) => user,
         None => match first_message_user(&state, &mut socket).await {
             Ok(user) => user,
-            Err(detail) => {
-                let _ = send(&mut socket, &WsMessage::Error { detail }).await;
-                let frame = CloseFrame {
-                    code: UNAUTHORIZED,
-                    reason: "unauthorized".into(),
-                };
-                let _ = socket.send(Message::Close(Some(frame))).await;
-                return;
-            }
+            Err(detail) => return refuse(socket, detail).await,
         },
     };
     let me = UserRef {
@@ -93,8 +96,13 @@ async fn session(state: AppState, mut socket: WebSocket, user: Option<AuthUser>)
     if send(&mut socket, &WsMessage::Ready { user: me }).await.is_err() {
         return;
     }
+    let lapsed = lapse::lapsed(state.clone(), user.claims.clone());
+    tokio::pin!(lapsed);
     loop {
         tokio::select! {
+            () = &mut lapsed => {
+                return refuse(socket, "the access token expired or was revoked".to_owned()).await;
+            }
             row = live.recv() => match row {
                 Ok(row) if row.user_id == user.id => {
                     let notification = NotificationBody::from(&*row);
@@ -111,6 +119,16 @@ async fn session(state: AppState, mut socket: WebSocket, user: Option<AuthUser>)
             },
         }
     }
+}
+
+/// Tells the client why, and closes with [`UNAUTHORIZED`].
+async fn refuse(mut socket: WebSocket, detail: String) {
+    let _ = send(&mut socket, &WsMessage::Error { detail }).await;
+    let frame = CloseFrame {
+        code: UNAUTHORIZED,
+        reason: "unauthorized".into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
 /// Authenticates by the first text message: `{"type": "auth", "token": "..."}` or the token.

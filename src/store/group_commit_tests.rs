@@ -67,16 +67,16 @@ async fn as_one_group(
 ) -> Vec<Result<Committed<Event>, AggregateError<EventError>>> {
     let cell = store.cell(id);
     let held = cell.slot.lock().await;
-    let count = submissions.len();
-    let tasks: Vec<_> = submissions
-        .into_iter()
-        .map(|submission| {
-            let (store, id) = (store.clone(), id.to_owned());
-            tokio::spawn(async move { store.submit(&id, submission, &services()).await })
-        })
-        .collect();
-    while lock(&cell.queue).len() < count {
-        tokio::time::sleep(Duration::from_millis(1)).await;
+    let mut tasks = Vec::new();
+    // One at a time, so that they queue in the order given.
+    for (queued, submission) in submissions.into_iter().enumerate() {
+        let (store, id) = (store.clone(), id.to_owned());
+        tasks.push(tokio::spawn(
+            async move { store.submit(&id, submission, &services()).await },
+        ));
+        while lock(&cell.queue).len() <= queued {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
     drop(held);
     let mut answers = Vec::new();

@@ -421,3 +421,36 @@ async fn fifty_concurrent_registrations_of_one_username_make_exactly_one_account
     assert_eq!((created, conflicts, others), (1, 49, vec![]));
     app.login("rush", PASSWORD).await.expect(200);
 }
+
+both_stores!(a_token_not_yet_valid_or_expiring_this_second_is_401);
+async fn a_token_not_yet_valid_or_expiring_this_second_is_401(app: TestApp) {
+    let alice = app.user("alice").await;
+    let mut early = claims(&alice.id, 600);
+    early["nbf"] = json!(chrono::Utc::now().timestamp() + 300);
+    app.get("/api/users/me", &sign(&early, JWT_SECRET)).await.problem(401);
+    // `exp` is the first second the token is no longer valid (RFC 7519 §4.1.4).
+    let ending = sign(&claims(&alice.id, 0), JWT_SECRET);
+    app.get("/api/users/me", &ending).await.problem(401);
+    app.get("/api/users/me", &sign(&claims(&alice.id, 600), JWT_SECRET))
+        .await
+        .expect(200);
+}
+
+both_stores!(a_fullwidth_username_is_the_same_username);
+async fn a_fullwidth_username_is_the_same_username(app: TestApp) {
+    app.register("ali").await;
+    app.register_with(json!({"username": "ａｌｉ", "email": "other@example.com", "password": PASSWORD}))
+        .await
+        .problem(409);
+    let tokens = app.tokens("ＡＬＩ", PASSWORD).await;
+    let me = app
+        .get("/api/users/me", &tokens["access"].as_str().expect("a token").to_owned())
+        .await
+        .expect(200);
+    assert_eq!(me["username"], "ali");
+    let bob = app
+        .register_with(json!({"username": "ｂｏｂ", "email": "bob@example.com", "password": PASSWORD}))
+        .await
+        .expect(201);
+    assert_eq!(bob["username"], "bob", "kept in NFKC");
+}

@@ -163,6 +163,14 @@ async fn administrators_manage_categories_and_everyone_reads_them(app: TestApp) 
     )
     .await
     .problem(404);
+    // 404 before 403: an unknown category is unknown to everyone.
+    app.patch(
+        "/api/categories/00000000-0000-0000-0000-000000000000",
+        &ann,
+        json!({"name": "X"}),
+    )
+    .await
+    .problem(404);
 }
 
 both_stores!(an_event_is_filed_under_a_category_by_slug_or_id);

@@ -910,3 +910,14 @@ async fn a_past_start_time_is_named_together_with_the_other_bad_fields(app: Test
         .await
         .invalid(&["end_time", "capacity"]);
 }
+
+both_stores!(the_creator_filter_ignores_case_beyond_ascii);
+async fn the_creator_filter_ignores_case_beyond_ascii(app: TestApp) {
+    let [arger, other] = app.named_users(["Ärger", "Ærlig"]).await;
+    app.event(&arger, json!({"title": "Mine"})).await;
+    app.event(&other, json!({"title": "Theirs"})).await;
+    for name in ["Ärger", "ärger", "ÄRGER", "%C3%84rger"] {
+        let page = app.get(&format!("/api/events?creator={name}"), Anon).await.expect(200);
+        assert_eq!(titles(&page), ["Mine"], "creator={name}");
+    }
+}

@@ -195,3 +195,39 @@ async fn a_stream_opened_without_after_starts_at_the_present(app: TestApp) {
     let sequences: Vec<i64> = in_order(&past.take(6, WAIT).await).iter().map(|(s, _)| *s).collect();
     assert_eq!(sequences, (1..=6).collect::<Vec<_>>());
 }
+
+both_stores!(a_promoted_member_is_not_told_who_left);
+async fn a_promoted_member_is_not_told_who_left(app: TestApp) {
+    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let id = app.waitlisted_event(&alice, [&bob, &carol]).await;
+    app.leave(&id, &bob).await.expect(204);
+
+    let feed = app.all_pages("/api/feed", &carol).await;
+    let promoted = feed
+        .iter()
+        .find(|entry| entry["type"] == "member_promoted")
+        .unwrap_or_else(|| panic!("carol's feed shows her promotion: {feed:?}"));
+    assert_eq!(promoted["actor"], Value::Null, "{promoted}");
+    assert_eq!(promoted["payload"]["actor"], Value::Null, "{promoted}");
+    assert_eq!(promoted["payload"]["member"]["id"], json!(carol.id), "{promoted}");
+    let notifications = app.all_pages("/api/notifications", &carol).await;
+    assert!(
+        notifications.iter().any(|n| n["type"] == "promoted"),
+        "{notifications:?}"
+    );
+    for shown in [json!(feed).to_string(), json!(notifications).to_string()] {
+        assert!(
+            !shown.contains(&bob.id) && !shown.contains("\"bob\""),
+            "carol learns who left: {shown}"
+        );
+    }
+
+    // The creator sees who.
+    let creators = app.all_pages("/api/feed", &alice).await;
+    let promoted = creators
+        .iter()
+        .find(|entry| entry["type"] == "member_promoted")
+        .expect("the creator's feed shows the promotion");
+    assert_eq!(promoted["actor"]["id"], json!(bob.id), "{promoted}");
+    app.assert_verified().await;
+}

@@ -62,6 +62,12 @@ impl Sse {
         }
     }
 
+    /// Whether the server ends the stream within `limit` (messages before the end are skipped).
+    pub async fn ends_within(&mut self, limit: Duration) -> bool {
+        let ended = async { while let Ok(Some(_)) = self.response.chunk().await {} };
+        timeout(limit, ended).await.is_ok()
+    }
+
     /// The next `n` messages, each within `limit` of the one before; panics if one is late.
     pub async fn take(&mut self, n: usize, limit: Duration) -> Vec<SseMessage> {
         let mut messages = Vec::with_capacity(n);

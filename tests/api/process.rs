@@ -13,22 +13,32 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// `event-manager serve` over `database_url`, on a free port, healthy.
     pub async fn start(database_url: &str) -> Self {
-        Self::start_with(database_url, &[]).await
+        Self::start_with(database_url, &[], None).await
     }
 
-    /// The same with more environment variables (or the defaults above replaced).
-    pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Self {
+    /// The same with more environment, and at most `open_files` file descriptors (`prlimit`).
+    pub async fn start_with(database_url: &str, env: &[(&str, &str)], open_files: Option<u32>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_event-manager"))
+        let binary = env!("CARGO_BIN_EXE_event-manager");
+        let mut command = match open_files {
+            Some(n) => {
+                let mut prlimit = Command::new("prlimit");
+                prlimit.arg(format!("--nofile={n}:{n}")).arg("--").arg(binary);
+                prlimit
+            }
+            None => Command::new(binary),
+        };
+        let child = command
             .arg("serve")
             .env("BIND", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", database_url)
             .env("JWT_SECRET", JWT_SECRET)
             .env("EVENTS_PER_DAY", "0")
             .env("RUST_LOG", "warn")
+            // Last, so that a test may replace the defaults above.
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .spawn()
@@ -53,6 +63,23 @@ impl ServerProcess {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         server
+    }
+
+    /// The server's process id (`prlimit` execs it, so it is the same process).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Its resident memory (`VmRSS` in `/proc/PID/status`), in MiB.
+    pub fn rss_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("the server runs");
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .expect("VmRSS in /proc/PID/status");
+        kib / 1024
     }
 
     /// SIGKILL: no shutdown, no flushing, whatever was in flight is cut off.

@@ -203,3 +203,13 @@ async fn a_series_capacity_below_an_occurrences_members_changes_nothing(app: Tes
     assert!(after.iter().all(|o| o["capacity"] == json!(5)));
     app.assert_verified().await;
 }
+
+both_stores!(a_null_recurrence_creates_one_plain_event);
+async fn a_null_recurrence_creates_one_plain_event(app: TestApp) {
+    let alice = app.user("alice").await;
+    let created = app
+        .create_event(&alice, merge(event_body("Once"), json!({"recurrence": null})))
+        .await;
+    assert_eq!(created.get("series_id"), None, "{created}");
+    assert_eq!(results(&app.get("/api/events", Anon).await.expect(200)).len(), 1);
+}

@@ -74,8 +74,8 @@ both_stores!(two_instances_racing_for_the_last_slots_never_exceed_the_limit);
 async fn two_instances_racing_for_the_last_slots_never_exceed_the_limit(app: TestApp) {
     let limit = LIMIT.to_string();
     let env = [("EVENTS_PER_DAY", limit.as_str())];
-    let first = ServerProcess::start_with(app.database_url(), &env).await;
-    let second = ServerProcess::start_with(app.database_url(), &env).await;
+    let first = ServerProcess::start_with(app.database_url(), &env, None).await;
+    let second = ServerProcess::start_with(app.database_url(), &env, None).await;
     let users = app.users("racer", 6).await;
     for (trial, user) in users.iter().enumerate() {
         let before = trial % LIMIT;

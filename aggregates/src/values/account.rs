@@ -1,20 +1,29 @@
+use unicode_normalization::UnicodeNormalization;
+
 use super::{bounded_text, check_length};
 
 bounded_text!(
-    /// A login name: 3–150 letters, digits and `@.+-_`; unique regardless of case.
+    /// A login name: 3–150 letters, digits and `@.+-_`; unique regardless of case and of
+    /// compatibility forms (NFKC: `ａｌｉ` is `ali`).
     Username, 3, 150
 );
 
 impl Username {
-    /// Parses a username, also checking its alphabet.
+    /// Parses a new username into its NFKC form, also checking its alphabet.
     pub fn parse_new(value: &str) -> Result<Self, String> {
-        let username = Self::parse(value)?;
+        let normalised: String = value.nfkc().collect();
+        let username = Self::parse(&normalised)?;
         let allowed = |c: char| c.is_alphanumeric() || "@.+-_".contains(c);
-        if value.chars().all(allowed) {
+        if normalised.chars().all(allowed) {
             Ok(username)
         } else {
             Err("enter a valid username: letters, digits and @/./+/-/_ only".to_owned())
         }
+    }
+
+    /// What makes two usernames the same: NFKC, then lower case.
+    pub fn key_of(value: &str) -> String {
+        value.nfkc().collect::<String>().to_lowercase()
     }
 }
 
@@ -83,6 +92,17 @@ mod tests {
         assert!(Username::parse_new("ab").is_err());
         assert!(Username::parse_new("has space").is_err());
         assert!(Username::parse_new(&"a".repeat(151)).is_err());
+    }
+
+    #[test]
+    fn usernames_are_kept_in_nfkc_and_compared_without_case_or_compatibility_forms() {
+        assert_eq!(
+            Username::parse_new("ａｌｉ").map(|u| u.as_str().to_owned()),
+            Ok("ali".to_owned())
+        );
+        assert_eq!(Username::key_of("ＡＬＩ"), Username::key_of("ali"));
+        assert_eq!(Username::key_of("Ärger"), "ärger");
+        assert_ne!(Username::key_of("ali"), Username::key_of("alí"));
     }
 
     #[test]

@@ -1,18 +1,18 @@
 use serde::{Deserialize, Serialize};
 
-use super::bounded_text;
+use super::{bounded_text, one_line, visible_line};
 
 bounded_text!(
-    /// An event's title: 1–200 characters.
-    Title, 1, 200
+    /// An event's title: 1–200 characters on one line, not all of them blank.
+    Title, 1, 200, visible_line
 );
 bounded_text!(
     /// An event's description: 0–5000 characters.
     Description, 0, 5000
 );
 bounded_text!(
-    /// An event's location: 0–200 characters.
-    Location, 0, 200
+    /// An event's location: 0–200 characters on one line.
+    Location, 0, 200, one_line
 );
 
 bounded_text!(
@@ -90,5 +90,43 @@ impl Rating {
 
     pub fn get(self) -> u8 {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_one_line_with_something_visible() {
+        assert!(Title::parse("Rust meetup").is_ok());
+        assert!(Title::parse("Ärger – 東京").is_ok());
+        for bad in [
+            "",
+            " ",
+            "   ",
+            "\u{3000}",
+            "Party\r\nBEGIN:VEVENT",
+            "a\nb",
+            "tab\there",
+            "esc\u{1b}[0m",
+            "c1\u{85}",
+        ] {
+            assert!(Title::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn locations_are_one_line_and_may_be_empty() {
+        assert!(Location::parse("").is_ok());
+        assert!(Location::parse("Room 1, Berlin").is_ok());
+        for bad in ["Room\r\n1", "Room\n1", "nul\0"] {
+            assert!(Location::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn descriptions_may_span_lines() {
+        assert!(Description::parse("first line\nsecond line").is_ok());
     }
 }

@@ -28,9 +28,31 @@ fn check_length(value: &str, min: usize, max: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// A string newtype with a length rule; serialises as the bare string.
+/// Refuses control characters (line breaks, tabs, escapes): a one-line field that holds
+/// them breaks the lines of whatever shows it, a calendar file among them.
+fn one_line(value: &str) -> Result<(), String> {
+    if value.chars().any(char::is_control) {
+        return Err("this field may not contain line breaks or other control characters".to_owned());
+    }
+    Ok(())
+}
+
+/// A one-line field that also needs something visible in it.
+fn visible_line(value: &str) -> Result<(), String> {
+    one_line(value)?;
+    if value.chars().all(char::is_whitespace) {
+        return Err("this field may not be blank".to_owned());
+    }
+    Ok(())
+}
+
+/// A string newtype with a length rule (and optionally another check); serialises as the
+/// bare string.
 macro_rules! bounded_text {
     ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr) => {
+        bounded_text!($(#[$doc])* $name, $min, $max, |_| Ok(()));
+    };
+    ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr, $check:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
@@ -42,6 +64,8 @@ macro_rules! bounded_text {
 
             pub fn parse(value: &str) -> Result<Self, String> {
                 $crate::values::check_length(value, $min, $max)?;
+                let check: fn(&str) -> Result<(), String> = $check;
+                check(value)?;
                 Ok(Self(value.to_owned()))
             }
 

@@ -158,8 +158,14 @@ fn where_clause(sql: &mut Sql, filter: &EventFilter) {
         Some(CreatorFilter::Id(id)) => {
             sql.push(" AND creator_id = ").bind(*id);
         }
+        // By the accounts' own key, computed here: SQLite's LOWER folds ASCII only, so
+        // `creator=Ärger` found nothing. (An account from before NFKC keys has the plain one.)
         Some(CreatorFilter::Username(name)) => {
-            sql.push(" AND LOWER(creator_username) = ").bind(name.to_lowercase());
+            sql.push(" AND creator_id IN (SELECT id FROM users WHERE username_key IN (")
+                .bind(aggregates::values::Username::key_of(name))
+                .push(", ")
+                .bind(name.to_lowercase())
+                .push("))");
         }
         None => {}
     }

@@ -1,4 +1,4 @@
-use aggregates::EventFact;
+use aggregates::{Actor, EventFact};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -44,7 +44,9 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::MemberPromoted { member, .. } => vec![
             leave(id, member.id),
             join(id, member.id, "member"),
-            notify(event, To::User(member.id), "promoted", json!({})),
+            // Told as their own doing: the actor is often the member who left, whom only
+            // the creator may know of.
+            notify_as(event, member, To::User(member.id), "promoted", json!({})),
         ],
         EventFact::InvitationSent {
             invitation_id, invitee, ..
@@ -100,7 +102,11 @@ fn answered(event: &Recorded, invitation_id: Uuid, answer: &str) -> Write {
 }
 
 fn notify(event: &Recorded, to: To, kind: &str, detail: Value) -> Write {
-    let actor = event.fact.actor();
+    notify_as(event, event.fact.actor(), to, kind, detail)
+}
+
+/// A notification naming `actor` as its cause.
+fn notify_as(event: &Recorded, actor: &Actor, to: To, kind: &str, detail: Value) -> Write {
     let values = args![
         notification_id(event.event_id, event.sequence),
         event.event_id,

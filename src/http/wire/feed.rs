@@ -31,8 +31,11 @@ pub struct FeedEntryBody {
     kind: &'static str,
     /// The stored domain event's type (`MemberJoined`, …), as in the event's history.
     event_type: &'static str,
-    /// The user whose request caused the change, as they were named then.
-    actor: UserRef,
+    /// The user whose request caused the change, as they were named then; null when that is
+    /// another participant of an event the caller did not create (only its creator sees who
+    /// the members are: a seat freed by someone who left shows no name). The same goes for
+    /// `payload.actor`.
+    actor: Option<UserRef>,
     /// The domain event's fields, as stored (after upcasting to the current version).
     #[schema(value_type = Object)]
     payload: Value,
@@ -40,25 +43,33 @@ pub struct FeedEntryBody {
     recorded_at: DateTime<Utc>,
 }
 
-impl From<&FeedItem> for FeedEntryBody {
-    fn from(item: &FeedItem) -> Self {
+impl FeedEntryBody {
+    /// `item` as `viewer` may see it.
+    pub fn seen_by(item: &FeedItem, viewer: Uuid) -> Self {
         let recorded = &item.recorded;
         let fact = &recorded.fact;
+        let actor = fact.actor();
+        let named = viewer == item.creator || actor.id == viewer || actor.id == item.creator;
         // Facts serialise as `{"MemberJoined": {...}}`; the feed names the type beside it.
-        let payload = match serde_json::to_value(fact) {
+        let mut payload = match serde_json::to_value(fact) {
             Ok(Value::Object(mut outer)) => outer.remove(fact.name()).unwrap_or(Value::Null),
             _ => Value::Null,
         };
+        if !named {
+            if let Some(field) = payload.get_mut("actor") {
+                *field = Value::Null;
+            }
+        }
         Self {
             position: recorded.position.to_string(),
             event_id: recorded.event_id,
             sequence: recorded.sequence,
             kind: projections::activity::describe(fact).kind,
             event_type: fact.name(),
-            actor: UserRef {
-                id: fact.actor().id,
-                username: fact.actor().username.clone(),
-            },
+            actor: named.then(|| UserRef {
+                id: actor.id,
+                username: actor.username.clone(),
+            }),
             payload,
             recorded_at: recorded.recorded_at,
         }

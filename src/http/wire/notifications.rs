@@ -21,7 +21,9 @@ pub struct NotificationBody {
     #[schema(pattern = "^(invited|invitation_answered|promoted|event_(changed|reopened|closed|deleted)|starts_soon)$")]
     kind: String,
     event: NotifiedEvent,
-    /// Whose request caused it, as they were named then.
+    /// Whose request caused it, as they were named then. For `promoted`, the promoted user
+    /// themselves: the seat was often freed by a member who left, whom only the creator may
+    /// know of.
     actor: UserRef,
     /// Per type: `invitation_id` (invited, invitation_answered), `answer` (`accepted` or
     /// `declined`), `fields` (the names of the fields an `event_changed` changed),

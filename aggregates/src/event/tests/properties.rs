@@ -545,8 +545,9 @@ fn check_bounded<T>(
     as_str: fn(&T) -> &str,
     input: &str,
     (min, max): (usize, usize),
+    allowed: fn(&str) -> bool,
 ) -> Result<(), TestCaseError> {
-    let fits = (min..=max).contains(&input.chars().count());
+    let fits = (min..=max).contains(&input.chars().count()) && allowed(input);
     match parse(input) {
         Ok(value) => {
             prop_assert!(fits, "accepted {} characters", input.chars().count());
@@ -564,22 +565,26 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
-    fn text_values_accept_exactly_their_lengths(input in text()) {
-        check_bounded(Title::parse, Title::as_str, &input, (1, 200))?;
-        check_bounded(Description::parse, Description::as_str, &input, (0, 5000))?;
-        check_bounded(Location::parse, Location::as_str, &input, (0, 200))?;
-        check_bounded(Comment::parse, Comment::as_str, &input, (0, 2000))?;
-        check_bounded(Username::parse, Username::as_str, &input, (3, 150))?;
+    fn text_values_accept_exactly_their_lengths_and_characters(input in text()) {
+        let one_line: fn(&str) -> bool = |s| !s.chars().any(char::is_control);
+        let visible_line: fn(&str) -> bool = |s| !s.chars().any(char::is_control) && !s.chars().all(char::is_whitespace);
+        check_bounded(Title::parse, Title::as_str, &input, (1, 200), visible_line)?;
+        check_bounded(Description::parse, Description::as_str, &input, (0, 5000), |_| true)?;
+        check_bounded(Location::parse, Location::as_str, &input, (0, 200), one_line)?;
+        check_bounded(Comment::parse, Comment::as_str, &input, (0, 2000), |_| true)?;
+        check_bounded(Username::parse, Username::as_str, &input, (3, 150), |_| true)?;
     }
 
     #[test]
-    fn new_usernames_also_need_their_alphabet(input in prop_oneof![text(), "[a-zA-Z0-9@.+_ -]{0,160}"]) {
-        let allowed = input.chars().all(|c| c.is_alphanumeric() || "@.+-_".contains(c));
-        let fits = (3..=150).contains(&input.chars().count());
+    fn new_usernames_also_need_their_alphabet(input in prop_oneof![text(), "[a-zA-Z0-9@.+_ -]{0,160}", "[ａ-ｚ０-９]{0,10}"]) {
+        use unicode_normalization::UnicodeNormalization;
+        let normalised: String = input.nfkc().collect();
+        let allowed = normalised.chars().all(|c| c.is_alphanumeric() || "@.+-_".contains(c));
+        let fits = (3..=150).contains(&normalised.chars().count());
         match Username::parse_new(&input) {
             Ok(username) => {
                 prop_assert!(allowed && fits);
-                prop_assert_eq!(username.as_str(), input.as_str());
+                prop_assert_eq!(username.as_str(), normalised.as_str());
             }
             Err(message) => {
                 prop_assert!(!(allowed && fits));
