@@ -10,6 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
+use crate::sync::lock;
+
 /// How long a key's answer is kept and replayed.
 pub const RETENTION: Duration = Duration::hours(24);
 /// A claim of no known process (written before processes named themselves) that has not
@@ -35,6 +37,13 @@ pub struct StoredAnswer {
     /// Header name and value pairs.
     pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+impl StoredAnswer {
+    /// Headers as the record keeps them.
+    pub fn headers_text(headers: &[(String, String)]) -> String {
+        serde_json::to_string(headers).unwrap_or_else(|_| "[]".to_owned())
+    }
 }
 
 /// What claiming a key found.
@@ -85,10 +94,6 @@ impl Drop for Running {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 #[derive(Clone)]
 pub struct IdempotencyKeys {
     pool: AnyPool,
@@ -106,19 +111,23 @@ impl IdempotencyKeys {
         }
     }
 
-    /// Says this process is alive, and forgets processes silent for a day.
+    /// Says this process is alive.
     pub async fn heartbeat(&self) -> Result<(), sqlx::Error> {
-        let now = Utc::now();
         sqlx::query(
             "INSERT INTO service_instances (id, seen_at) VALUES ($1, $2)
              ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at",
         )
         .bind(self.instance.to_string())
-        .bind(projections::to_micros(now))
+        .bind(projections::to_micros(Utc::now()))
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Forgets processes silent for longer than any claim is kept (once, at start).
+    pub async fn forget_silent(&self) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM service_instances WHERE seen_at < $1")
-            .bind(projections::to_micros(now - RETENTION))
+            .bind(projections::to_micros(Utc::now() - RETENTION))
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -206,7 +215,7 @@ impl IdempotencyKeys {
     }
 
     pub async fn record(&self, user_id: Uuid, key: &str, answer: &StoredAnswer) -> Result<(), sqlx::Error> {
-        let headers = serde_json::to_string(&answer.headers).unwrap_or_else(|_| "[]".to_owned());
+        let headers = StoredAnswer::headers_text(&answer.headers);
         sqlx::query("UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 WHERE user_id = $1 AND key = $2")
             .bind(user_id.to_string())
             .bind(key)

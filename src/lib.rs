@@ -17,6 +17,7 @@ pub mod reminders;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod sync;
 #[doc(hidden)]
 pub mod testing;
 pub mod throttle;

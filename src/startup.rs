@@ -141,6 +141,9 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
 /// Says every few seconds that this process is alive, for the claims it holds.
 fn spawn_heartbeat(keys: IdempotencyKeys) {
     tokio::spawn(async move {
+        if let Err(error) = keys.forget_silent().await {
+            tracing::warn!(%error, "could not forget silent processes");
+        }
         let mut beat = tokio::time::interval(crate::idempotency::HEARTBEAT);
         loop {
             beat.tick().await;

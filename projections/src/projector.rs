@@ -260,14 +260,19 @@ async fn move_checkpoints(
 ) -> Result<bool, sqlx::Error> {
     let at = |name: &str| checkpoints.get(name).copied().unwrap_or_default();
     let first = at(PROJECTIONS[0].name);
-    if PROJECTIONS.iter().all(|projection| at(projection.name) == first) {
+    if PROJECTIONS
+        .iter()
+        .all(|projection| checkpoints.get(projection.name) == Some(&first))
+    {
         let moved = Write::new(
             "UPDATE projection_checkpoints SET tx = $1, pos = $2 WHERE tx = $3 AND pos = $4",
             args![last.tx, last.pos, first.tx, first.pos],
         )
         .run(tx)
         .await?;
-        return Ok(moved == PROJECTIONS.len() as u64);
+        // The statement moves every row at `first`, so as many as were read there.
+        let expected = checkpoints.values().filter(|done| **done == first).count();
+        return Ok(moved == expected as u64);
     }
     for projection in &PROJECTIONS {
         let done = at(projection.name);

@@ -45,7 +45,7 @@ impl ClaimedKey {
             user_id: self.owner.to_string(),
             key: self.key.clone(),
             status: i64::from(status),
-            headers: serde_json::to_string(&headers).unwrap_or_else(|_| "[]".to_owned()),
+            headers: StoredAnswer::headers_text(&headers),
             body,
         }
     }
@@ -56,13 +56,16 @@ impl ClaimedKey {
 pub struct RecordedWithFacts;
 
 pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !request.headers().contains_key(HEADER) {
+    let Some(key) = request.headers().get(HEADER).cloned() else {
+        return next.run(request).await;
+    };
+    if request.method() != Method::POST {
         return next.run(request).await;
     }
     // In a task of its own, so that a client hanging up cannot leave the key claimed but
     // unanswered: from the claim on, the request runs to its end and its answer is recorded.
     let keyed = tokio::spawn(async move {
-        match handle(&state, request, next).await {
+        match handle(&state, key, request, next).await {
             Ok(response) => response,
             Err(error) => error.into_response(),
         }
@@ -78,7 +81,7 @@ pub const WITH_CREDENTIALS: [&str; 3] = ["/auth/login", "/auth/refresh", "/users
 
 /// Whose keys these are: the signed-in user's, or for registration (the one `POST` open to
 /// anyone whose answer holds no credentials) no one's, scoped by the request itself (see
-/// [`anonymous`]). Other requests run as usual: their handler answers 401 first.
+/// [`Owner::scope`]). Other requests run as usual: their handler answers 401 first.
 async fn owner(parts: &mut Parts, state: &AppState) -> Option<Owner> {
     let path = parts.uri.path();
     if WITH_CREDENTIALS.iter().any(|credentials| path.ends_with(credentials)) {
@@ -110,13 +113,7 @@ impl Owner {
     }
 }
 
-async fn handle(state: &AppState, request: Request, next: Next) -> Result<Response, ApiError> {
-    let Some(key) = request.headers().get(HEADER) else {
-        return Ok(next.run(request).await);
-    };
-    if request.method() != Method::POST {
-        return Ok(next.run(request).await);
-    }
+async fn handle(state: &AppState, key: HeaderValue, request: Request, next: Next) -> Result<Response, ApiError> {
     let key = key
         .to_str()
         .ok()

@@ -11,8 +11,9 @@ use tokio::sync::{oneshot, Mutex as AsyncMutex};
 
 use super::append::{append, AnswerRecord, AppendError};
 use super::{Backend, Repository};
+use crate::sync::lock;
 
-/// An aggregate that counts the events applied to it, so a half-applied command shows.
+/// An aggregate that counts the events applied to it: its version after a command.
 pub trait Versioned {
     fn version(&self) -> u64;
 }
@@ -122,7 +123,7 @@ where
     }
 
     fn cell(&self, aggregate_id: &str) -> Arc<Cell<A>> {
-        let mut cells = self.cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cells = lock(&self.cells);
         if cells.len() >= CACHED_AGGREGATES {
             cells.retain(|_, cell| Arc::strong_count(cell) > 1);
         }
@@ -206,7 +207,7 @@ where
     }
 
     /// One try: read what is new, decide every command, append every fact. On failure the
-    /// slot is emptied, so the next try reads the aggregate afresh from the store.
+    /// slot is left unloaded, so the next try reads the aggregate afresh from the store.
     async fn attempt(
         &self,
         slot: &mut Slot<A>,
@@ -216,10 +217,7 @@ where
     ) -> Result<Vec<Answer<A>>, Failure> {
         if !slot.loaded {
             *slot = Slot::default();
-            if let Err(error) = self.catch_up(slot, aggregate_id).await {
-                *slot = Slot::default();
-                return Err(error.into());
-            }
+            self.catch_up(slot, aggregate_id).await?;
         }
         // Until the group commits, the aggregate holds facts the store may never have: should
         // anything below fail or panic, the next group reads it afresh.
@@ -247,10 +245,7 @@ where
                 };
                 match SerializedEvent::try_from(&envelope) {
                     Ok(event) => serialized.push(event),
-                    Err(error) => {
-                        *slot = Slot::default();
-                        return Err(AggregateError::<A::Error>::from(error).into());
-                    }
+                    Err(error) => return Err(AggregateError::<A::Error>::from(error).into()),
                 }
             }
             if let Some(answer) = pending.submission.answer.as_ref().filter(|_| !facts.is_empty()) {
@@ -267,26 +262,15 @@ where
             // whether another instance wrote since, and if so decide them again.
             match self.repository.get_last_events::<A>(aggregate_id, slot.sequence).await {
                 Ok(newer) if newer.is_empty() => {}
-                Ok(_) => {
-                    *slot = Slot::default();
-                    return Err(Failure::Stale);
-                }
-                Err(error) => {
-                    *slot = Slot::default();
-                    return Err(AggregateError::<A::Error>::from(error).into());
-                }
+                Ok(_) => return Err(Failure::Stale),
+                Err(error) => return Err(AggregateError::<A::Error>::from(error).into()),
             }
             Vec::new()
         } else {
             match append(&self.backend, A::TYPE, &serialized, &answers).await {
                 Ok(positions) => positions,
-                Err(error) => {
-                    *slot = Slot::default();
-                    return Err(match error {
-                        AppendError::Conflict => Failure::Conflict,
-                        AppendError::Database(error) => Failure::commit(error),
-                    });
-                }
+                Err(AppendError::Conflict) => return Err(Failure::Conflict),
+                Err(AppendError::Database(error)) => return Err(Failure::commit(error)),
             }
         };
         slot.sequence += serialized.len();
@@ -307,8 +291,10 @@ where
             .collect())
     }
 
-    /// Applies the events the store holds beyond the slot's.
+    /// Applies the events the store holds beyond the slot's; a slot it fails on stays
+    /// unloaded, to be read afresh.
     async fn catch_up(&self, slot: &mut Slot<A>, aggregate_id: &str) -> Result<(), AggregateError<A::Error>> {
+        slot.loaded = false;
         let newer = self
             .repository
             .get_last_events::<A>(aggregate_id, slot.sequence)
@@ -343,10 +329,7 @@ where
         if !slot.loaded {
             *slot = Slot::default();
         }
-        if let Err(error) = self.catch_up(&mut slot, aggregate_id).await {
-            *slot = Slot::default();
-            return Err(error);
-        }
+        self.catch_up(&mut slot, aggregate_id).await?;
         Ok(slot.aggregate.clone())
     }
 
@@ -439,10 +422,6 @@ impl std::error::Error for SharedError {
 
 fn dropped<E: std::error::Error>() -> AggregateError<E> {
     AggregateError::UnexpectedError("the command's group ended without answering it".into())
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Exponential backoff from 2 ms, capped at 100 ms, with full jitter.
