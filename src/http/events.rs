@@ -25,6 +25,7 @@ use crate::accounts::Role;
 use crate::categories::Category;
 use crate::commands::Via;
 use crate::state::AppState;
+use crate::store::LISTING_BUDGET;
 
 /// An event with its `ETag`.
 async fn with_etag(state: &AppState, status: StatusCode, row: EventRow) -> Result<Response, ApiError> {
@@ -110,7 +111,10 @@ async fn respond_list(
         })
         .unwrap_or_default();
     params.finish()?;
-    let rows = events::list(&state.store.read, &filter, ordering, page).await?;
+    let listed = events::list(&state.store.listing, &filter, ordering, page);
+    let rows = tokio::time::timeout(LISTING_BUDGET, listed)
+        .await
+        .map_err(|_| ApiError::Unavailable("the search took too long; narrow it or try again"))??;
     Ok(Json(params.envelope(page, event_links::bodies(state, rows).await?)))
 }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use projections::{EventSource, Position, ProjectorHandle, Recorded};
 use sqlx::{AnyPool, Row};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, watch, Semaphore};
 use uuid::Uuid;
 
 use super::concerns;
@@ -17,6 +17,10 @@ pub(super) const BATCH: i64 = 500;
 /// How many events one page request looks at, at most, before it answers with what it found
 /// (a caller who sees little of a busy store then gets short pages, never a long wait).
 const SCAN_LIMIT: usize = 5_000;
+
+/// How many followers decode history at once: 40 streams catching up on 200,000 events
+/// each took a core's worth of time, all together.
+const CATCHING_UP: usize = 1;
 
 /// How many items the live channel holds for slow subscribers before they fall back to
 /// reading the store themselves.
@@ -55,6 +59,8 @@ pub struct Feed {
     /// Where the tail has read up to: a position the store's reader answered, so it is
     /// safe to start from (`after=now`).
     pub(super) head: watch::Receiver<Position>,
+    /// Turns for followers reading history (see `catch_up`).
+    pub(super) catching_up: Semaphore,
 }
 
 impl Feed {
@@ -68,6 +74,7 @@ impl Feed {
             creators: Mutex::new(HashMap::new()),
             live,
             head,
+            catching_up: Semaphore::new(CATCHING_UP),
         });
         tokio::spawn(tail(Arc::clone(&feed), head_tx, projector.applied()));
         Ok(feed)

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::feed::BATCH;
 use super::{Feed, FeedItem};
+use crate::startup::BoxError;
 
 /// How many items wait for a slow connection before its follower waits too.
 const QUEUE: usize = 256;
@@ -35,7 +36,7 @@ impl Feed {
         loop {
             let mut live = self.live.subscribe();
             loop {
-                let batch = match self.log.read_after(sent, BATCH).await {
+                let batch = match self.catch_up(user, sent).await {
                     Ok(batch) => batch,
                     Err(error) => {
                         tracing::warn!(%error, "a feed follower could not read the store; retrying");
@@ -43,19 +44,15 @@ impl Feed {
                         continue;
                     }
                 };
-                if batch.is_empty() {
+                let Some((items, position)) = batch else {
                     break;
-                }
-                for recorded in batch {
-                    let position = recorded.position;
-                    let Ok(item) = self.item(recorded).await else {
-                        return;
-                    };
-                    if item.visible_to(user) && out.send(Arc::new(item)).await.is_err() {
+                };
+                for item in items {
+                    if out.send(item).await.is_err() {
                         return;
                     }
-                    sent = position;
                 }
+                sent = position;
             }
             loop {
                 match live.recv().await {
@@ -71,5 +68,25 @@ impl Feed {
                 }
             }
         }
+    }
+
+    /// The next batch of history after `after`: the items `user` may see and the last
+    /// position read, or `None` at the end. Followers catching up take turns (`catching_up`),
+    /// so however many streams ask for history at once, decoding it keeps to a share of
+    /// the cores; a slow client does not hold a turn while its items wait to be sent.
+    async fn catch_up(&self, user: Uuid, after: Position) -> Result<Option<(Vec<Arc<FeedItem>>, Position)>, BoxError> {
+        let _turn = self.catching_up.acquire().await?;
+        let batch = self.log.read_after(after, BATCH).await?;
+        let Some(last) = batch.last().map(|recorded| recorded.position) else {
+            return Ok(None);
+        };
+        let mut items = Vec::new();
+        for recorded in batch {
+            let item = self.item(recorded).await?;
+            if item.visible_to(user) {
+                items.push(Arc::new(item));
+            }
+        }
+        Ok(Some((items, last)))
     }
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AnyPool, PgPool, SqlitePool};
+use sqlx::{AnyPool, Executor, PgPool, SqlitePool};
 
 pub use aggregate_store::{AggregateStore, AnswerFn, Committed, Submission, Versioned};
 pub use append::AnswerRecord;
@@ -59,7 +59,14 @@ pub enum Backend {
 pub struct Store {
     pub backend: Backend,
     pub read: AnyPool,
+    /// The read models for searches anyone may send (the event listing), apart from `read`
+    /// and a quarter of its size: 40 deep searches held every connection, and a plain
+    /// `GET /api/events/{id}` waited out its acquire timeout (503).
+    pub listing: AnyPool,
 }
+
+/// How long one listing may keep the database busy before it is answered 503.
+pub const LISTING_BUDGET: Duration = Duration::from_secs(3);
 
 impl Store {
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
@@ -79,28 +86,14 @@ impl Store {
         } else {
             Backend::Sqlite(connect_sqlite(url, pools).await?)
         };
-        let read = AnyPoolOptions::new()
-            .max_connections(pools.size)
-            .acquire_timeout(pools.acquire_timeout);
-        let read = match &backend {
-            Backend::Sqlite(pool) => {
-                let file = pool.connect_options().get_filename().to_owned();
-                read.after_connect(move |_, _| recycle::writable(&file))
-                    .after_release(recycle::outside_transaction)
-            }
-            // What the projector's literal scripts rely on (the default, but a role may
-            // change it).
-            Backend::Postgres(_) => read.after_connect(|conn, _| {
-                Box::pin(async move {
-                    sqlx::query("SET standard_conforming_strings = on")
-                        .execute(conn)
-                        .await?;
-                    Ok(())
-                })
-            }),
-        };
-        let read = read.connect(url).await?;
-        Ok(Self { backend, read })
+        let listing_size = (pools.size / 4).max(1);
+        let read = read_pool(&backend, pools.size.saturating_sub(listing_size).max(1), &pools, None)
+            .connect(url)
+            .await?;
+        let listing = read_pool(&backend, listing_size, &pools, Some(LISTING_BUDGET))
+            .connect(url)
+            .await?;
+        Ok(Self { backend, read, listing })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -128,6 +121,39 @@ impl Store {
 
     pub fn event_log(&self) -> EventLog {
         EventLog(self.backend.clone())
+    }
+}
+
+/// Options of a pool of `size` over the read models, as `backend` needs them. PostgreSQL
+/// cancels a statement that outlasts `budget` itself; SQLite has no such setting, and the
+/// caller's deadline stops reading its rows.
+fn read_pool(backend: &Backend, size: u32, pools: &Pools, budget: Option<Duration>) -> AnyPoolOptions {
+    let read = AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(pools.acquire_timeout);
+    match backend {
+        Backend::Sqlite(pool) => {
+            let file = pool.connect_options().get_filename().to_owned();
+            read.after_connect(move |_, _| recycle::writable(&file))
+                .after_release(recycle::outside_transaction)
+        }
+        Backend::Postgres(_) => {
+            // What the projector's literal scripts rely on (the default, but a role may
+            // change it).
+            let mut settings = vec!["SET standard_conforming_strings = on".to_owned()];
+            settings.extend(budget.map(|budget| format!("SET statement_timeout = {}", budget.as_millis())));
+            read.after_connect(move |conn, _| {
+                let settings = settings.clone();
+                Box::pin(async move {
+                    for setting in &settings {
+                        // `Executor::execute` on a `&str`: `sqlx::query` here is not `Send`
+                        // for every lifetime the pool's hook asks for.
+                        Executor::execute(&mut *conn, setting.as_str()).await?;
+                    }
+                    Ok(())
+                })
+            })
+        }
     }
 }
 

@@ -9,8 +9,9 @@ use sqlx::sqlite::SqliteError;
 
 /// PostgreSQL's SQLSTATE classes of a server that cannot serve now: connection exception
 /// (08), insufficient resources such as a full disk or too many connections (53), operator
-/// intervention such as `pg_terminate_backend` or a shutdown (57P), system error (58).
-const POSTGRES_UNAVAILABLE: [&str; 4] = ["08", "53", "57P", "58"];
+/// intervention such as `pg_terminate_backend` or a shutdown (57P), a statement cancelled by
+/// its time budget or an operator (57014), system error (58).
+const POSTGRES_UNAVAILABLE: [&str; 5] = ["08", "53", "57P", "57014", "58"];
 
 /// SQLite's primary result codes of a file that cannot be written or read now: busy or
 /// locked past the busy timeout, out of memory, read-only, I/O error, disk full, cannot open,

@@ -36,6 +36,7 @@ mod raw;
 mod read_your_writes;
 mod rebuild;
 mod reminders;
+mod search;
 mod series;
 mod storage_faults;
 mod storms;

@@ -134,25 +134,59 @@ pub async fn list(
     ordering: EventOrdering,
     page: PageRequest,
 ) -> Result<Page<EventRow>, sqlx::Error> {
+    let substrings = Substrings::of(pool);
     let mut count = Sql::new("SELECT COUNT(*) FROM event_view");
-    where_clause(&mut count, filter);
+    where_clause(&mut count, filter, substrings);
     let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM event_view"));
-    where_clause(&mut select, filter);
+    where_clause(&mut select, filter, substrings);
     select.push(ordering.sql());
     select.page(&count, page, pool, decode).await
 }
 
-fn where_clause(sql: &mut Sql, filter: &EventFilter) {
-    sql.push(" WHERE deleted_at IS NULL");
-    if let Some(title) = &filter.title {
-        sql.push(" AND title_key LIKE ")
-            .bind(contains_pattern(title))
+/// How a substring of a title or location is found from an index (migration 0013).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Substrings {
+    /// PostgreSQL's trigram index serves `LIKE '%…%'` itself.
+    Like,
+    /// SQLite's trigram index is a table of its own (`event_search`), asked first.
+    Fts,
+}
+
+impl Substrings {
+    /// A trigram index knows nothing of shorter needles: those are found by reading.
+    const SHORTEST_INDEXED: usize = 3;
+
+    fn of(pool: &AnyPool) -> Self {
+        match pool.connect_options().database_url.scheme() {
+            "sqlite" => Self::Fts,
+            _ => Self::Like,
+        }
+    }
+
+    /// `AND column` holds `needle`, ignoring case.
+    fn contain(self, sql: &mut Sql, column: &str, needle: &str) {
+        if self == Self::Fts && needle.chars().count() >= Self::SHORTEST_INDEXED {
+            // A phrase of the needle's trigrams; the exact `LIKE` below then decides.
+            let phrase = format!("{column} : \"{}\"", needle.to_lowercase().replace('"', "\"\""));
+            sql.push(" AND rowid IN (SELECT rowid FROM event_search WHERE event_search MATCH ")
+                .bind(phrase)
+                .push(")");
+        }
+        sql.push(" AND ")
+            .push(column)
+            .push(" LIKE ")
+            .bind(contains_pattern(needle))
             .push(" ESCAPE '\\'");
     }
+}
+
+fn where_clause(sql: &mut Sql, filter: &EventFilter, substrings: Substrings) {
+    sql.push(" WHERE deleted_at IS NULL");
+    if let Some(title) = &filter.title {
+        substrings.contain(sql, "title_key", title);
+    }
     if let Some(location) = &filter.location {
-        sql.push(" AND location_key LIKE ")
-            .bind(contains_pattern(location))
-            .push(" ESCAPE '\\'");
+        substrings.contain(sql, "location_key", location);
     }
     match &filter.creator {
         Some(CreatorFilter::Id(id)) => {
