@@ -126,8 +126,7 @@ async fn two_instances_agree_with_a_full_replay_on_sqlite() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
 async fn two_instances_agree_with_a_full_replay_on_postgres() {
-    if let Some(db) = TestDatabase::postgres().await {
-        two_instances_agree_with_a_full_replay(db).await;
-    }
+    two_instances_agree_with_a_full_replay(TestDatabase::postgres().await).await;
 }

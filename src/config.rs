@@ -44,6 +44,9 @@ pub enum Command {
         #[arg(long, value_parser = parse_duration)]
         older_than: Duration,
     },
+    /// Exit 0 when the service on BIND answers `GET /readyz` with 200, else 1 (the image's
+    /// health check: it has no curl).
+    Probe,
 }
 
 #[derive(Debug, Subcommand)]

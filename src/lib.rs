@@ -12,6 +12,7 @@ pub mod http;
 pub mod idempotency;
 pub mod live;
 pub mod maintenance;
+pub mod probe;
 pub mod prune;
 pub mod reminders;
 pub mod startup;

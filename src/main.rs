@@ -4,6 +4,7 @@ use aggregates::SystemClock;
 use clap::Parser;
 use event_manager::config::{Cli, Command, UserAction};
 use event_manager::maintenance;
+use event_manager::probe;
 use event_manager::prune::prune;
 use event_manager::startup::{app_state, init_tracing, Application, BoxError};
 use event_manager::store::Store;
@@ -53,6 +54,11 @@ async fn main() -> Result<(), BoxError> {
                 println!("deleted {} \"{}\" (ended {ended})", event.id, event.title);
             }
             println!("pruned {} events that ended before {cutoff}", deleted.len());
+        }
+        Command::Probe => {
+            if !probe::ready(cli.config.bind).await {
+                std::process::exit(1);
+            }
         }
         Command::Serve => {
             let app = Application::build(cli.config.clone()).await?;

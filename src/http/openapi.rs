@@ -2,12 +2,14 @@
 //! router and the document are built from the same `routes!` calls); what every operation
 //! shares — error answers, authentication, `Idempotency-Key` — is added here by rule.
 
+use std::collections::BTreeMap;
+
 use axum::body::Bytes;
 use axum::extract::Extension;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
-use utoipa::openapi::schema::Object;
+use utoipa::openapi::schema::{ArrayItems, Object, SchemaType};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Content, Header, OpenApi, Ref, RefOr, Required, Response, Schema, Type};
 use utoipa::OpenApi as _;
@@ -55,6 +57,7 @@ pub fn skeleton() -> OpenApi {
 /// Adds what every operation shares, once all of them are in the document.
 pub fn complete(doc: &mut OpenApi) {
     let components = doc.components.get_or_insert_with(Default::default);
+    pages_refer_to_their_items(&mut components.schemas);
     components.add_security_scheme(
         BEARER,
         SecurityScheme::Http(
@@ -79,6 +82,31 @@ pub fn complete(doc: &mut OpenApi) {
         }
     }
 }
+
+/// A page's `results` refer to their item's component. utoipa inlines a generic's argument,
+/// which gave generated clients a second, unrelated type for every item
+/// (`PageBodyMemberBodyResultsItem` beside `MemberBody`).
+fn pages_refer_to_their_items(schemas: &mut BTreeMap<String, RefOr<Schema>>) {
+    let pages: Vec<String> = schemas.keys().filter(|name| name.starts_with(PAGE)).cloned().collect();
+    for page in pages {
+        let item = &page[PAGE.len()..];
+        let Some(component) = schemas.get(item).cloned() else {
+            continue;
+        };
+        if let Some(RefOr::T(Schema::Object(object))) = schemas.get_mut(&page) {
+            if let Some(RefOr::T(Schema::Array(results))) = object.properties.get_mut("results") {
+                if let ArrayItems::RefOrSchema(items) = &mut results.items {
+                    if **items == component {
+                        **items = RefOr::Ref(Ref::from_schema_name(item));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How utoipa names `PageBody<T>`: `PageBody_T`.
+const PAGE: &str = "PageBody_";
 
 /// The contract's general rules, as they apply to one operation.
 fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
@@ -107,6 +135,7 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
             problem("no such resource (also: an id that is not a UUID)"),
         );
     }
+    optional_body_not_null(operation);
     if operation.request_body.is_some() {
         add(
             operation,
@@ -153,6 +182,40 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
             }
         }
     }
+}
+
+/// A body a client may leave out is described as optional (`required` unset), not as one
+/// that may be `null`: from `Option<Json>` utoipa writes `oneOf: [T, null]`, and a generated
+/// client then has no way to send nothing (openapi-python-client sent its `UNSET` marker as
+/// the JSON body and failed).
+fn optional_body_not_null(operation: &mut Operation) {
+    let Some(RefOr::T(body)) = operation.request_body.as_mut() else {
+        return;
+    };
+    if matches!(body.required, Some(Required::True)) {
+        return;
+    }
+    for content in body.content.values_mut() {
+        let RefOr::T(content) = content else {
+            continue;
+        };
+        let only_not_null = match &content.schema {
+            Some(RefOr::T(Schema::OneOf(one_of))) => {
+                match one_of.items.iter().filter(|s| !is_null(s)).collect::<Vec<_>>()[..] {
+                    [only] => Some(only.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if only_not_null.is_some() {
+            content.schema = only_not_null;
+        }
+    }
+}
+
+fn is_null(schema: &RefOr<Schema>) -> bool {
+    matches!(schema, RefOr::T(Schema::Object(object)) if object.schema_type == SchemaType::Type(Type::Null))
 }
 
 /// `Idempotency-Key` on authenticated `POST`s and on registration: the header, its replays

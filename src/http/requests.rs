@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::wire::{EventStatus, InvitationAnswer, InvitationStatus, Role};
+
 #[derive(ToSchema)]
 #[schema(example = json!({"username": "ali", "email": "ali@example.com", "password": "correct horse"}))]
 pub struct Register {
@@ -28,7 +30,7 @@ pub struct Register {
     /// `attendee` (the default) or `organizer`; with `ORGANIZERS_ONLY=true` only organizers
     /// may create events.
     #[serde(default)]
-    #[schema(pattern = "^(attendee|organizer)$", example = "organizer")]
+    #[schema(value_type = Role, example = "organizer")]
     role: String,
 }
 
@@ -92,7 +94,7 @@ pub struct EventFields {
     capacity: i64,
     /// `open` (the default) or `closed`.
     #[serde(default)]
-    #[schema(pattern = "^(open|closed)$", example = "open")]
+    #[schema(value_type = EventStatus, example = "open")]
     status: String,
     #[serde(default)]
     waitlist_enabled: bool,
@@ -127,7 +129,7 @@ pub struct EventReplacement {
     end_time: Option<DateTime<Utc>>,
     #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
-    #[schema(pattern = "^(open|closed)$")]
+    #[schema(value_type = EventStatus)]
     status: String,
     waitlist_enabled: bool,
     /// Optional even here: absent keeps the event's category, `null` removes it.
@@ -157,7 +159,7 @@ pub struct EventChanges {
     capacity: i64,
     /// `open` or `closed`; closing stops new joins, members stay.
     #[serde(default)]
-    #[schema(pattern = "^(open|closed)$")]
+    #[schema(value_type = EventStatus)]
     status: String,
     #[serde(default)]
     waitlist_enabled: bool,
@@ -203,7 +205,7 @@ pub struct Invite {
 #[schema(example = json!({"status": "accepted"}))]
 pub struct Answer {
     /// `accepted` or `declined`.
-    #[schema(pattern = "^(accepted|declined)$")]
+    #[schema(value_type = InvitationAnswer)]
     status: String,
     /// When accepting an invitation to an event with ticket types: which one.
     #[serde(default)]
@@ -245,7 +247,7 @@ pub struct EventFilters {
     /// The creator's user id or username.
     creator: Option<String>,
     /// `open` or `closed`.
-    #[param(pattern = "^(open|closed)$")]
+    #[param(value_type = Option<EventStatus>)]
     status: Option<String>,
     /// Inclusive; an RFC 3339 date-time, or `YYYY-MM-DD` for the start of that UTC day.
     start_after: Option<DateTime<Utc>>,
@@ -284,7 +286,7 @@ pub struct LogTypeFilter {
 #[into_params(parameter_in = Query)]
 pub struct InvitationFilters {
     /// `pending`, `accepted` or `declined`.
-    #[param(pattern = "^(pending|accepted|declined)$")]
+    #[param(value_type = Option<InvitationStatus>)]
     status: Option<String>,
 }
 
@@ -347,7 +349,7 @@ pub struct SeriesChanges {
     #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
     #[serde(default)]
-    #[schema(pattern = "^(open|closed)$")]
+    #[schema(value_type = EventStatus)]
     status: String,
     #[serde(default)]
     waitlist_enabled: bool,

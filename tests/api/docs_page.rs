@@ -31,7 +31,7 @@ async fn the_docs_page_lists_the_operations_in_headless_chromium() {
         eprintln!("skipping: {CHROMIUM} is not installed");
         return;
     }
-    let app = TestApp::spawn(Backend::Sqlite).await.expect("SQLite is always there");
+    let app = TestApp::spawn(Backend::Sqlite).await;
     let url = app.url("/api/docs/");
     let page = url.clone();
     let dom = tokio::task::spawn_blocking(move || chromium(&["--dump-dom", &page]))

@@ -66,9 +66,7 @@ const REFUSED_WITHIN: Duration = Duration::from_secs(3);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_unauthenticated_websocket_announcing_a_large_frame_is_closed_before_its_payload() {
-    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
     let mut socket = raw::websocket(&app.address, None).await;
     raw::write(&mut socket, raw::frame_header(0x1, true, 1 << 20)).await;
     raw::write(&mut socket, [b'a'; 1024]).await;
@@ -80,9 +78,7 @@ async fn an_unauthenticated_websocket_announcing_a_large_frame_is_closed_before_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_unauthenticated_websocket_sending_a_large_message_in_small_frames_is_closed() {
-    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
     let mut socket = raw::websocket(&app.address, None).await;
     let mut refused = false;
     for n in 0..64 {
@@ -101,9 +97,7 @@ async fn an_unauthenticated_websocket_sending_a_large_message_in_small_frames_is
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_authenticated_websocket_announcing_a_large_frame_is_closed() {
-    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
     let alice = app.user("alice").await;
     let mut socket = raw::websocket(&app.address, Some(&alice.access)).await;
     raw::write(&mut socket, raw::frame_header(0x2, true, 1 << 20)).await;

@@ -113,7 +113,7 @@ async fn get_with(api: &Api, path: &str, (name, value): (&str, &str)) -> Resp {
     api.send(api.request(Method::GET, path, Anon).header(name, value)).await
 }
 
-async fn document(app: &TestApp) -> Value {
+pub async fn document(app: &TestApp) -> Value {
     let answer = app.get("/api/openapi.json", Anon).await;
     assert_eq!(answer.header("content-type"), Some("application/json"));
     answer.expect(200)

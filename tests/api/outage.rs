@@ -257,6 +257,7 @@ fn probes(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
 async fn a_database_outage_answers_503_and_the_service_recovers_without_a_restart() {
     outages(&[Link::Refused, Link::BlackHoled], 0).await;
 }
@@ -264,6 +265,7 @@ async fn a_database_outage_answers_503_and_the_service_recovers_without_a_restar
 /// Connections dropped mid-handshake, and joins in flight and queued on one event when the
 /// database goes away: every answer is a 503 within the bound, none a 500.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
 async fn joins_in_flight_and_dropped_connections_answer_503_too() {
     outages(&[Link::Dropped, Link::Refused, Link::BlackHoled], STORM).await;
 }
@@ -271,9 +273,7 @@ async fn joins_in_flight_and_dropped_connections_answer_503_too() {
 /// One service through the proxy; for each of `links`, cut it (while `storm` users join, if
 /// any), check the answers during the outage, restore it and check the service recovers.
 async fn outages(links: &[Link], storm: usize) {
-    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
-        return;
-    };
+    let app = TestApp::spawn(Backend::Postgres).await;
     let proxy = Proxy::start(upstream_of(app.database_url()).await).await;
     let server = ServerProcess::start(&through_proxy(app.database_url(), proxy.port)).await;
     let api = server.api.clone();

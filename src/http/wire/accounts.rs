@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::choices::{Role, SeatStatus, TokenType};
 use super::rfc3339;
 use crate::accounts::{IssuedTokens, User};
 
@@ -22,7 +23,7 @@ pub struct UserBody {
     #[serde(serialize_with = "rfc3339")]
     date_joined: DateTime<Utc>,
     /// `attendee` (the default) or `organizer`, chosen at registration.
-    #[schema(example = "attendee")]
+    #[schema(value_type = Role, example = "attendee")]
     role: &'static str,
     /// Administrators manage categories; only the `user promote --admin` command makes one.
     is_admin: bool,
@@ -50,7 +51,7 @@ pub struct TokensBody {
     access: String,
     /// Trades for a new pair at `POST /api/auth/refresh`, once.
     refresh: String,
-    #[schema(example = "Bearer")]
+    #[schema(value_type = TokenType, example = "Bearer")]
     token_type: &'static str,
     /// Seconds until the access token expires.
     #[schema(example = 900)]
@@ -73,7 +74,7 @@ impl From<IssuedTokens> for TokensBody {
 pub struct MembershipBody {
     event: MembershipEvent,
     /// `member` or `waitlisted`.
-    #[schema(example = "member")]
+    #[schema(value_type = SeatStatus, example = "member")]
     status: String,
     #[serde(serialize_with = "rfc3339")]
     joined_at: DateTime<Utc>,

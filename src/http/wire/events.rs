@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::choices::EventStatus;
 use super::{rfc3339, rfc3339_opt, CategoryBody, TicketTypeBody, UserRef};
 
 /// An event. `ETag` carries its `version`.
@@ -25,7 +26,7 @@ pub struct EventBody {
     #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
     /// `open` or `closed` (closed events take no new members).
-    #[schema(example = "open")]
+    #[schema(value_type = EventStatus, example = "open")]
     status: String,
     waitlist_enabled: bool,
     creator: UserRef,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::choices::InvitationStatus;
 use super::{rfc3339, rfc3339_opt, UserRef};
 
 /// An invitation to an event.
@@ -16,7 +17,7 @@ pub struct InvitationBody {
     inviter: UserRef,
     invitee: UserRef,
     /// `pending`, `accepted` or `declined`.
-    #[schema(example = "pending")]
+    #[schema(value_type = InvitationStatus, example = "pending")]
     status: String,
     #[serde(serialize_with = "rfc3339")]
     sent_at: DateTime<Utc>,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::choices::SeatStatus;
 use super::{rfc3339, UserRef};
 
 /// A seat, or a place on the waitlist.
@@ -14,7 +15,7 @@ pub struct Joined {
     pub event_id: Uuid,
     pub user: UserRef,
     /// `member`, or `waitlisted` when the event is full and has a waitlist.
-    #[schema(example = "member")]
+    #[schema(value_type = SeatStatus, example = "member")]
     pub status: &'static str,
     /// The 1-based place on the waitlist; only when `waitlisted`.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::choices::TicketStatus;
 use super::{rfc3339, rfc3339_opt, UserRef};
 
 /// A kind of seat an event sells.
@@ -73,7 +74,7 @@ pub struct TicketBody {
     /// Null in events without ticket types.
     ticket_type: Option<TicketTypeBody>,
     /// `valid`, `checked_in`, or `void` (the holder left or the event was deleted).
-    #[schema(example = "valid")]
+    #[schema(value_type = TicketStatus, example = "valid")]
     status: String,
     #[serde(serialize_with = "rfc3339")]
     issued_at: DateTime<Utc>,
