@@ -18,6 +18,14 @@ impl ServerProcess {
 
     /// The same with more environment, and at most `open_files` file descriptors (`prlimit`).
     pub async fn start_with(database_url: &str, env: &[(&str, &str)], open_files: Option<u32>) -> Self {
+        Self::try_start_with(database_url, env, open_files)
+            .await
+            .expect("the binary exited before it became healthy")
+    }
+
+    /// The same, or `None` if the process exits before it is healthy: a server whose pools
+    /// are starved on purpose may fail to open them at start, as a supervisor would see.
+    pub async fn try_start_with(database_url: &str, env: &[(&str, &str)], open_files: Option<u32>) -> Option<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -43,7 +51,7 @@ impl ServerProcess {
             .stdout(Stdio::null())
             .spawn()
             .expect("the binary starts");
-        let server = Self {
+        let mut server = Self {
             child,
             api: Api::new(format!("http://127.0.0.1:{port}")),
         };
@@ -56,13 +64,16 @@ impl ServerProcess {
             .await
             .is_ok_and(|r| r.status().is_success())
         {
+            if let Ok(Some(_)) = server.child.try_wait() {
+                return None;
+            }
             assert!(
                 Instant::now() < deadline,
                 "the binary did not become healthy within 30 s"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        server
+        Some(server)
     }
 
     /// The server's process id (`prlimit` execs it, so it is the same process).
