@@ -59,9 +59,9 @@ pub enum Backend {
 pub struct Store {
     pub backend: Backend,
     pub read: AnyPool,
-    /// The read models for searches anyone may send (the event listing), apart from `read`
-    /// and a quarter of its size: 40 deep searches held every connection, and a plain
-    /// `GET /api/events/{id}` waited out its acquire timeout (503).
+    /// The read models for searches anyone may send (the event listing): a quarter of the
+    /// read side's connections, cut from `read`, since 40 deep searches held every
+    /// connection and a plain `GET /api/events/{id}` waited out its acquire timeout (503).
     pub listing: AnyPool,
 }
 
