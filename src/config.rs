@@ -118,6 +118,10 @@ pub struct Config {
     /// How long a request waits for a free connection before it is answered 503.
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value = "5s", value_parser = parse_duration, global = true)]
     pub database_acquire_timeout: Duration,
+    /// How long the service waits at start for a database that cannot serve yet (not up,
+    /// busy, out of connections) before it gives up and exits.
+    #[arg(long, env = "STARTUP_TIMEOUT", default_value = "60s", value_parser = parse_duration, global = true)]
+    pub startup_timeout: Duration,
     /// `text` or `json` (one JSON object per log line).
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,

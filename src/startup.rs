@@ -19,7 +19,7 @@ use crate::http::{ics_paths, recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{patiently, Store};
 use crate::throttle::CreationThrottle;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -102,25 +102,34 @@ async fn shutdown_signal() {
 /// Everything the service runs on: the store (migrated), the projector (started), commands,
 /// accounts. `serve` puts HTTP in front of it; the maintenance commands use it directly.
 pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppState, BoxError> {
-    let store = Store::connect_with(&config.database_url, config.pools()).await?;
-    store.migrate().await?;
+    let patience = config.startup_timeout;
+    let store = patiently(patience, "opening the store", || open_store(config)).await?;
     let projector = Projector::new(store.event_log(), store.read.clone());
     let handle = projector.handle();
     tokio::spawn(projector.run());
     let commands = Commands::new(store.aggregates(), event_services(clock.clone()), handle.clone());
-    let tokens = Tokens::load(
-        store.read.clone(),
-        config.jwt_secret.as_ref(),
-        config.access_token_ttl,
-        config.refresh_token_ttl,
-    )
+    let tokens = patiently(patience, "loading the token secret", || {
+        Tokens::load(
+            store.read.clone(),
+            config.jwt_secret.as_ref(),
+            config.access_token_ttl,
+            config.refresh_token_ttl,
+        )
+    })
     .await?;
     let event_log = Arc::new(store.event_log());
-    let feed = Feed::start(Arc::clone(&event_log), &store.read, handle.clone()).await?;
+    let feed = patiently(patience, "starting the feed", || {
+        Feed::start(Arc::clone(&event_log), &store.read, handle.clone())
+    })
+    .await?;
+    let notices = patiently(patience, "starting notifications", || {
+        Notices::start(store.read.clone(), handle.clone())
+    })
+    .await?;
     let state = AppState {
         event_log,
         feed,
-        notices: Notices::start(store.read.clone(), handle.clone()).await?,
+        notices,
         users: Users::new(store.read.clone()),
         categories: Categories::new(store.read.clone()),
         calendar_tokens: CalendarTokens::new(store.read.clone()),
@@ -139,6 +148,13 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
 }
 
 /// Says every few seconds that this process is alive, for the claims it holds.
+/// The store, connected and migrated.
+async fn open_store(config: &Config) -> Result<Store, BoxError> {
+    let store = Store::connect_with(&config.database_url, config.pools()).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
 fn spawn_heartbeat(keys: IdempotencyKeys) {
     tokio::spawn(async move {
         if let Err(error) = keys.forget_silent().await {

@@ -4,6 +4,7 @@ mod aggregate_store;
 mod append;
 mod event_log;
 mod outage;
+mod patience;
 mod recycle;
 mod repository;
 mod writable;
@@ -22,6 +23,7 @@ pub use aggregate_store::{AggregateStore, AnswerFn, Committed, Submission, Versi
 pub use append::AnswerRecord;
 pub use event_log::{EventLog, HistoryRow};
 pub use outage::is_outage;
+pub use patience::patiently;
 pub use repository::Repository;
 pub use writable::probe_write;
 pub use write_tx::{begin_write, begin_write_locked};

@@ -70,6 +70,7 @@ async fn answered_joins_and_leaves_survive_a_sigkill_mid_storm(app: TestApp) {
     );
 
     let restarted = ServerProcess::start(app.database_url()).await;
+    restarted.caught_up().await;
     let members = restarted.all_pages(&format!("/api/events/{id}/members"), &alice).await;
     let waitlist = restarted.all_pages(&format!("/api/events/{id}/waitlist"), &alice).await;
     let present: HashSet<String> = user_ids(&members).into_iter().chain(user_ids(&waitlist)).collect();

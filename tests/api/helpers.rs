@@ -490,6 +490,30 @@ impl Api {
         Self { address, client }
     }
 
+    /// Waits until `/readyz` shows every projection caught up with the store. A restarted
+    /// server projects in the background what the one before it committed and did not
+    /// project; reads before that are behind, as the contract allows.
+    pub async fn caught_up(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let ready = self.get("/readyz", Anon).await;
+            let behind: Vec<&Value> = ready.body["projections"]
+                .as_array()
+                .map(|lags| lags.iter().filter(|lag| lag["events"] != 0).collect())
+                .unwrap_or_default();
+            if ready.status == 200 && behind.is_empty() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the read models did not catch up within 30 s: {} {}",
+                ready.status,
+                ready.body
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         if path.starts_with("http://") || path.starts_with("https://") {
             path.to_owned()

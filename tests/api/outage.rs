@@ -270,6 +270,33 @@ async fn joins_in_flight_and_dropped_connections_answer_503_too() {
     outages(&[Link::Dropped, Link::Refused, Link::BlackHoled], STORM).await;
 }
 
+/// A service started while its database is down waits for it, as a supervisor starting both
+/// at once expects, and serves as soon as it is up: it neither exits nor needs a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
+async fn a_service_started_before_its_database_waits_for_it() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let alice = app.user("alice").await;
+    let proxy = Proxy::start(upstream_of(app.database_url()).await).await;
+    proxy.set(Link::Refused);
+    let url = through_proxy(app.database_url(), proxy.port);
+    // sqlx itself retries a refused connection until the acquire timeout: the database stays
+    // down for longer than that.
+    let settings = [("DATABASE_ACQUIRE_TIMEOUT", "1s")];
+    let starting = tokio::spawn(async move { ServerProcess::try_start_with(&url, &settings, None).await });
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(!starting.is_finished(), "it started, or exited, with its database down");
+    proxy.set(Link::Up);
+    let server = starting
+        .await
+        .expect("the start is not cancelled")
+        .expect("the service waited for its database instead of exiting");
+    server
+        .call(Method::POST, "/api/events", &alice, Some(event_body("Late start")))
+        .await
+        .expect(201);
+}
+
 /// One service through the proxy; for each of `links`, cut it (while `storm` users join, if
 /// any), check the answers during the outage, restore it and check the service recovers.
 async fn outages(links: &[Link], storm: usize) {
