@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod categories;
+pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod http;

@@ -2,11 +2,13 @@
 //! password hashes and their tokens.
 
 mod calendar_tokens;
+mod hs256;
 mod passwords;
 mod tokens;
 mod users;
 
 pub use calendar_tokens::CalendarTokens;
+pub use hs256::install as install_jwt_crypto;
 pub use passwords::{HashError, Passwords};
 pub use tokens::{Claims, IssuedTokens, TokenError, Tokens};
 pub use users::{NewUser, Role, User, UserChanges, Users};

@@ -59,6 +59,7 @@ impl Tokens {
         access_ttl: Duration,
         refresh_ttl: Duration,
     ) -> Result<Self, sqlx::Error> {
+        super::hs256::install();
         let secret = match secret {
             Some(secret) => secret.expose().to_owned(),
             None => stored_secret(&pool).await?,

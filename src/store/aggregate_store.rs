@@ -4,13 +4,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::{EventUpcaster, PersistedEventRepository, SerializedEvent};
+use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use cqrs_es::{Aggregate, AggregateError, EventEnvelope};
 use projections::Position;
 use tokio::sync::{oneshot, Mutex as AsyncMutex};
 
+use super::aggregate_events::events_after;
 use super::append::{append, AnswerRecord, AppendError};
-use super::{Backend, Repository};
+use super::{is_outage, Backend};
 use crate::sync::lock;
 
 /// An aggregate that counts the events applied to it: its version after a command.
@@ -100,7 +101,6 @@ struct Slot<A> {
 /// read again and the group decided anew. (cqrs-es 0.5.0's snapshots apply every event
 /// twice, which is why the aggregates are kept this way and not snapshotted.)
 pub struct AggregateStore<A: Aggregate> {
-    repository: Repository,
     backend: Backend,
     upcasters: Vec<Box<dyn EventUpcaster>>,
     cells: Mutex<HashMap<String, Arc<Cell<A>>>>,
@@ -112,9 +112,8 @@ where
     A: Aggregate + Versioned,
     A::Command: Clone,
 {
-    pub fn new(repository: Repository, backend: Backend, upcasters: Vec<Box<dyn EventUpcaster>>) -> Self {
+    pub fn new(backend: Backend, upcasters: Vec<Box<dyn EventUpcaster>>) -> Self {
         Self {
-            repository,
             backend,
             upcasters,
             cells: Mutex::new(HashMap::new()),
@@ -260,10 +259,10 @@ where
         let positions = if serialized.is_empty() {
             // Refusals alone commit nothing that would tell a stale aggregate: ask the store
             // whether another instance wrote since, and if so decide them again.
-            match self.repository.get_last_events::<A>(aggregate_id, slot.sequence).await {
+            match events_after(&self.backend, A::TYPE, aggregate_id, slot.sequence).await {
                 Ok(newer) if newer.is_empty() => {}
                 Ok(_) => return Err(Failure::Stale),
-                Err(error) => return Err(AggregateError::<A::Error>::from(error).into()),
+                Err(error) => return Err(read_failed::<A::Error>(error).into()),
             }
             Vec::new()
         } else {
@@ -295,10 +294,9 @@ where
     /// unloaded, to be read afresh.
     async fn catch_up(&self, slot: &mut Slot<A>, aggregate_id: &str) -> Result<(), AggregateError<A::Error>> {
         slot.loaded = false;
-        let newer = self
-            .repository
-            .get_last_events::<A>(aggregate_id, slot.sequence)
-            .await?;
+        let newer = events_after(&self.backend, A::TYPE, aggregate_id, slot.sequence)
+            .await
+            .map_err(read_failed)?;
         for event in newer {
             let envelope = self.deserialize(event)?;
             slot.aggregate.apply(envelope.payload);
@@ -401,6 +399,15 @@ impl Failure {
                 error,
             } => AggregateError::UnexpectedError(Box::new(SharedError(error.clone()))),
         }
+    }
+}
+
+/// Reading an aggregate's events failed: the store is out of reach, or a fault of ours.
+fn read_failed<E: std::error::Error>(error: sqlx::Error) -> AggregateError<E> {
+    if is_outage(&error) {
+        AggregateError::DatabaseConnectionError(Box::new(error))
+    } else {
+        AggregateError::UnexpectedError(Box::new(error))
     }
 }
 

@@ -1,12 +1,13 @@
-//! Storage wiring: the event store (sqlite-es or postgres-es) and the read-model pool.
+//! Storage wiring: the event store and the read-model pool, on SQLite or PostgreSQL.
 
+mod aggregate_events;
 mod aggregate_store;
 mod append;
 mod event_log;
+mod migrations;
 mod outage;
 mod patience;
 mod recycle;
-mod repository;
 mod writable;
 mod write_tx;
 
@@ -24,7 +25,6 @@ pub use append::AnswerRecord;
 pub use event_log::{EventLog, HistoryRow};
 pub use outage::is_outage;
 pub use patience::patiently;
-pub use repository::Repository;
 pub use writable::probe_write;
 pub use write_tx::{begin_write, begin_write_locked};
 
@@ -100,15 +100,8 @@ impl Store {
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match &self.backend {
-            Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
-            Backend::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
-        }
-    }
-
-    pub fn repository(&self) -> Repository {
-        match &self.backend {
-            Backend::Postgres(pool) => Repository::Postgres(postgres_es::PostgresEventRepository::new(pool.clone())),
-            Backend::Sqlite(pool) => Repository::Sqlite(sqlite_es::SqliteEventRepository::new(pool.clone())),
+            Backend::Postgres(pool) => migrations::POSTGRES.migrator().await?.run(pool).await,
+            Backend::Sqlite(pool) => migrations::SQLITE.migrator().await?.run(pool).await,
         }
     }
 
@@ -118,7 +111,7 @@ impl Store {
         A: cqrs_es::Aggregate + Versioned,
         A::Command: Clone,
     {
-        AggregateStore::new(self.repository(), self.backend.clone(), aggregates::upcasters())
+        AggregateStore::new(self.backend.clone(), aggregates::upcasters())
     }
 
     pub fn event_log(&self) -> EventLog {

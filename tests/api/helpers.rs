@@ -860,6 +860,7 @@ pub fn base64url(bytes: &[u8]) -> String {
 
 /// An HS256 JWT over `claims` signed with `secret`.
 pub fn sign(claims: &Value, secret: &str) -> String {
+    event_manager::accounts::install_jwt_crypto();
     jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         claims,
