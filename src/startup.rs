@@ -147,7 +147,6 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     Ok(state)
 }
 
-/// Says every few seconds that this process is alive, for the claims it holds.
 /// The store, connected and migrated.
 async fn open_store(config: &Config) -> Result<Store, BoxError> {
     let store = Store::connect_with(&config.database_url, config.pools()).await?;
@@ -155,6 +154,7 @@ async fn open_store(config: &Config) -> Result<Store, BoxError> {
     Ok(store)
 }
 
+/// Says every few seconds that this process is alive, for the claims it holds.
 fn spawn_heartbeat(keys: IdempotencyKeys) {
     tokio::spawn(async move {
         if let Err(error) = keys.forget_silent().await {
