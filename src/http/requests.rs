@@ -274,11 +274,8 @@ pub struct LogEventFilter {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LogTypeFilter {
-    /// An entry type such as `member_joined` (see the log entry's `type`).
-    #[param(
-        pattern = "^(event_(created|updated|opened|closed|deleted)|member_(joined|left|removed|waitlisted|promoted)\
-                   |invitation_(sent|accepted|declined|withdrawn)|feedback_(left|withdrawn)|reminder_sent)$"
-    )]
+    /// Only entries of this type (see the log entry's `type`).
+    #[param(value_type = Option<crate::http::wire::LogType>)]
     r#type: Option<String>,
 }
 

@@ -99,3 +99,38 @@ async fn a_page_refers_to_its_items_schema() {
         );
     }
 }
+
+/// The `type` filter of both log endpoints, and the `type` of a log entry, are documented as
+/// the set of types the server accepts and answers: every one of them is accepted, and the
+/// types of the briefs' features (`ticket_checked_in`, `series_created`) are among them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_types_documented_are_the_ones_the_server_accepts() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let alice = app.user("alice").await;
+    let doc = document(&app).await;
+    let entry = resolve(&doc, &doc["components"]["schemas"]["LogBody"]["properties"]["type"]);
+    let answered: Vec<&str> = entry["enum"]
+        .as_array()
+        .expect("a log entry's type is an enum")
+        .iter()
+        .map(|v| v.as_str().expect("a string"))
+        .collect();
+    for path in ["/api/logs", "/api/logs/{event_id}"] {
+        let parameters = doc["paths"][path]["get"]["parameters"].as_array().expect("parameters");
+        let filter = parameters.iter().find(|p| p["name"] == "type").expect("a type filter");
+        let schema = resolve(&doc, &filter["schema"]);
+        let values: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}: the type filter is an enum: {schema}"))
+            .iter()
+            .map(|v| v.as_str().expect("a string"))
+            .collect();
+        assert_eq!(values, answered, "{path}: the filter's set is the entries' set");
+    }
+    for kind in ["ticket_checked_in", "series_created", "reminder_sent"] {
+        assert!(answered.contains(&kind), "{kind} is documented");
+    }
+    for kind in &answered {
+        app.get(&format!("/api/logs?type={kind}"), &alice).await.expect(200);
+    }
+}

@@ -62,3 +62,20 @@ pub enum Role {
 pub enum TokenType {
     Bearer,
 }
+
+/// An activity log entry's `type`. The set is `projections::activity::LOG_TYPES`, the one
+/// the server checks filters against, so the document cannot drift from it.
+pub struct LogType;
+
+impl utoipa::PartialSchema for LogType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(projections::activity::LOG_TYPES))
+            .description(Some("The kind of change a log entry records."))
+            .into()
+    }
+}
+
+impl ToSchema for LogType {}

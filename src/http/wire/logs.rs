@@ -20,7 +20,7 @@ pub struct LogBody {
     sequence: i64,
     /// `event_created`, `member_joined`, … (see the `type` filter of `GET /api/logs`).
     #[serde(rename = "type")]
-    #[schema(example = "member_joined")]
+    #[schema(value_type = super::LogType, example = "member_joined")]
     kind: String,
     #[schema(example = "ali joined the event")]
     action: String,
