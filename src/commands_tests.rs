@@ -27,6 +27,8 @@ fn details(capacity: i64) -> EventDetails {
         category: None,
         ticket_types: Vec::new(),
         series_id: None,
+        visibility: Default::default(),
+        guest_registration: false,
     }
 }
 

@@ -92,6 +92,8 @@ pub(crate) async fn append_created(conn: &mut sqlx::PgConnection, creator: &aggr
             category: None,
             ticket_types: Vec::new(),
             series_id: None,
+            visibility: Default::default(),
+            guest_registration: false,
         },
         actor: creator.clone(),
         at: Utc::now(),

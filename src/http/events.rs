@@ -1,7 +1,7 @@
 //! `/api/events`: listing, creation, and a creator's changes to an event.
 
 use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
-use aggregates::values::{Capacity, Description, EventStatus, Location, Title};
+use aggregates::values::{Capacity, Description, EventStatus, Location, Title, Visibility};
 use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::header::{ETAG, IF_MATCH, LOCATION};
@@ -199,6 +199,10 @@ pub async fn create(
     let status = fields.optional("status", &text(EventStatus::parse)).unwrap_or_default();
     let waitlist_enabled = fields.optional("waitlist_enabled", &boolean).unwrap_or(false);
     let category = event_links::category_field(&state, &mut fields).await?.flatten();
+    let visibility = fields
+        .optional("visibility", &text(Visibility::parse))
+        .unwrap_or_default();
+    let guest_registration = fields.optional("guest_registration", &boolean).unwrap_or(false);
     let ticket_types = fields
         .optional("ticket_types", &ticket_fields::ticket_types)
         .unwrap_or_default();
@@ -229,6 +233,8 @@ pub async fn create(
         category,
         ticket_types,
         series_id: None,
+        visibility,
+        guest_registration,
     };
     let occurrences = starts.as_ref().map_or(1, Vec::len);
     let mut reservation = state
@@ -312,8 +318,11 @@ async fn change(
         location = fields.nullable("location", &text(Location::parse));
         end_time = fields.nullable("end_time", &datetime);
     }
-    // Optional in PUT too: a client that knows nothing of categories keeps the event's.
+    // Optional in PUT too: a client that knows nothing of categories (or of visibility and
+    // guests) keeps the event's.
     let category = event_links::category_field(&state, &mut fields).await?;
+    let visibility = fields.optional("visibility", &text(Visibility::parse));
+    let guest_registration = fields.optional("guest_registration", &boolean);
     // The aggregate decides on its own state; this only names the problems together early.
     let start = start_time.unwrap_or(current.start_time);
     let end = end_time.unwrap_or(current.end_time);
@@ -329,6 +338,8 @@ async fn change(
         capacity,
         waitlist_enabled,
         category,
+        visibility,
+        guest_registration,
     };
     let command = EventCommand::UpdateEvent {
         changes,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::wire::{EventStatus, InvitationAnswer, InvitationStatus, Role};
+use super::wire::{EventStatus, InvitationAnswer, InvitationStatus, Role, Visibility};
 
 #[derive(ToSchema)]
 #[schema(example = json!({"username": "ali", "email": "ali@example.com", "password": "correct horse"}))]
@@ -101,6 +101,15 @@ pub struct EventFields {
     /// A category's slug or id (`GET /api/categories`); none by default.
     #[serde(default)]
     category: String,
+    /// `public` (the default) or `private`: a private event is seen only by its creator,
+    /// members, waitlisted users and invitees; to anyone else it does not exist (404).
+    #[serde(default)]
+    #[schema(value_type = Visibility, example = "public")]
+    visibility: String,
+    /// Whether people without an account may register; `false` by default. Refused (400)
+    /// on a private event.
+    #[serde(default)]
+    guest_registration: bool,
     /// Kinds of seat, their quantities adding up to at most `capacity`; set at creation
     /// only. Joining then requires one.
     #[serde(default)]
@@ -134,6 +143,16 @@ pub struct EventReplacement {
     waitlist_enabled: bool,
     /// Optional even here: absent keeps the event's category, `null` removes it.
     category: Option<String>,
+    /// `public` or `private`; optional even here: absent keeps the event's. A private event
+    /// is seen only by its creator, members, waitlisted users and invitees; to anyone else
+    /// it does not exist (404).
+    #[serde(default)]
+    #[schema(value_type = Visibility)]
+    visibility: String,
+    /// Optional even here: absent keeps the event's. Refused (400) when the event would end
+    /// up private with it.
+    #[serde(default)]
+    guest_registration: bool,
 }
 
 /// The fields to change; the others keep their values.
@@ -165,6 +184,14 @@ pub struct EventChanges {
     waitlist_enabled: bool,
     /// A category's slug or id; `null` removes it.
     category: Option<String>,
+    /// `public` or `private`; absent keeps the event's. A private event is seen only by its
+    /// creator, members, waitlisted users and invitees; to anyone else it does not exist (404).
+    #[serde(default)]
+    #[schema(value_type = Visibility)]
+    visibility: String,
+    /// Absent keeps the event's. Refused (400) when the event would end up private with it.
+    #[serde(default)]
+    guest_registration: bool,
 }
 
 /// A new category.

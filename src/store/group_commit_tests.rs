@@ -48,6 +48,8 @@ async fn created(store: &AggregateStore<Event>, capacity: i64) -> String {
         category: None,
         ticket_types: Vec::new(),
         series_id: None,
+        visibility: Default::default(),
+        guest_registration: false,
     };
     let id = Uuid::new_v4().to_string();
     let create = EventCommand::CreateEvent {

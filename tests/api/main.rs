@@ -31,6 +31,7 @@ mod memory;
 mod notifications;
 mod operations;
 mod outage;
+mod private_events;
 mod probe;
 mod process;
 mod prune;

@@ -168,6 +168,12 @@ impl EventState {
                 if let Some(category) = changes.category {
                     details.category = category;
                 }
+                if let Some(visibility) = changes.visibility {
+                    details.visibility = visibility;
+                }
+                if let Some(guests) = changes.guest_registration {
+                    details.guest_registration = guests;
+                }
             }
             EventFact::EventClosed { .. } => details.status = crate::values::EventStatus::Closed,
             EventFact::EventOpened { .. } => details.status = crate::values::EventStatus::Open,

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::values::{Capacity, Description, EventStatus, Location, TicketType, Title};
+use crate::values::{Capacity, Description, EventStatus, Location, TicketType, Title, Visibility};
 use crate::Actor;
 
 /// Everything that describes an event when it is created.
@@ -25,6 +25,16 @@ pub struct EventDetails {
     /// The series the event is an occurrence of, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series_id: Option<Uuid>,
+    /// Absent from the facts of public events (and of every event from before visibility).
+    #[serde(default, skip_serializing_if = "Visibility::is_public")]
+    pub visibility: Visibility,
+    /// Whether people without an account may register; absent when they may not.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub guest_registration: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// The descriptive fields a creator changes; `None` leaves a field as it is.
@@ -48,6 +58,10 @@ pub struct DetailChanges {
     pub waitlist_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
     pub category: Option<Option<Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_registration: Option<bool>,
 }
 
 impl DetailChanges {
@@ -62,6 +76,8 @@ impl DetailChanges {
             ("capacity", self.capacity.is_some()),
             ("waitlist_enabled", self.waitlist_enabled.is_some()),
             ("category", self.category.is_some()),
+            ("visibility", self.visibility.is_some()),
+            ("guest_registration", self.guest_registration.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, touched)| touched.then_some(name))

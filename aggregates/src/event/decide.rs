@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::aggregate::{Event, EventState};
 use super::{DetailChanges, EventCommand, EventDetails, EventError, EventFact, Seat};
-use crate::values::{Comment, EventStatus, Rating};
+use crate::values::{Comment, EventStatus, Rating, Visibility};
 use crate::{Actor, TicketCodes};
 
 pub(super) type Decision = Result<Vec<EventFact>, EventError>;
@@ -68,6 +68,7 @@ impl Event {
             return Err(EventError::AlreadyExists);
         }
         check_times(Some(details.start_time), details.start_time, details.end_time, at)?;
+        check_guests(details.visibility, details.guest_registration)?;
         super::tickets::check_ticket_types(&details)?;
         Ok(vec![EventFact::EventCreated { details, actor, at }])
     }
@@ -103,6 +104,10 @@ impl EventState {
         let start = changes.start_time.unwrap_or(self.details.start_time);
         let end = changes.end_time.unwrap_or(self.details.end_time);
         check_times(changes.start_time, start, end, at)?;
+        check_guests(
+            changes.visibility.unwrap_or(self.details.visibility),
+            changes.guest_registration.unwrap_or(self.details.guest_registration),
+        )?;
         let capacity = changes.capacity.unwrap_or(self.details.capacity).get();
         if capacity < self.members.len() {
             return Err(EventError::CapacityBelowMembers {
@@ -155,6 +160,8 @@ impl EventState {
             capacity: differs(changes.capacity, &d.capacity),
             waitlist_enabled: differs(changes.waitlist_enabled, &d.waitlist_enabled),
             category: differs(changes.category, &d.category),
+            visibility: differs(changes.visibility, &d.visibility),
+            guest_registration: differs(changes.guest_registration, &d.guest_registration),
         }
     }
 
@@ -441,6 +448,18 @@ impl EventState {
             });
         }
         facts
+    }
+}
+
+/// Guests register without an account, so nobody could tell them from outsiders: a private
+/// event takes none.
+fn check_guests(visibility: Visibility, guest_registration: bool) -> Result<(), EventError> {
+    match (visibility, guest_registration) {
+        (Visibility::Private, true) => Err(EventError::InvalidFields(vec![(
+            "guest_registration",
+            "a private event cannot take guest registrations".to_owned(),
+        )])),
+        (Visibility::Private, false) | (Visibility::Public, _) => Ok(()),
     }
 }
 

@@ -74,6 +74,37 @@ impl EventStatus {
     }
 }
 
+/// Who may see an event: anyone, or only its creator, its members and waitlisted users, and
+/// the users invited to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Public,
+    Private,
+}
+
+impl Visibility {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value {
+            "public" => Ok(Self::Public),
+            "private" => Ok(Self::Private),
+            other => Err(format!("\"{other}\" is not a valid choice (public, private)")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Private => "private",
+        }
+    }
+
+    pub fn is_public(&self) -> bool {
+        *self == Self::Public
+    }
+}
+
 /// A feedback rating: 1 to 5 stars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]

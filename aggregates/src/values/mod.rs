@@ -8,7 +8,7 @@ mod recurrence;
 mod tickets;
 
 pub use account::{Email, Password, Username};
-pub use event::{Capacity, Comment, Description, EventStatus, Location, Rating, Title};
+pub use event::{Capacity, Comment, Description, EventStatus, Location, Rating, Title, Visibility};
 pub use recurrence::{Ending, Frequency, Recurrence, MAX_OCCURRENCES};
 pub use tickets::{Currency, Price, Ticket, TicketType, TicketTypeName};
 

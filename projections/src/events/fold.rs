@@ -55,8 +55,10 @@ fn changes(event: &Recorded) -> (Vec<Write>, (i64, i64)) {
         EventFact::EventCreated { details, actor, at } => fields(vec![Write::new(
             "INSERT INTO event_view (id, title, title_key, description, location, location_key,
                 start_time, end_time, capacity, status, waitlist_enabled, creator_id, creator_username,
-                members_count, waitlist_count, created_at, updated_at, version, category_id, ticket_types, series_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0, $15, $16, $17)",
+                members_count, waitlist_count, created_at, updated_at, version, category_id, ticket_types, series_id,
+                visibility, guest_registration)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0, $15, $16, $17,
+                $18, $19)",
             [
                 id(),
                 details.title.as_str().into(),
@@ -75,6 +77,8 @@ fn changes(event: &Recorded) -> (Vec<Write>, (i64, i64)) {
                 Arg::OptText(details.category.map(|c| c.to_string())),
                 (details.ticket_types.len() as i64).into(),
                 Arg::OptText(details.series_id.map(|s| s.to_string())),
+                details.visibility.as_str().into(),
+                i64::from(details.guest_registration).into(),
             ],
         )]),
         EventFact::EventUpdated { changes, .. } => {
@@ -128,6 +132,18 @@ fn changes(event: &Recorded) -> (Vec<Write>, (i64, i64)) {
                 set(
                     "UPDATE event_view SET category_id = $2 WHERE id = $1",
                     vec![Arg::OptText(category.map(|c| c.to_string()))],
+                );
+            }
+            if let Some(visibility) = changes.visibility {
+                set(
+                    "UPDATE event_view SET visibility = $2 WHERE id = $1",
+                    vec![visibility.as_str().into()],
+                );
+            }
+            if let Some(guests) = changes.guest_registration {
+                set(
+                    "UPDATE event_view SET guest_registration = $2 WHERE id = $1",
+                    vec![i64::from(guests).into()],
                 );
             }
             fields(writes)

@@ -31,6 +31,9 @@ pub struct EventRow {
     /// How many ticket types the event sells.
     pub ticket_types: i64,
     pub series_id: Option<Uuid>,
+    /// `public` or `private`.
+    pub visibility: String,
+    pub guest_registration: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +92,7 @@ impl EventOrdering {
 
 const COLUMNS: &str = "id, title, description, location, start_time, end_time, capacity, status, \
     waitlist_enabled, creator_id, creator_username, members_count, waitlist_count, created_at, \
-    updated_at, version, category_id, ticket_types, series_id";
+    updated_at, version, category_id, ticket_types, series_id, visibility, guest_registration";
 
 /// An event that exists and is not deleted.
 pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Error> {
@@ -275,6 +278,8 @@ fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
         category_id: opt_uuid(row, "category_id")?,
         ticket_types: row.try_get("ticket_types")?,
         series_id: opt_uuid(row, "series_id")?,
+        visibility: row.try_get("visibility")?,
+        guest_registration: row.try_get::<i64, _>("guest_registration")? != 0,
     })
 }
 
@@ -306,6 +311,8 @@ impl EventRow {
             category_id: details.category,
             ticket_types: details.ticket_types.len() as i64,
             series_id: details.series_id,
+            visibility: details.visibility.as_str().to_owned(),
+            guest_registration: details.guest_registration,
         })
     }
 }

@@ -27,6 +27,8 @@ pub struct MembershipRow {
     pub event_id: Uuid,
     pub title: String,
     pub start_time: DateTime<Utc>,
+    pub visibility: String,
+    pub guest_registration: bool,
     pub status: String,
     pub joined_at: DateTime<Utc>,
 }
@@ -85,7 +87,8 @@ pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Re
     let mut count = Sql::new(&format!("SELECT COUNT(*){FROM}"));
     count.bind(user_id);
     let mut select = Sql::new(&format!(
-        "SELECT m.event_id, e.title, e.start_time, m.status, m.joined_at{FROM}"
+        "SELECT m.event_id, e.title, e.start_time, e.visibility, e.guest_registration, m.status,
+            m.joined_at{FROM}"
     ));
     select.bind(user_id).push(" ORDER BY e.start_time, m.event_id");
     select
@@ -94,6 +97,8 @@ pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Re
                 event_id: uuid(row, "event_id")?,
                 title: row.try_get("title")?,
                 start_time: from_micros(row.try_get("start_time")?),
+                visibility: row.try_get("visibility")?,
+                guest_registration: row.try_get::<i64, _>("guest_registration")? != 0,
                 status: row.try_get("status")?,
                 joined_at: from_micros(row.try_get("joined_at")?),
             })

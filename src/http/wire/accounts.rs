@@ -86,6 +86,10 @@ pub struct MembershipEvent {
     title: String,
     #[serde(serialize_with = "rfc3339")]
     start_time: DateTime<Utc>,
+    /// As on the event.
+    #[schema(value_type = super::Visibility, example = "public")]
+    visibility: String,
+    guest_registration: bool,
 }
 
 impl From<MembershipRow> for MembershipBody {
@@ -95,6 +99,8 @@ impl From<MembershipRow> for MembershipBody {
                 id: row.event_id,
                 title: row.title,
                 start_time: row.start_time,
+                visibility: row.visibility,
+                guest_registration: row.guest_registration,
             },
             status: row.status,
             joined_at: row.joined_at,

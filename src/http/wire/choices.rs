@@ -17,6 +17,14 @@ pub enum EventStatus {
     Closed,
 }
 
+/// Who sees an event: anyone, or only its creator, members, waitlisted users and invitees.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Visibility {
+    Public,
+    Private,
+}
+
 /// A seat, or a place on the waitlist.
 #[derive(ToSchema)]
 #[schema(rename_all = "snake_case")]

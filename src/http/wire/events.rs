@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::choices::EventStatus;
+use super::choices::{EventStatus, Visibility};
 use super::{rfc3339, rfc3339_opt, CategoryBody, TicketTypeBody, UserRef};
 
 /// An event. `ETag` carries its `version`.
@@ -29,6 +29,14 @@ pub struct EventBody {
     #[schema(value_type = EventStatus, example = "open")]
     status: String,
     waitlist_enabled: bool,
+    /// `public`, or `private`: seen only by its creator, members, waitlisted users and
+    /// invitees; to anyone else, anonymous callers included, it does not exist (404, and
+    /// absent from every list, feed and calendar).
+    #[schema(value_type = Visibility, example = "public")]
+    visibility: String,
+    /// Whether people without an account may register (`POST /api/events/{id}/guests`);
+    /// never on a private event.
+    guest_registration: bool,
     creator: UserRef,
     members_count: i64,
     available_slots: i64,
@@ -75,6 +83,8 @@ impl From<EventRow> for EventBody {
             capacity: row.capacity,
             status: row.status,
             waitlist_enabled: row.waitlist_enabled,
+            visibility: row.visibility,
+            guest_registration: row.guest_registration,
             creator: UserRef {
                 id: row.creator_id,
                 username: row.creator_username,

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 pub use accounts::{MembershipBody, TokensBody, UserBody};
 pub use categories::CategoryBody;
-pub use choices::{EventStatus, InvitationAnswer, InvitationStatus, LogType, Role};
+pub use choices::{EventStatus, InvitationAnswer, InvitationStatus, LogType, Role, Visibility};
 pub use events::{CapacityBody, EventBody};
 pub use feed::{FeedEntryBody, FeedPageBody, SseMessage};
 pub use feedback::{FeedbackBody, FeedbackPage};

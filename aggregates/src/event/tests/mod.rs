@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{DetailChanges, Event, EventCommand, EventDetails, EventError, EventFact, EventServices, Seat};
 use crate::values::Ticket;
-use crate::values::{Capacity, Comment, Description, EventStatus, Location, Rating, Title};
+use crate::values::{Capacity, Comment, Description, EventStatus, Location, Rating, Title, Visibility};
 use crate::{Actor, Clock, TicketCodes};
 
 // ---------------------------------------------------------------------------------------------
@@ -141,6 +141,8 @@ fn details(seats: i64, waitlist_enabled: bool) -> EventDetails {
         category: None,
         ticket_types: Vec::new(),
         series_id: None,
+        visibility: Visibility::Public,
+        guest_registration: false,
     }
 }
 
@@ -576,6 +578,8 @@ async fn update_with_only_unchanged_values_records_nothing() {
         capacity: Some(capacity(10)),
         waitlist_enabled: Some(false),
         category: Some(None),
+        visibility: Some(Visibility::Public),
+        guest_registration: Some(false),
     };
     given(vec![created(details(10, false))])
         .when_async(update_with(alice(), everything_as_it_is, Some(EventStatus::Open), None))
@@ -1305,3 +1309,4 @@ mod reminders;
 mod series;
 mod stored;
 mod tickets;
+mod visibility;

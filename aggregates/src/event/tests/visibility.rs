@@ -1,0 +1,135 @@
+//! Private events and guest registration: who may see an event, and which events take
+//! guests.
+
+use serde_json::json;
+
+use super::*;
+
+fn private() -> EventDetails {
+    EventDetails {
+        visibility: Visibility::Private,
+        ..details(10, false)
+    }
+}
+
+fn with_guests() -> EventDetails {
+    EventDetails {
+        guest_registration: true,
+        ..details(10, false)
+    }
+}
+
+fn guests_refused() -> EventError {
+    EventError::InvalidFields(vec![(
+        "guest_registration",
+        "a private event cannot take guest registrations".to_owned(),
+    )])
+}
+
+#[tokio::test]
+async fn create_records_a_private_event() {
+    given(vec![])
+        .when_async(create(private()))
+        .await
+        .then_expect_events(vec![created(private())]);
+}
+
+#[tokio::test]
+async fn create_records_a_public_event_that_takes_guests() {
+    given(vec![])
+        .when_async(create(with_guests()))
+        .await
+        .then_expect_events(vec![created(with_guests())]);
+}
+
+#[tokio::test]
+async fn create_refuses_guest_registration_on_a_private_event() {
+    let both = EventDetails {
+        guest_registration: true,
+        ..private()
+    };
+    given(vec![])
+        .when_async(create(both))
+        .await
+        .then_expect_error(guests_refused());
+}
+
+#[tokio::test]
+async fn update_makes_an_event_private_and_names_the_field() {
+    let hide = DetailChanges {
+        visibility: Some(Visibility::Private),
+        ..changes()
+    };
+    assert_eq!(hide.field_names(), ["visibility"]);
+    given(vec![created(details(10, false))])
+        .when_async(update(hide.clone()))
+        .await
+        .then_expect_events(vec![updated(hide)]);
+}
+
+#[tokio::test]
+async fn update_refuses_making_an_event_that_takes_guests_private() {
+    let hide = DetailChanges {
+        visibility: Some(Visibility::Private),
+        ..changes()
+    };
+    given(vec![created(with_guests())])
+        .when_async(update(hide))
+        .await
+        .then_expect_error(guests_refused());
+}
+
+#[tokio::test]
+async fn update_refuses_opening_a_private_event_to_guests() {
+    let open = DetailChanges {
+        guest_registration: Some(true),
+        ..changes()
+    };
+    assert_eq!(open.field_names(), ["guest_registration"]);
+    given(vec![created(private())])
+        .when_async(update(open))
+        .await
+        .then_expect_error(guests_refused());
+}
+
+#[tokio::test]
+async fn update_makes_an_event_public_and_opens_it_to_guests_at_once() {
+    let both = DetailChanges {
+        visibility: Some(Visibility::Public),
+        guest_registration: Some(true),
+        ..changes()
+    };
+    given(vec![created(private())])
+        .when_async(update(both.clone()))
+        .await
+        .then_expect_events(vec![updated(both)]);
+}
+
+#[test]
+fn an_event_created_before_visibility_loads_as_public_without_guests() {
+    let stored = serde_json::to_value(created(details(10, false))).unwrap();
+    let details = &stored["EventCreated"]["details"];
+    assert!(
+        details.get("visibility").is_none(),
+        "a public event stores no visibility"
+    );
+    assert!(details.get("guest_registration").is_none());
+    let old = json!({"EventCreated": {
+        "details": {"title": "Rust meetup", "description": "", "location": null,
+            "start_time": "2026-06-08T12:00:00Z", "end_time": null, "capacity": 10,
+            "status": "open", "waitlist_enabled": false},
+        "actor": {"id": Uuid::from_u128(1), "username": "alice"},
+        "at": "2026-06-01T12:00:00Z"}});
+    let EventFact::EventCreated { details, .. } = serde_json::from_value(old).unwrap() else {
+        unreachable!("an EventCreated payload");
+    };
+    assert_eq!(details.visibility, Visibility::Public);
+    assert!(!details.guest_registration);
+}
+
+#[test]
+fn a_change_from_before_visibility_loads_without_touching_it() {
+    let old = json!({"title": "Renamed"});
+    let changes: DetailChanges = serde_json::from_value(old).unwrap();
+    assert_eq!((changes.visibility, changes.guest_registration), (None, None));
+}
