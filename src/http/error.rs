@@ -176,6 +176,11 @@ impl From<EventError> for ApiError {
             EventError::MemberNotFound => Self::NotFound("this user is neither a member nor on the waitlist"),
             EventError::InvitationNotFound => Self::NotFound("invitation not found"),
             EventError::TicketNotFound => Self::NotFound("ticket not found"),
+            EventError::GuestNotFound => Self::NotFound("guest not found"),
+            EventError::GuestLinkInvalid => {
+                Self::NotFound("this link is not valid (it may have expired or been used already)")
+            }
+            EventError::GuestsNotAccepted => Self::Forbidden("this event does not accept guest registrations"),
             EventError::NotCreator => Self::Forbidden("only the creator of the event may do this"),
             EventError::NotAnAttendee => {
                 Self::Forbidden("only users who were members when the event started may leave feedback")
@@ -205,7 +210,8 @@ impl From<EventError> for ApiError {
             | EventError::TicketVoid
             | EventError::AlreadyCheckedIn { .. }
             | EventError::AlreadyReminded
-            | EventError::TooEarlyToRemind => Self::Conflict(error.to_string()),
+            | EventError::TooEarlyToRemind
+            | EventError::GuestAlreadySeated => Self::Conflict(error.to_string()),
         }
     }
 }

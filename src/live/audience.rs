@@ -28,5 +28,11 @@ pub fn concerns(fact: &EventFact, user: Uuid) -> bool {
         | EventFact::EventOpened { .. }
         | EventFact::EventDeleted { .. }
         | EventFact::ReminderSent { .. } => false,
+        // A guest is nobody's account.
+        EventFact::GuestRegistered { .. }
+        | EventFact::GuestConfirmed { .. }
+        | EventFact::GuestPromoted { .. }
+        | EventFact::GuestCancelled { .. }
+        | EventFact::GuestRemoved { .. } => false,
     }
 }

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{EventCommand, EventDetails, EventError, EventFact, Seat};
+use super::{EventCommand, EventDetails, EventError, EventFact, Guest, GuestPlace, Seat};
 use crate::values::Ticket;
 use crate::{Actor, Clock, TicketCodes};
 
@@ -51,6 +51,26 @@ pub(super) struct EventState {
     /// The start time the members were last reminded of.
     #[serde(default)]
     pub reminded_for: Option<DateTime<Utc>>,
+    /// Every guest registration by guest id. A confirmed guest also sits in `members` or
+    /// `waitlist` under that id, so guests and users fill one capacity and wait in one line.
+    #[serde(default)]
+    pub guests: IndexMap<Uuid, GuestState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct GuestState {
+    pub guest: Guest,
+    pub expires_at: DateTime<Utc>,
+    pub ticket_type: Option<Uuid>,
+    pub stage: GuestStage,
+}
+
+/// A registration waits for its confirmation, then holds a seat or a place, then is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum GuestStage {
+    Pending,
+    Seated,
+    Gone,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,6 +148,7 @@ impl Aggregate for Event {
                 held: IndexMap::new(),
                 waiting_for: IndexMap::new(),
                 reminded_for: None,
+                guests: IndexMap::new(),
             });
             return;
         }
@@ -188,28 +209,9 @@ impl EventState {
                 self.waitlist.insert(member.id, member.username);
             }
             EventFact::MemberLeft { member, seat, at, .. } | EventFact::MemberRemoved { member, seat, at, .. } => {
-                match seat {
-                    Seat::Member => {
-                        self.members.swap_remove(&member.id);
-                        if let Some(stint) = self.stints.get_mut(&member.id) {
-                            stint.until = Some(at);
-                        }
-                        let code = self.held.swap_remove(&member.id);
-                        if let Some(ticket) = code.and_then(|code| self.tickets.get_mut(&code)) {
-                            ticket.void = true;
-                        }
-                    }
-                    Seat::Waitlist => {
-                        self.waitlist.shift_remove(&member.id);
-                        self.waiting_for.shift_remove(&member.id);
-                    }
-                }
+                self.unseat(member.id, seat, at);
             }
-            EventFact::MemberPromoted { member, at, ticket, .. } => {
-                self.waitlist.shift_remove(&member.id);
-                self.waiting_for.shift_remove(&member.id);
-                self.seat(member, ticket, at);
-            }
+            EventFact::MemberPromoted { member, at, ticket, .. } => self.promote(member, ticket, at),
             EventFact::InvitationSent {
                 invitation_id, invitee, ..
             } => {
@@ -237,7 +239,71 @@ impl EventState {
                 }
             }
             EventFact::ReminderSent { start_time, .. } => self.reminded_for = Some(start_time),
+            EventFact::GuestRegistered {
+                guest,
+                expires_at,
+                ticket_type,
+                ..
+            } => {
+                let state = GuestState {
+                    guest,
+                    expires_at,
+                    ticket_type,
+                    stage: GuestStage::Pending,
+                };
+                self.guests.insert(state.guest.id, state);
+            }
+            EventFact::GuestConfirmed { guest, place, at, .. } => {
+                self.set_guest_stage(guest.id, GuestStage::Seated);
+                match place {
+                    GuestPlace::Member { ticket } => self.seat(guest.as_actor(), Some(ticket), at),
+                    GuestPlace::Waitlist { .. } => {
+                        let ticket_type = self.guests.get(&guest.id).and_then(|g| g.ticket_type);
+                        if let Some(ticket_type) = ticket_type {
+                            self.waiting_for.insert(guest.id, ticket_type);
+                        }
+                        self.waitlist.insert(guest.id, guest.name.as_str().to_owned());
+                    }
+                }
+            }
+            EventFact::GuestPromoted { guest, ticket, at, .. } => self.promote(guest.as_actor(), Some(ticket), at),
+            EventFact::GuestCancelled { guest, seat, at, .. } | EventFact::GuestRemoved { guest, seat, at, .. } => {
+                self.set_guest_stage(guest.id, GuestStage::Gone);
+                self.unseat(guest.id, seat, at);
+            }
         }
+    }
+
+    fn set_guest_stage(&mut self, guest_id: Uuid, stage: GuestStage) {
+        if let Some(guest) = self.guests.get_mut(&guest_id) {
+            guest.stage = stage;
+        }
+    }
+
+    /// The holder gives up their seat (voiding its ticket) or their place in line.
+    fn unseat(&mut self, holder: Uuid, seat: Seat, at: DateTime<Utc>) {
+        match seat {
+            Seat::Member => {
+                self.members.swap_remove(&holder);
+                if let Some(stint) = self.stints.get_mut(&holder) {
+                    stint.until = Some(at);
+                }
+                let code = self.held.swap_remove(&holder);
+                if let Some(ticket) = code.and_then(|code| self.tickets.get_mut(&code)) {
+                    ticket.void = true;
+                }
+            }
+            Seat::Waitlist => {
+                self.waitlist.shift_remove(&holder);
+                self.waiting_for.shift_remove(&holder);
+            }
+        }
+    }
+
+    fn promote(&mut self, holder: Actor, ticket: Option<Ticket>, at: DateTime<Utc>) {
+        self.waitlist.shift_remove(&holder.id);
+        self.waiting_for.shift_remove(&holder.id);
+        self.seat(holder, ticket, at);
     }
 
     fn seat(&mut self, member: Actor, ticket: Option<Ticket>, at: DateTime<Utc>) {

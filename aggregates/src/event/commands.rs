@@ -2,7 +2,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::values::{Capacity, Description, EventStatus, Location, TicketType, Title, Visibility};
+use crate::values::{
+    Capacity, Description, EventStatus, GuestEmail, GuestName, Location, TicketType, Title, Visibility,
+};
 use crate::Actor;
 
 /// Everything that describes an event when it is created.
@@ -161,6 +163,27 @@ pub enum EventCommand {
     },
     /// The scheduler, for the creator (`actor`): tell the members the event starts soon.
     SendReminder {
+        actor: Actor,
+    },
+    /// Anyone, in an event open to guests: ask for a seat under a name and an address.
+    /// `guest_id` is new, drawn by the caller.
+    RegisterGuest {
+        guest_id: Uuid,
+        name: GuestName,
+        email: GuestEmail,
+        ticket_type: Option<Uuid>,
+    },
+    /// The guest, from the confirmation link in their email.
+    ConfirmGuest {
+        guest_id: Uuid,
+    },
+    /// The guest, from the cancel link that came with their ticket.
+    CancelGuest {
+        guest_id: Uuid,
+    },
+    /// The creator sends a guest away.
+    RemoveGuest {
+        guest_id: Uuid,
         actor: Actor,
     },
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::aggregate::{Event, EventState};
-use super::{DetailChanges, EventCommand, EventDetails, EventError, EventFact, Seat};
+use super::{DetailChanges, EventCommand, EventDetails, EventError, EventFact, Guest, GuestPlace, Seat};
 use crate::values::{Comment, EventStatus, Rating, Visibility};
 use crate::{Actor, TicketCodes};
 
@@ -60,6 +60,31 @@ impl Event {
                 self.live().map_or(Ok(Vec::new()), |s| s.forget(actor, at, codes))
             }
             EventCommand::SendReminder { actor } => self.guarded(&actor, None)?.remind(actor, at),
+            EventCommand::RegisterGuest {
+                guest_id,
+                name,
+                email,
+                ticket_type,
+            } => {
+                let guest = Guest {
+                    id: guest_id,
+                    name,
+                    email,
+                };
+                self.live()?.register_guest(guest, ticket_type, at)
+            }
+            // A link to an event that is gone is as invalid as a forged one.
+            EventCommand::ConfirmGuest { guest_id } => self
+                .live()
+                .map_err(|_| EventError::GuestLinkInvalid)?
+                .confirm_guest(guest_id, at, codes),
+            EventCommand::CancelGuest { guest_id } => self
+                .live()
+                .map_err(|_| EventError::GuestLinkInvalid)?
+                .cancel_guest(guest_id, at, codes),
+            EventCommand::RemoveGuest { guest_id, actor } => {
+                self.guarded(&actor, None)?.remove_guest(guest_id, actor, at, codes)
+            }
         }
     }
 
@@ -180,8 +205,7 @@ impl EventState {
         Ok(vec![self.take_seat(member, ticket_type, at, codes)?])
     }
 
-    /// A seat (of the type asked for) if one is free, else a place on the waitlist if it is
-    /// on; never after the start.
+    /// A user's seat or place in line, as [`Self::place_for`] finds it.
     fn take_seat(
         &self,
         member: Actor,
@@ -189,20 +213,41 @@ impl EventState {
         at: DateTime<Utc>,
         codes: &dyn TicketCodes,
     ) -> Result<EventFact, EventError> {
-        if at >= self.details.start_time {
-            return Err(EventError::AlreadyStarted);
-        }
         let actor = member.clone();
-        let seat_free = self.members.len() < self.details.capacity.get();
-        let type_free = ticket_type.is_none_or(|t| self.has_room_for(t));
-        if seat_free && type_free {
-            let ticket = Some(self.ticket(member.id, ticket_type, codes));
-            return Ok(EventFact::MemberJoined {
+        Ok(match self.place_for(member.id, ticket_type, at, codes)? {
+            GuestPlace::Member { ticket } => EventFact::MemberJoined {
                 member,
                 actor,
                 at,
-                ticket,
-            });
+                ticket: Some(ticket),
+            },
+            GuestPlace::Waitlist { position } => EventFact::MemberWaitlisted {
+                member,
+                position,
+                actor,
+                at,
+                ticket_type,
+            },
+        })
+    }
+
+    /// A seat (of the type asked for) if one is free, else a place on the waitlist if it is
+    /// on; never after the start. Users and guests take their places by this one rule.
+    pub(super) fn place_for(
+        &self,
+        holder: Uuid,
+        ticket_type: Option<Uuid>,
+        at: DateTime<Utc>,
+        codes: &dyn TicketCodes,
+    ) -> Result<GuestPlace, EventError> {
+        if at >= self.details.start_time {
+            return Err(EventError::AlreadyStarted);
+        }
+        let seat_free = self.members.len() < self.details.capacity.get();
+        let type_free = ticket_type.is_none_or(|t| self.has_room_for(t));
+        if seat_free && type_free {
+            let ticket = self.ticket(holder, ticket_type, codes);
+            return Ok(GuestPlace::Member { ticket });
         }
         if !self.details.waitlist_enabled {
             return Err(if seat_free {
@@ -212,13 +257,7 @@ impl EventState {
             });
         }
         let position = self.waitlist.len() + 1;
-        Ok(EventFact::MemberWaitlisted {
-            member,
-            position,
-            actor,
-            at,
-            ticket_type,
-        })
+        Ok(GuestPlace::Waitlist { position })
     }
 
     fn invite(&self, invitation_id: Uuid, invitee: Actor, actor: Actor, at: DateTime<Utc>) -> Decision {
@@ -373,6 +412,10 @@ impl EventState {
     }
 
     fn remove(&self, user_id: Uuid, actor: Actor, at: DateTime<Utc>, codes: &dyn TicketCodes) -> Decision {
+        // Guests are removed as guests (their own fact, their own endpoint).
+        if self.guests.contains_key(&user_id) {
+            return Err(EventError::MemberNotFound);
+        }
         let seat = self.seat_of(user_id).ok_or(EventError::MemberNotFound)?;
         let seats = match seat {
             Seat::Member => &self.members,
@@ -389,7 +432,7 @@ impl EventState {
         Ok(facts)
     }
 
-    fn seat_of(&self, user_id: Uuid) -> Option<Seat> {
+    pub(super) fn seat_of(&self, user_id: Uuid) -> Option<Seat> {
         if self.members.contains_key(&user_id) {
             Some(Seat::Member)
         } else if self.waitlist.contains_key(&user_id) {
@@ -399,7 +442,7 @@ impl EventState {
         }
     }
 
-    fn promotions_after_leaving(
+    pub(super) fn promotions_after_leaving(
         &self,
         seat: Seat,
         leaver: &Uuid,
@@ -440,11 +483,20 @@ impl EventState {
                 }
             }
             free -= 1;
-            facts.push(EventFact::MemberPromoted {
-                member: Actor::new(*id, username.clone()),
-                actor: actor.clone(),
-                at,
-                ticket: Some(self.ticket(*id, ticket_type, codes)),
+            let ticket = self.ticket(*id, ticket_type, codes);
+            facts.push(match self.guests.get(id) {
+                Some(guest) => EventFact::GuestPromoted {
+                    guest: guest.guest.clone(),
+                    ticket,
+                    actor: actor.clone(),
+                    at,
+                },
+                None => EventFact::MemberPromoted {
+                    member: Actor::new(*id, username.clone()),
+                    actor: actor.clone(),
+                    at,
+                    ticket: Some(ticket),
+                },
             });
         }
         facts

@@ -56,4 +56,13 @@ pub enum EventError {
     AlreadyReminded,
     #[error("reminders go out within 24 hours of the start")]
     TooEarlyToRemind,
+    #[error("this event does not accept guest registrations")]
+    GuestsNotAccepted,
+    #[error("this email address already holds a seat or a place on the waitlist of this event")]
+    GuestAlreadySeated,
+    #[error("guest not found")]
+    GuestNotFound,
+    /// Used twice, expired or forged: which one is not said.
+    #[error("this link is not valid (it may have expired or been used already)")]
+    GuestLinkInvalid,
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{DetailChanges, EventDetails};
-use crate::values::{Comment, Rating, Ticket};
+use crate::values::{Comment, GuestEmail, GuestName, Rating, Ticket};
 use crate::Actor;
 
 /// Where a user sat before they left or were removed.
@@ -13,6 +13,30 @@ use crate::Actor;
 pub enum Seat {
     Member,
     Waitlist,
+}
+
+/// Someone who registered without an account: `id` stands for them where a user id
+/// would (a seat, a ticket's holder), and is never a user's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guest {
+    pub id: Uuid,
+    pub name: GuestName,
+    pub email: GuestEmail,
+}
+
+impl Guest {
+    /// The guest as the author of their own facts.
+    pub fn as_actor(&self) -> Actor {
+        Actor::new(self.id, self.name.as_str())
+    }
+}
+
+/// Where a confirmed guest sits: in a seat with a ticket, or on the waitlist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "seat")]
+pub enum GuestPlace {
+    Member { ticket: Ticket },
+    Waitlist { position: usize },
 }
 
 /// What happened to an event: the facts its history is made of.
@@ -133,6 +157,45 @@ pub enum EventFact {
         actor: Actor,
         at: DateTime<Utc>,
     },
+    /// Someone without an account asked for a seat. Nothing is taken until they confirm
+    /// from the email sent to their address, before `expires_at`: an address that is not
+    /// theirs cannot take seats. `actor` is the guest.
+    GuestRegistered {
+        guest: Guest,
+        expires_at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket_type: Option<Uuid>,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// The guest (`actor`) confirmed their address and took a seat or a place in line.
+    GuestConfirmed {
+        guest: Guest,
+        place: GuestPlace,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// The first in line was a guest, and took a seat that `actor` freed or added.
+    GuestPromoted {
+        guest: Guest,
+        ticket: Ticket,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// The guest (`actor`) gave their seat or place back through their cancel link.
+    GuestCancelled {
+        guest: Guest,
+        seat: Seat,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    /// The creator (`actor`) removed the guest.
+    GuestRemoved {
+        guest: Guest,
+        seat: Seat,
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
 }
 
 impl EventFact {
@@ -154,8 +217,13 @@ impl EventFact {
             | Self::InvitationWithdrawn { actor, .. }
             | Self::FeedbackLeft { actor, .. }
             | Self::FeedbackWithdrawn { actor, .. }
-            | Self::TicketCheckedIn { actor, .. } => actor,
-            Self::ReminderSent { actor, .. } => actor,
+            | Self::TicketCheckedIn { actor, .. }
+            | Self::ReminderSent { actor, .. }
+            | Self::GuestRegistered { actor, .. }
+            | Self::GuestConfirmed { actor, .. }
+            | Self::GuestPromoted { actor, .. }
+            | Self::GuestCancelled { actor, .. }
+            | Self::GuestRemoved { actor, .. } => actor,
         }
     }
 
@@ -177,8 +245,13 @@ impl EventFact {
             | Self::InvitationWithdrawn { at, .. }
             | Self::FeedbackLeft { at, .. }
             | Self::FeedbackWithdrawn { at, .. }
-            | Self::TicketCheckedIn { at, .. } => *at,
-            Self::ReminderSent { at, .. } => *at,
+            | Self::TicketCheckedIn { at, .. }
+            | Self::ReminderSent { at, .. }
+            | Self::GuestRegistered { at, .. }
+            | Self::GuestConfirmed { at, .. }
+            | Self::GuestPromoted { at, .. }
+            | Self::GuestCancelled { at, .. }
+            | Self::GuestRemoved { at, .. } => *at,
         }
     }
 
@@ -203,6 +276,11 @@ impl EventFact {
             Self::FeedbackWithdrawn { .. } => "FeedbackWithdrawn",
             Self::TicketCheckedIn { .. } => "TicketCheckedIn",
             Self::ReminderSent { .. } => "ReminderSent",
+            Self::GuestRegistered { .. } => "GuestRegistered",
+            Self::GuestConfirmed { .. } => "GuestConfirmed",
+            Self::GuestPromoted { .. } => "GuestPromoted",
+            Self::GuestCancelled { .. } => "GuestCancelled",
+            Self::GuestRemoved { .. } => "GuestRemoved",
         }
     }
 }

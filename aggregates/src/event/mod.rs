@@ -9,6 +9,7 @@ mod commands;
 mod decide;
 mod errors;
 mod facts;
+mod guests;
 #[cfg(test)]
 mod tests;
 mod tickets;
@@ -17,5 +18,6 @@ pub use aggregate::{Event, EventServices};
 pub use commands::{DetailChanges, EventCommand, EventDetails};
 pub use decide::schedule_problems;
 pub use errors::EventError;
-pub use facts::{EventFact, Seat};
+pub use facts::{EventFact, Guest, GuestPlace, Seat};
+pub use guests::GUEST_CONFIRMATION_WINDOW;
 pub use tickets::MAX_TICKET_TYPES;

@@ -4,11 +4,13 @@
 
 mod account;
 mod event;
+mod guest;
 mod recurrence;
 mod tickets;
 
 pub use account::{Email, Password, Username};
 pub use event::{Capacity, Comment, Description, EventStatus, Location, Rating, Title, Visibility};
+pub use guest::{GuestEmail, GuestName};
 pub use recurrence::{Ending, Frequency, Recurrence, MAX_OCCURRENCES};
 pub use tickets::{Currency, Price, Ticket, TicketType, TicketTypeName};
 

@@ -1,9 +1,9 @@
-use aggregates::event::Seat;
+use aggregates::event::{Guest, GuestPlace, Seat};
 use aggregates::{Actor, EventFact};
 use serde_json::{json, Value};
 
 /// Every `type` the log can hold.
-pub const LOG_TYPES: [&str; 19] = [
+pub const LOG_TYPES: [&str; 24] = [
     "event_created",
     "event_updated",
     "event_opened",
@@ -26,6 +26,12 @@ pub const LOG_TYPES: [&str; 19] = [
     "series_created",
     // The scheduler's reminder that the event starts soon.
     "reminder_sent",
+    // People without an account: registered, then seated by their confirmation.
+    "guest_registered",
+    "guest_confirmed",
+    "guest_promoted",
+    "guest_cancelled",
+    "guest_removed",
 ];
 
 /// How one fact reads in the log.
@@ -39,6 +45,11 @@ pub struct Entry {
 
 fn user(actor: &Actor) -> Value {
     json!({"id": actor.id, "username": actor.username})
+}
+
+/// A guest as the log shows them: by name, with their address masked.
+fn guest_of(guest: &Guest) -> Value {
+    json!({"id": guest.id, "name": guest.name.as_str(), "email": guest.email.masked()})
 }
 
 fn place(seat: Seat) -> &'static str {
@@ -148,6 +159,41 @@ pub fn describe(fact: &EventFact) -> Entry {
             "reminder_sent",
             "the members were reminded that the event starts within 24 hours".to_owned(),
             json!({"start_time": start_time}),
+        ),
+        EventFact::GuestRegistered { guest, expires_at, .. } => entry(
+            "guest_registered",
+            format!("{} registered as a guest, to confirm by email", guest.name.as_str()),
+            json!({"guest": guest_of(guest), "expires_at": expires_at}),
+        ),
+        EventFact::GuestConfirmed { guest, place, .. } => match place {
+            GuestPlace::Member { .. } => entry(
+                "guest_confirmed",
+                format!("{} confirmed and joined the event as a guest", guest.name.as_str()),
+                json!({"guest": guest_of(guest), "seat": seat_name(Seat::Member)}),
+            ),
+            GuestPlace::Waitlist { position } => entry(
+                "guest_confirmed",
+                format!(
+                    "{} confirmed and joined the waitlist at position {position} as a guest",
+                    guest.name.as_str()
+                ),
+                json!({"guest": guest_of(guest), "seat": seat_name(Seat::Waitlist), "position": position}),
+            ),
+        },
+        EventFact::GuestPromoted { guest, .. } => entry(
+            "guest_promoted",
+            format!("{} (guest) was promoted from the waitlist", guest.name.as_str()),
+            json!({"guest": guest_of(guest)}),
+        ),
+        EventFact::GuestCancelled { guest, seat, .. } => entry(
+            "guest_cancelled",
+            format!("{} (guest) cancelled and left {}", guest.name.as_str(), place(*seat)),
+            json!({"guest": guest_of(guest), "seat": seat_name(*seat)}),
+        ),
+        EventFact::GuestRemoved { guest, seat, .. } => entry(
+            "guest_removed",
+            format!("{who} removed {} (guest) from {}", guest.name.as_str(), place(*seat)),
+            json!({"guest": guest_of(guest), "seat": seat_name(*seat)}),
         ),
     }
 }

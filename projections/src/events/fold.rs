@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use aggregates::event::Seat;
+use aggregates::event::{GuestPlace, Seat};
 use aggregates::EventFact;
 use uuid::Uuid;
 
@@ -156,11 +156,18 @@ fn changes(event: &Recorded) -> (Vec<Write>, (i64, i64)) {
         )]),
         EventFact::MemberJoined { .. } => seats((1, 0)),
         EventFact::MemberWaitlisted { .. } => seats((0, 1)),
-        EventFact::MemberLeft { seat, .. } | EventFact::MemberRemoved { seat, .. } => match seat {
+        EventFact::MemberLeft { seat, .. }
+        | EventFact::MemberRemoved { seat, .. }
+        | EventFact::GuestCancelled { seat, .. }
+        | EventFact::GuestRemoved { seat, .. } => match seat {
             Seat::Member => seats((-1, 0)),
             Seat::Waitlist => seats((0, -1)),
         },
-        EventFact::MemberPromoted { .. } => seats((1, -1)),
+        EventFact::MemberPromoted { .. } | EventFact::GuestPromoted { .. } => seats((1, -1)),
+        EventFact::GuestConfirmed { place, .. } => match place {
+            GuestPlace::Member { .. } => seats((1, 0)),
+            GuestPlace::Waitlist { .. } => seats((0, 1)),
+        },
         EventFact::InvitationSent { .. }
         | EventFact::InvitationAccepted { .. }
         | EventFact::InvitationDeclined { .. }
@@ -168,7 +175,8 @@ fn changes(event: &Recorded) -> (Vec<Write>, (i64, i64)) {
         | EventFact::FeedbackLeft { .. }
         | EventFact::FeedbackWithdrawn { .. }
         | EventFact::TicketCheckedIn { .. }
-        | EventFact::ReminderSent { .. } => fields(Vec::new()),
+        | EventFact::ReminderSent { .. }
+        | EventFact::GuestRegistered { .. } => fields(Vec::new()),
     }
 }
 

@@ -77,6 +77,12 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         | EventFact::FeedbackLeft { .. }
         | EventFact::FeedbackWithdrawn { .. }
         | EventFact::TicketCheckedIn { .. } => Vec::new(),
+        // Guests have no account to be notified in; their mail goes through the outbox.
+        EventFact::GuestRegistered { .. }
+        | EventFact::GuestConfirmed { .. }
+        | EventFact::GuestPromoted { .. }
+        | EventFact::GuestCancelled { .. }
+        | EventFact::GuestRemoved { .. } => Vec::new(),
     }
 }
 

@@ -1,4 +1,4 @@
-use aggregates::event::Seat;
+use aggregates::event::{GuestPlace, Seat};
 use aggregates::values::Ticket;
 use aggregates::{Actor, EventFact};
 
@@ -42,6 +42,22 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             ticket: Some(ticket),
             ..
         } => issue(event, member, ticket),
+        EventFact::GuestConfirmed {
+            guest,
+            place: GuestPlace::Member { ticket },
+            ..
+        }
+        | EventFact::GuestPromoted { guest, ticket, .. } => issue(event, &guest.as_actor(), ticket),
+        EventFact::GuestCancelled {
+            guest,
+            seat: Seat::Member,
+            ..
+        }
+        | EventFact::GuestRemoved {
+            guest,
+            seat: Seat::Member,
+            ..
+        } => void(event, &guest.as_actor()),
         EventFact::MemberLeft {
             member,
             seat: Seat::Member,

@@ -1303,6 +1303,7 @@ fn event_type_is_the_variant_name_and_event_version_is_1() {
 mod account_deletion;
 mod categories;
 mod feedback;
+mod guests;
 mod invitations;
 mod properties;
 mod reminders;
