@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::networks::Network;
+
 /// Event Manager: an event-sourced service for events, their members and waitlists.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -90,6 +92,11 @@ pub struct Config {
     /// none by default.
     #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',', global = true)]
     pub cors_origins: Vec<String>,
+    /// Proxies (addresses or networks, comma-separated: `10.0.0.0/8,192.0.2.7`) whose
+    /// `X-Forwarded-For` names the client; from anyone else the header is ignored. None by
+    /// default. Only limits that count per client read it.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<Network>,
     /// How long a request may take before it is answered 503 (longer than the 30 s a retry
     /// waits for the first request with its `Idempotency-Key`).
     #[arg(long, env = "REQUEST_TIMEOUT", default_value = "45s", value_parser = parse_duration, global = true)]

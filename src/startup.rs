@@ -14,6 +14,7 @@ use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::config::Config;
+use crate::guests::{GuestLinks, Guests};
 use crate::http::serve::{serve, ConnectionLimits};
 use crate::http::{ics_paths, recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
@@ -126,6 +127,8 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         Notices::start(store.read.clone(), handle.clone())
     })
     .await?;
+    let links = GuestLinks::new(&tokens.derive_key(GuestLinks::KEY_PURPOSE));
+    let guests = Guests::new(links, commands.clone(), store.read.clone(), clock.clone());
     let state = AppState {
         event_log,
         feed,
@@ -141,6 +144,8 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         clock,
         throttle: Arc::new(CreationThrottle::new(config.events_per_day)),
         organizers_only: config.organizers_only,
+        guests,
+        trusted_proxies: config.trusted_proxies.iter().copied().collect(),
         metrics: recorder(),
     };
     spawn_heartbeat(state.idempotency.clone());

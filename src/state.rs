@@ -6,8 +6,10 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::categories::Categories;
 use crate::commands::Commands;
+use crate::guests::Guests;
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
+use crate::networks::Network;
 use crate::store::{EventLog, Store};
 use crate::throttle::CreationThrottle;
 
@@ -31,6 +33,10 @@ pub struct AppState {
     pub feed: Arc<Feed>,
     /// The live push of new notifications.
     pub notices: Arc<Notices>,
+    /// Guest registration, and the tokens of guests' links.
+    pub guests: Guests,
+    /// `TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[Network]>,
     /// Renders the process's metrics for `GET /metrics`.
     pub metrics: PrometheusHandle,
 }

@@ -114,24 +114,33 @@ impl CreationThrottle {
     /// Whether `count` more creations fit beside `taken`; if not, when they will.
     fn fits(&self, taken: &[(DateTime<Utc>, u32)], count: u32, now: DateTime<Utc>) -> Result<(), ThrottleError> {
         let limit = self.per_day;
-        let mut remaining: u32 = taken.iter().map(|(_, n)| n).sum();
-        if remaining.saturating_add(count) <= limit {
-            return Ok(());
-        }
-        // Slots free up as the oldest leave the window: the first moment the count fits.
-        let frees_at = taken
-            .iter()
-            .find_map(|(at, n)| {
-                remaining -= n;
-                (remaining.saturating_add(count) <= limit).then_some(*at + WINDOW)
-            })
-            .unwrap_or(now + WINDOW);
-        let millis = u64::try_from((frees_at - now).num_milliseconds()).unwrap_or(0);
-        Err(ThrottleError::Exceeded {
-            limit,
-            retry_after: millis.div_ceil(1000).max(1),
-        })
+        fits(limit, WINDOW, taken, count, now).map_err(|retry_after| ThrottleError::Exceeded { limit, retry_after })
     }
+}
+
+/// Whether `count` more fit beside the slots `taken` (when, and how many) in a rolling
+/// `window` that holds `limit`; if not, the seconds until they will.
+pub fn fits(
+    limit: u32,
+    window: TimeDelta,
+    taken: &[(DateTime<Utc>, u32)],
+    count: u32,
+    now: DateTime<Utc>,
+) -> Result<(), u64> {
+    let mut remaining: u32 = taken.iter().map(|(_, n)| n).sum();
+    if remaining.saturating_add(count) <= limit {
+        return Ok(());
+    }
+    // Slots free up as the oldest leave the window: the first moment the count fits.
+    let frees_at = taken
+        .iter()
+        .find_map(|(at, n)| {
+            remaining -= n;
+            (remaining.saturating_add(count) <= limit).then_some(*at + window)
+        })
+        .unwrap_or(now + window);
+    let millis = u64::try_from((frees_at - now).num_milliseconds()).unwrap_or(0);
+    Err(millis.div_ceil(1000).max(1))
 }
 
 /// The slots one request took; run each of its creations through [`Reservation::create`].

@@ -10,7 +10,7 @@ mod users;
 pub use calendar_tokens::CalendarTokens;
 pub use hs256::install as install_jwt_crypto;
 pub use passwords::{HashError, Passwords};
-pub use tokens::{Claims, IssuedTokens, TokenError, Tokens};
+pub use tokens::{derive_key, Claims, IssuedTokens, TokenError, Tokens};
 pub use users::{NewUser, Role, User, UserChanges, Users};
 
 fn now_micros() -> i64 {

@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -44,6 +45,14 @@ pub struct Tokens {
     refresh_ttl: Duration,
 }
 
+/// A key for another use of `secret` (`purpose` names it): HMAC-SHA256 of the purpose under
+/// the secret, so that no two uses share a key and none reveals the secret.
+pub fn derive_key(secret: &[u8], purpose: &str) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
 pub(super) fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
@@ -79,6 +88,11 @@ impl Tokens {
     }
 
     /// A fresh pair for a new login (a new refresh-token family).
+    /// A key for another use of the secret (see [`derive_key`]).
+    pub fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        derive_key(self.encoding.as_bytes(), purpose)
+    }
+
     pub async fn issue(&self, user_id: Uuid) -> Result<IssuedTokens, TokenError> {
         let family = Uuid::new_v4().to_string();
         let refresh = self.insert_refresh(&self.pool, user_id, &family).await?;

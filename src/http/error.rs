@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::accounts::{HashError, TokenError};
 use crate::commands::CommandError;
+use crate::guests::{GuestError, LimitError};
 use crate::store::is_outage;
 use crate::throttle::ThrottleError;
 
@@ -212,6 +213,19 @@ impl From<EventError> for ApiError {
             | EventError::AlreadyReminded
             | EventError::TooEarlyToRemind
             | EventError::GuestAlreadySeated => Self::Conflict(error.to_string()),
+        }
+    }
+}
+
+impl From<GuestError> for ApiError {
+    fn from(error: GuestError) -> Self {
+        match error {
+            GuestError::Limited(LimitError::Exceeded { retry_after, .. }) => Self::TooManyRequests {
+                detail: error.to_string(),
+                retry_after,
+            },
+            GuestError::Limited(LimitError::Database(error)) => error.into(),
+            GuestError::Command(error) => error.into(),
         }
     }
 }

@@ -79,6 +79,11 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
 /// ignored and they run as usual, whoever sends them.
 pub const WITH_CREDENTIALS: [&str; 3] = ["/auth/login", "/auth/refresh", "/users/me/calendar-token"];
 
+/// The `POST`s open to anyone whose answers hold no credentials: registration, and a
+/// guest's registration, confirmation and cancellation (whose tokens are in the body, so
+/// only their holder can replay them).
+const ANONYMOUS: [&str; 4] = ["/auth/register", "/guests", "/guests/confirm", "/guests/cancel"];
+
 /// Whose keys these are: the signed-in user's, or for registration (the one `POST` open to
 /// anyone whose answer holds no credentials) no one's, scoped by the request itself (see
 /// [`Owner::scope`]). Other requests run as usual: their handler answers 401 first.
@@ -87,7 +92,7 @@ async fn owner(parts: &mut Parts, state: &AppState) -> Option<Owner> {
     if WITH_CREDENTIALS.iter().any(|credentials| path.ends_with(credentials)) {
         return None;
     }
-    if !parts.headers.contains_key(AUTHORIZATION) && path.ends_with("/auth/register") {
+    if !parts.headers.contains_key(AUTHORIZATION) && ANONYMOUS.iter().any(|open| path.ends_with(open)) {
         return Some(Owner::Anonymous);
     }
     AuthUser::from_request_parts(parts, state)

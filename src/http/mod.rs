@@ -4,6 +4,7 @@ mod answer;
 mod auth;
 mod calendar;
 mod categories;
+mod client_ip;
 mod docs;
 mod drain;
 mod error;
@@ -13,6 +14,7 @@ mod extract;
 mod feed;
 mod feedback;
 mod fields;
+mod guests;
 mod health;
 mod idempotency;
 mod invitations;
@@ -71,6 +73,10 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(membership::remove))
         .routes(routes!(membership::waitlist))
         .routes(routes!(membership::capacity))
+        .routes(routes!(guests::register))
+        .routes(routes!(guests::confirm))
+        .routes(routes!(guests::cancel))
+        .routes(routes!(guests::remove))
         .routes(routes!(logs::history))
         .routes(routes!(invitations::of_event, invitations::send))
         .routes(routes!(invitations::received))

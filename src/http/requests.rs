@@ -398,6 +398,36 @@ pub struct CheckIn {
     code: Uuid,
 }
 
+/// A guest's registration: a name and the address the confirmation link goes to.
+/// `ticket_type` as in a join: required when the event sells types, refused otherwise.
+#[derive(ToSchema)]
+#[schema(example = json!({"name": "Ann Smith", "email": "ann@example.com"}))]
+pub struct GuestRegistration {
+    #[schema(min_length = 1, max_length = 100)]
+    name: String,
+    #[schema(format = Email, max_length = 254)]
+    email: String,
+    ticket_type: Option<Uuid>,
+}
+
+/// The token of a guest's link (confirmation, or cancellation).
+#[derive(ToSchema)]
+#[schema(example = json!({"token": "8f1c…"}))]
+pub struct GuestToken {
+    #[schema(min_length = 96, max_length = 96, pattern = "^[0-9a-f]{96}$")]
+    token: String,
+}
+
+/// A guest of an event.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct GuestPath {
+    /// The event's id.
+    id: Uuid,
+    /// The guest's id (as `/members` and `/waitlist` show it).
+    guest_id: Uuid,
+}
+
 /// Which ticket type to join as: required when the event sells types, refused otherwise.
 #[derive(ToSchema)]
 pub struct JoinFields {

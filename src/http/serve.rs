@@ -6,11 +6,12 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;
@@ -70,8 +71,8 @@ where
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(error) => {
                 tracing::warn!(%error, wait = ?backoff, "cannot accept a connection; waiting");
                 tokio::time::sleep(backoff).await;
@@ -82,7 +83,7 @@ where
         backoff = FIRST_ACCEPT_BACKOFF;
         match Arc::clone(&open).try_acquire_owned() {
             Ok(permit) => {
-                tokio::spawn(connection(stream, app.clone(), limits, permit, stopped.clone()));
+                tokio::spawn(connection(stream, peer, app.clone(), limits, permit, stopped.clone()));
             }
             Err(_) => {
                 if let Ok(permit) = Arc::clone(&refusals).try_acquire_owned() {
@@ -102,6 +103,7 @@ where
 
 async fn connection<S>(
     stream: TcpStream,
+    peer: SocketAddr,
     app: S,
     limits: ConnectionLimits,
     _permit: OwnedSemaphorePermit,
@@ -111,8 +113,12 @@ async fn connection<S>(
     S::Future: Send,
 {
     let _ = stream.set_nodelay(true);
-    let service =
-        TowerToHyperService::new(draining(app).map_request(|request: Request<Incoming>| request.map(Body::new)));
+    // Each request carries the peer's address, for the limits that count per client.
+    let service = TowerToHyperService::new(draining(app).map_request(move |request: Request<Incoming>| {
+        let mut request = request.map(Body::new);
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    }));
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())

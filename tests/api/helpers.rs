@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use aggregates::{Clock, SystemClock};
 use chrono::{DateTime, SecondsFormat, Utc};
 use event_manager::config::Config;
+use event_manager::networks::Network;
 use event_manager::prune::prune;
 use event_manager::startup::{app_state, Application};
 use event_manager::store::Store;
@@ -77,6 +78,8 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
     /// `ORGANIZERS_ONLY`.
     pub organizers_only: bool,
+    /// `TRUSTED_PROXIES`.
+    pub trusted_proxies: Vec<Network>,
 }
 
 impl Default for Settings {
@@ -85,6 +88,7 @@ impl Default for Settings {
             events_per_day: 0,
             clock: Arc::new(SystemClock),
             organizers_only: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -159,6 +163,7 @@ fn config(url: &str, settings: &Settings) -> Config {
     config.jwt_secret = Some(JWT_SECRET.parse().expect("a long enough secret"));
     config.events_per_day = settings.events_per_day;
     config.organizers_only = settings.organizers_only;
+    config.trusted_proxies = settings.trusted_proxies.clone();
     config
 }
 

@@ -18,6 +18,7 @@ mod events;
 mod feed;
 mod feedback;
 mod group_commit;
+mod guests;
 mod idempotency;
 mod idempotency_faults;
 mod instances;

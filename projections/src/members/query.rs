@@ -6,10 +6,13 @@ use crate::sql::{uuid, Sql};
 use crate::time::from_micros;
 use crate::{Page, PageRequest};
 
+/// A seat's holder: a user (id, username), or a guest (guest id, name, and their address
+/// in `guest_email`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberRow {
     pub user_id: Uuid,
     pub username: String,
+    pub guest_email: Option<String>,
     pub joined_at: DateTime<Utc>,
 }
 
@@ -17,6 +20,7 @@ pub struct MemberRow {
 pub struct WaitlistRow {
     pub user_id: Uuid,
     pub username: String,
+    pub guest_email: Option<String>,
     pub position: i64,
     pub joined_at: DateTime<Utc>,
 }
@@ -44,7 +48,7 @@ async fn seats(
     };
     let mut count = Sql::new("SELECT COUNT(*) FROM member_view WHERE event_id = ");
     filter(&mut count);
-    let mut select = Sql::new("SELECT user_id, username, joined_at FROM member_view WHERE event_id = ");
+    let mut select = Sql::new("SELECT user_id, username, guest_email, joined_at FROM member_view WHERE event_id = ");
     filter(&mut select);
     select.push(" ORDER BY queue");
     select
@@ -52,6 +56,7 @@ async fn seats(
             Ok(MemberRow {
                 user_id: uuid(row, "user_id")?,
                 username: row.try_get("username")?,
+                guest_email: row.try_get("guest_email")?,
                 joined_at: from_micros(row.try_get("joined_at")?),
             })
         })
@@ -72,6 +77,7 @@ pub async fn waitlist(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Resu
         let entry = WaitlistRow {
             user_id: row.user_id,
             username: row.username,
+            guest_email: row.guest_email,
             position,
             joined_at: row.joined_at,
         };

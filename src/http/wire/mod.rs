@@ -7,6 +7,7 @@ mod choices;
 mod events;
 mod feed;
 mod feedback;
+mod guests;
 mod invitations;
 mod logs;
 mod membership;
@@ -25,6 +26,7 @@ pub use choices::{EventStatus, InvitationAnswer, InvitationStatus, LogType, Role
 pub use events::{CapacityBody, EventBody};
 pub use feed::{FeedEntryBody, FeedPageBody, SseMessage};
 pub use feedback::{FeedbackBody, FeedbackPage};
+pub use guests::{GuestName, GuestPending, GuestSeat, TicketCode};
 pub use invitations::InvitationBody;
 pub use logs::{HistoryBody, LogBody};
 pub use membership::{Joined, MemberBody, WaitlistBody};
