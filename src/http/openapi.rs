@@ -30,6 +30,7 @@ use super::error::Problem;
         (name = "feedback", description = "Ratings of events that took place"),
         (name = "categories", description = "Categories events are filed under, kept by administrators"),
         (name = "tickets", description = "Ticket types, tickets and check-in"),
+        (name = "guests", description = "Seats for people without an account, confirmed by email"),
         (name = "series", description = "Recurring events: series of ordinary events"),
         (name = "logs", description = "The creator's activity log and raw history"),
         (name = "live", description = "The change feed, notifications and their live streams"),

@@ -64,8 +64,8 @@ const CONTRACT: [(&str, &str); 47] = [
     ("GET", "/api/docs/{file}"),
 ];
 
-/// Operations beyond `API.md`: the briefs' categories, tickets and series (README).
-const BEYOND_CONTRACT: [(&str, &str); 9] = [
+/// Operations beyond `API.md`: the briefs' categories, tickets, series and guests (README).
+const BEYOND_CONTRACT: [(&str, &str); 13] = [
     ("GET", "/api/series/{id}"),
     ("PATCH", "/api/series/{id}"),
     ("DELETE", "/api/series/{id}"),
@@ -75,6 +75,10 @@ const BEYOND_CONTRACT: [(&str, &str); 9] = [
     ("GET", "/api/categories"),
     ("POST", "/api/categories"),
     ("PATCH", "/api/categories/{id}"),
+    ("POST", "/api/events/{id}/guests"),
+    ("DELETE", "/api/events/{id}/guests/{guest_id}"),
+    ("POST", "/api/guests/confirm"),
+    ("POST", "/api/guests/cancel"),
 ];
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -98,6 +102,7 @@ fn concrete(path: &str) -> String {
     path.replace("{file}", "index.css")
         .replace("{id}", &Uuid::new_v4().to_string())
         .replace("{user_id}", &Uuid::new_v4().to_string())
+        .replace("{guest_id}", &Uuid::new_v4().to_string())
         .replace("{event_id}", &Uuid::new_v4().to_string())
         .replace("{code}", &Uuid::new_v4().to_string())
         .replace("{token}", "no-such-token")

@@ -358,3 +358,30 @@ fn turning_guest_registration_off_stops_pending_confirmations() {
     .when(confirm(&gina()))
     .then_expect_error(EventError::GuestsNotAccepted);
 }
+
+/// The guests' kinds of fact, as they were first stored (appended to the fixture).
+pub(super) fn facts_since_release_1() -> Vec<EventFact> {
+    vec![
+        registered(&gina()),
+        confirmed(&gina()),
+        confirmed_in_line(&hugo(), 1),
+        EventFact::GuestPromoted {
+            guest: hugo(),
+            ticket: guest_ticket(&hugo()),
+            actor: bob(),
+            at: now(),
+        },
+        EventFact::GuestCancelled {
+            guest: gina(),
+            seat: Seat::Member,
+            actor: gina().as_actor(),
+            at: now(),
+        },
+        EventFact::GuestRemoved {
+            guest: hugo(),
+            seat: Seat::Member,
+            actor: alice(),
+            at: now(),
+        },
+    ]
+}

@@ -1226,6 +1226,7 @@ fn as_in_release_1(fact: EventFact) -> EventFact {
 fn one_fact_of_each_kind() -> Vec<EventFact> {
     let mut facts: Vec<EventFact> = release_1_facts().into_iter().map(as_in_release_1).collect();
     facts.extend(tickets::facts_since_release_1());
+    facts.extend(guests::facts_since_release_1());
     facts
 }
 
@@ -1297,7 +1298,7 @@ fn event_type_is_the_variant_name_and_event_version_is_1() {
     let mut types: Vec<String> = facts.iter().map(DomainEvent::event_type).collect();
     types.sort();
     types.dedup();
-    assert_eq!(types.len(), 18, "every kind of fact has its own name");
+    assert_eq!(types.len(), 23, "every kind of fact has its own name");
 }
 
 mod account_deletion;

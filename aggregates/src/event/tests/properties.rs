@@ -14,7 +14,8 @@ use proptest::test_runner::{TestCaseError, TestRunner};
 
 use super::super::aggregate::EventState;
 use super::*;
-use crate::values::{Currency, Email, Password, Price, TicketType, TicketTypeName, Username};
+use crate::event::{Guest, GuestPlace};
+use crate::values::{Currency, Email, GuestEmail, GuestName, Password, Price, TicketType, TicketTypeName, Username};
 
 // =============================================================================================
 // Scripts
@@ -55,6 +56,7 @@ enum Op {
         waitlist: bool,
         starts_in_hours: i64,
         typed: bool,
+        guests: bool,
     },
     Update {
         by: Who,
@@ -102,6 +104,36 @@ enum Op {
     Remind {
         by: Who,
     },
+    /// `who` is one of three guests, two of whom share an address (in different cases).
+    RegisterGuest {
+        who: usize,
+        pick: usize,
+    },
+    /// `pick` chooses among the registrations so far.
+    ConfirmGuest {
+        pick: usize,
+    },
+    CancelGuest {
+        pick: usize,
+    },
+    RemoveGuest {
+        by: Who,
+        pick: usize,
+    },
+}
+
+/// The guests of the scripts: the first and the third share an address.
+fn guest_person(who: usize, id: Uuid) -> Guest {
+    let (name, email) = [
+        ("Gina", "gina@example.com"),
+        ("Hugo", "hugo@example.com"),
+        ("Gina's twin", "GINA@example.com"),
+    ][who % 3];
+    Guest {
+        id,
+        name: GuestName::parse(name).unwrap(),
+        email: GuestEmail::parse(email).unwrap(),
+    }
 }
 
 impl Op {
@@ -121,6 +153,15 @@ impl Op {
                 .unwrap_or_default();
             (!types.is_empty()).then(|| types[pick % types.len()].id)
         };
+        // A registration that does not exist stands for a forged link.
+        let registration = |pick: &usize| {
+            let ids: Vec<Uuid> = event
+                .state
+                .as_ref()
+                .map(|s| s.guests.keys().copied().collect())
+                .unwrap_or_default();
+            ids.get(pick % ids.len().max(1)).copied().unwrap_or(Uuid::nil())
+        };
         match self {
             Op::Create {
                 by,
@@ -128,6 +169,7 @@ impl Op {
                 waitlist,
                 starts_in_hours,
                 typed,
+                guests,
             } => EventCommand::CreateEvent {
                 details: EventDetails {
                     start_time: in_hours(starts_in_hours),
@@ -135,6 +177,7 @@ impl Op {
                     capacity: capacity(*seats),
                     waitlist_enabled: *waitlist,
                     ticket_types: if *typed { two_types(*seats) } else { Vec::new() },
+                    guest_registration: *guests,
                     ..details(1, false)
                 },
                 actor: person(by),
@@ -200,6 +243,26 @@ impl Op {
             },
             Op::Forget { by } => EventCommand::ForgetParticipant { actor: person(by) },
             Op::Remind { by } => EventCommand::SendReminder { actor: person(by) },
+            Op::RegisterGuest { who, pick } => {
+                // A new id each time, as the service draws one.
+                let guest = guest_person(*who, Uuid::from_u128((0x9e57 << 64) | u128::from(event.version())));
+                EventCommand::RegisterGuest {
+                    guest_id: guest.id,
+                    name: guest.name,
+                    email: guest.email,
+                    ticket_type: pick_type(pick),
+                }
+            }
+            Op::ConfirmGuest { pick } => EventCommand::ConfirmGuest {
+                guest_id: registration(pick),
+            },
+            Op::CancelGuest { pick } => EventCommand::CancelGuest {
+                guest_id: registration(pick),
+            },
+            Op::RemoveGuest { by, pick } => EventCommand::RemoveGuest {
+                guest_id: registration(pick),
+                actor: person(by),
+            },
         }
     }
 }
@@ -243,13 +306,14 @@ fn precondition() -> impl Strategy<Value = Precondition> {
 
 /// A create of a small event, almost always in the future.
 fn creation(by: impl Strategy<Value = Who>) -> impl Strategy<Value = Op> {
-    (by, 1..=4i64, any::<bool>(), -2..200i64, any::<bool>()).prop_map(
-        |(by, seats, waitlist, starts_in_hours, typed)| Op::Create {
+    (by, 1..=4i64, any::<bool>(), -2..200i64, any::<bool>(), any::<bool>()).prop_map(
+        |(by, seats, waitlist, starts_in_hours, typed, guests)| Op::Create {
             by,
             seats,
             waitlist,
             starts_in_hours,
             typed,
+            guests,
         },
     )
 }
@@ -310,6 +374,10 @@ fn op() -> impl Strategy<Value = Op> {
         3 => feedback,
         2 => anyone().prop_map(|by| Op::Forget { by }),
         1 => mostly_alice().prop_map(|by| Op::Remind { by }),
+        4 => (0..3usize, 0..2usize).prop_map(|(who, pick)| Op::RegisterGuest { who, pick }),
+        4 => (0..4usize).prop_map(|pick| Op::ConfirmGuest { pick }),
+        2 => (0..4usize).prop_map(|pick| Op::CancelGuest { pick }),
+        1 => (mostly_alice(), 0..4usize).prop_map(|(by, pick)| Op::RemoveGuest { by, pick }),
     ]
 }
 
@@ -375,6 +443,14 @@ fn check_invariants(event: &Event) -> Result<(), TestCaseError> {
         .collect();
     let distinct: BTreeSet<&Uuid> = pending.iter().collect();
     prop_assert_eq!(distinct.len(), pending.len(), "two pending invitations for one user");
+    let seated: Vec<String> = state
+        .guests
+        .values()
+        .filter(|g| seat_of(state, g.guest.id).is_some())
+        .map(|g| g.guest.email.key())
+        .collect();
+    let addresses: BTreeSet<&String> = seated.iter().collect();
+    prop_assert_eq!(addresses.len(), seated.len(), "one address in two seats");
     Ok(())
 }
 
@@ -389,6 +465,11 @@ fn ticket_type_of(fact: &EventFact) -> Option<Uuid> {
         EventFact::MemberJoined { ticket, .. } | EventFact::MemberPromoted { ticket, .. } => {
             ticket.and_then(|t| t.ticket_type)
         }
+        EventFact::GuestConfirmed {
+            place: GuestPlace::Member { ticket },
+            ..
+        }
+        | EventFact::GuestPromoted { ticket, .. } => ticket.ticket_type,
         EventFact::MemberWaitlisted { ticket_type, .. } => *ticket_type,
         _ => None,
     }
@@ -442,6 +523,44 @@ fn check_fact(event: &Event, fact: &EventFact) -> Result<(), TestCaseError> {
         }
         EventFact::MemberLeft { member, seat, .. } | EventFact::MemberRemoved { member, seat, .. } => {
             prop_assert_eq!(seat_of(state, member.id), Some(*seat), "left a seat not held");
+        }
+        EventFact::GuestConfirmed { guest, place, .. } => {
+            prop_assert_eq!(
+                seat_of(state, guest.id),
+                None,
+                "{} confirmed twice",
+                guest.name.as_str()
+            );
+            let waits_for = state.guests[&guest.id].ticket_type;
+            match place {
+                GuestPlace::Member { .. } => {
+                    prop_assert!(
+                        seat_free_for(state, waits_for),
+                        "a guest seated in a full event or type"
+                    );
+                }
+                GuestPlace::Waitlist { position } => {
+                    prop_assert!(state.details.waitlist_enabled, "waitlisted with the waitlist off");
+                    prop_assert!(!seat_free_for(state, waits_for), "a guest waitlisted with a seat free");
+                    prop_assert_eq!(*position, state.waitlist.len() + 1, "wrong waitlist position");
+                }
+            }
+        }
+        EventFact::GuestPromoted { guest, .. } => {
+            prop_assert_eq!(
+                seat_of(state, guest.id),
+                Some(Seat::Waitlist),
+                "a guest promoted from nowhere"
+            );
+            let waits_for = state.waiting_for.get(&guest.id).copied();
+            prop_assert_eq!(ticket_type_of(fact), waits_for, "a guest promoted to another type");
+            prop_assert!(
+                seat_free_for(state, waits_for),
+                "a guest promoted into a full event or type"
+            );
+        }
+        EventFact::GuestCancelled { guest, seat, .. } | EventFact::GuestRemoved { guest, seat, .. } => {
+            prop_assert_eq!(seat_of(state, guest.id), Some(*seat), "a guest left a seat not held");
         }
         _ => {}
     }
