@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
+use crate::events::{seen_by, Viewer};
 use crate::sql::{uuid, Sql};
 use crate::time::{from_micros, to_micros};
 
@@ -82,10 +83,11 @@ pub async fn starting_between(
         .collect()
 }
 
-/// One event, deleted or not; `None` if it never existed.
-pub async fn event(pool: &AnyPool, id: Uuid) -> Result<Option<CalendarRow>, sqlx::Error> {
+/// One event, deleted or not; `None` if it never existed or `viewer` may not see it.
+pub async fn event(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<CalendarRow>, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
     select.push(" WHERE e.id = ").bind(id);
+    seen_by(&mut select, "e", viewer);
     select.fetch_optional(pool).await?.as_ref().map(row).transpose()
 }
 

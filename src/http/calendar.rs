@@ -13,7 +13,7 @@ use axum::{Extension, Json};
 use projections::calendar;
 
 use super::error::ApiError;
-use super::extract::{AuthUser, Id};
+use super::extract::{AuthUser, Id, Viewer};
 use super::layers::PublicOrigin;
 use super::requests;
 use super::wire::CalendarTokenBody;
@@ -31,10 +31,11 @@ const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
             the event has an end), SUMMARY, DESCRIPTION, LOCATION (when set), SEQUENCE (the event's \
             version), STATUS (CONFIRMED)",
             content((String = "text/calendar"))),
-        (status = 404, description = "no such event, or it was deleted"),
+        (status = 404, description = "no such event, it was deleted, or it is private and the caller \
+            (by `Authorization`, if any) may not see it"),
     ))]
-pub async fn event(State(state): State<AppState>, Id(id): Id) -> Result<Response, ApiError> {
-    let row = calendar::event(&state.store.read, id)
+pub async fn event(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Response, ApiError> {
+    let row = calendar::event(&state.store.read, id, viewer.0)
         .await?
         .filter(|row| !row.deleted)
         .ok_or(ApiError::NotFound("event not found"))?;

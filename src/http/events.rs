@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::answer::{answering, Answer};
 use super::error::ApiError;
-use super::extract::{AuthUser, Id, JsonBody};
+use super::extract::{AuthUser, Id, JsonBody, Viewer};
 use super::fields::{boolean, datetime, integer, text, Fields};
 use super::idempotency::ClaimedKey;
 use super::query::{PageBody, Params};
@@ -39,43 +39,53 @@ fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).expect("a number is a valid header")
 }
 
-/// The live event, or 404.
-pub async fn find(state: &AppState, id: Uuid) -> Result<EventRow, ApiError> {
-    events::get(&state.store.read, id)
+/// The live event, or 404: also when it is private and `viewer` may not see it, with the
+/// same answer as for an unknown id.
+pub async fn find(state: &AppState, id: Uuid, viewer: Viewer) -> Result<EventRow, ApiError> {
+    events::get(&state.store.read, id, viewer.0)
         .await?
         .ok_or(ApiError::NotFound("event not found"))
 }
 
-/// The live event, if the caller created it: 404, then 403.
+/// The live event, if the caller created it: 404 (also a private event they may not see),
+/// then 403.
 pub async fn find_as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Result<EventRow, ApiError> {
-    let row = find(state, id).await?;
+    let row = find(state, id, user.viewer()).await?;
     if row.creator_id != user.id {
         return Err(ApiError::Forbidden("only the creator of the event may do this"));
     }
     Ok(row)
 }
 
-/// Events that are not deleted.
+/// Events that are not deleted and that the caller may see: private events only to their
+/// creator, members, waitlisted users and invitees (`count` counts only those).
 #[utoipa::path(get, path = "/events", tag = "events",
     params(requests::EventFilters, requests::Pagination),
-    responses((status = 200, description = "A page of events", body = PageBody<EventBody>)))]
-pub async fn list(State(state): State<AppState>, mut params: Params) -> Result<Json<PageBody<EventBody>>, ApiError> {
-    respond_list(&state, &mut params, false).await
-}
-
-/// Events that start in the future: the same as `GET /api/events?upcoming=true`.
-#[utoipa::path(get, path = "/events/upcoming", tag = "events",
-    params(requests::EventFilters, requests::Pagination),
-    responses((status = 200, description = "A page of upcoming events", body = PageBody<EventBody>)))]
-pub async fn upcoming(
+    responses((status = 200, description = "A page of the events the caller may see", body = PageBody<EventBody>)))]
+pub async fn list(
     State(state): State<AppState>,
+    viewer: Viewer,
     mut params: Params,
 ) -> Result<Json<PageBody<EventBody>>, ApiError> {
-    respond_list(&state, &mut params, true).await
+    respond_list(&state, viewer, &mut params, false).await
+}
+
+/// Events that start in the future: the same as `GET /api/events?upcoming=true` (private
+/// ones only for those who may see them).
+#[utoipa::path(get, path = "/events/upcoming", tag = "events",
+    params(requests::EventFilters, requests::Pagination),
+    responses((status = 200, description = "A page of the upcoming events the caller may see", body = PageBody<EventBody>)))]
+pub async fn upcoming(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    mut params: Params,
+) -> Result<Json<PageBody<EventBody>>, ApiError> {
+    respond_list(&state, viewer, &mut params, true).await
 }
 
 async fn respond_list(
     state: &AppState,
+    viewer: Viewer,
     params: &mut Params,
     upcoming: bool,
 ) -> Result<Json<PageBody<EventBody>>, ApiError> {
@@ -111,7 +121,7 @@ async fn respond_list(
         })
         .unwrap_or_default();
     params.finish()?;
-    let listed = events::list(&state.store.listing, &filter, ordering, page);
+    let listed = events::list(&state.store.listing, &filter, viewer.0, ordering, page);
     let rows = tokio::time::timeout(LISTING_BUDGET, listed)
         .await
         .map_err(|_| ApiError::Unavailable("the search took too long; narrow it or try again"))??;
@@ -150,11 +160,15 @@ fn day_or_time(raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
     })
 }
 
-/// One event.
+/// One event. A private event exists only for its creator, members, waitlisted users and
+/// invitees: anyone else, anonymous callers included, gets the 404 of an unknown id.
 #[utoipa::path(get, path = "/events/{id}", tag = "events", params(requests::EventPath),
-    responses((status = 200, description = "The event", body = EventBody, headers(("ETag" = String, description = "The event's version")))))]
-pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Response, ApiError> {
-    with_etag(&state, StatusCode::OK, find(&state, id).await?).await
+    responses(
+        (status = 200, description = "The event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
+        (status = 404, description = "no such event, deleted, or private and the caller may not see it"),
+    ))]
+pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Response, ApiError> {
+    with_etag(&state, StatusCode::OK, find(&state, id, viewer).await?).await
 }
 
 /// Creates an event; the caller is its creator. With `recurrence`, creates a series of
@@ -348,7 +362,7 @@ async fn change(
         actor: user.actor(),
     };
     state.commands.execute(id, command, Via::Api).await?;
-    with_etag(&state, StatusCode::OK, find(&state, id).await?).await
+    with_etag(&state, StatusCode::OK, find(&state, id, user.viewer()).await?).await
 }
 
 /// The version an `If-Match` header asks for (`"7"`, `7` or `W/"7"`); `*` or none asks for

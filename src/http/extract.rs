@@ -23,6 +23,11 @@ impl AuthUser {
     pub fn actor(&self) -> aggregates::Actor {
         aggregates::Actor::new(self.id, self.username.clone())
     }
+
+    /// The caller as a reader of events.
+    pub fn viewer(&self) -> Viewer {
+        Viewer(Some(self.id))
+    }
 }
 
 impl FromRequestParts<AppState> for AuthUser {
@@ -44,6 +49,27 @@ impl FromRequestParts<AppState> for AuthUser {
 }
 
 const INVALID: &str = "the access token is invalid, expired or revoked";
+
+/// Who reads an endpoint that anyone may read: the user of a valid access token, else an
+/// anonymous caller (`None`), as before these endpoints knew of callers. It decides which
+/// private events exist for them.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer(pub projections::events::Viewer);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if !parts.headers.contains_key(AUTHORIZATION) {
+            return Ok(Self(None));
+        }
+        match AuthUser::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Self(Some(user.id))),
+            Err(ApiError::Unauthorized(_)) => Ok(Self(None)),
+            Err(other) => Err(other),
+        }
+    }
+}
 
 impl AuthUser {
     /// The user of a bare access token (as a WebSocket sends it, without a header).

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::events::find;
-use super::extract::{AuthUser, Id, JsonBody};
+use super::extract::{AuthUser, Id, JsonBody, Viewer};
 use super::fields::{integer, string, Fields};
 use super::query::Params;
 use super::requests;
@@ -34,7 +34,7 @@ pub async fn leave(
     Id(event_id): Id,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<FeedbackBody>), ApiError> {
-    find(&state, event_id).await?;
+    find(&state, event_id, user.viewer()).await?;
     let mut fields = Fields::new(body.object()?);
     let rating = fields.required("rating", &integer);
     let comment = fields.nullable("comment", &string).flatten().unwrap_or_default();
@@ -62,10 +62,11 @@ pub async fn leave(
     responses((status = 200, description = "A page of feedback", body = FeedbackPage)))]
 pub async fn list(
     State(state): State<AppState>,
+    viewer: Viewer,
     Id(event_id): Id,
     mut params: Params,
 ) -> Result<Json<FeedbackPage>, ApiError> {
-    find(&state, event_id).await?;
+    find(&state, event_id, viewer).await?;
     let page = params.page();
     params.finish()?;
     let found = feedback::list(&state.store.read, event_id, page).await?;

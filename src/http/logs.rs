@@ -13,9 +13,10 @@ use super::requests;
 use super::wire::{HistoryBody, LogBody};
 use crate::state::AppState;
 
-/// An event that ever existed (deleted ones too), if the caller created it: 404, then 403.
+/// An event that ever existed (deleted ones too), if the caller created it: 404 (also for
+/// a private event the caller may not see), then 403.
 async fn check_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Result<(), ApiError> {
-    match events::creator_of(&state.store.read, id).await? {
+    match events::creator_of(&state.store.read, id, user.viewer().0).await? {
         None => Err(ApiError::NotFound("event not found")),
         Some(creator) if creator != user.id => {
             Err(ApiError::Forbidden("only the creator of the event may see its log"))

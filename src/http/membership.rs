@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::answer::{answering, Answer};
 use super::error::ApiError;
 use super::events::{find, find_as_creator};
-use super::extract::{AuthUser, Id, Ids, JsonBody};
+use super::extract::{AuthUser, Id, Ids, JsonBody, Viewer};
 use super::fields::Fields;
 use super::idempotency::ClaimedKey;
 use super::query::{PageBody, Params};
@@ -47,7 +47,7 @@ pub async fn join(
     let ticket_type = match ticket_type {
         Ok(ticket_type) => ticket_type,
         Err(error) => {
-            find(&state, id).await?;
+            find(&state, id, user.viewer()).await?;
             return Err(error);
         }
     };
@@ -187,6 +187,10 @@ pub async fn waitlist(
 /// An event's seats: capacity, members, free seats and waitlist length.
 #[utoipa::path(get, path = "/events/{id}/capacity", tag = "membership", params(requests::EventPath),
     responses((status = 200, description = "The event's seats", body = CapacityBody)))]
-pub async fn capacity(State(state): State<AppState>, Id(id): Id) -> Result<Json<CapacityBody>, ApiError> {
-    Ok(Json(CapacityBody::from(find(&state, id).await?)))
+pub async fn capacity(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Id(id): Id,
+) -> Result<Json<CapacityBody>, ApiError> {
+    Ok(Json(CapacityBody::from(find(&state, id, viewer).await?)))
 }

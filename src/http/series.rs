@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::error::ApiError;
 use super::event_links;
-use super::extract::{AuthUser, Id, JsonBody};
+use super::extract::{AuthUser, Id, JsonBody, Viewer};
 use super::fields::{boolean, datetime, integer, text, Fields};
 use super::requests;
 use super::wire::SeriesBody;
@@ -81,9 +81,9 @@ pub async fn create(
     first_facts.ok_or_else(|| ApiError::internal("a series without occurrences"))
 }
 
-/// The series' live occurrences, or 404.
-async fn occurrences(state: &AppState, id: Uuid) -> Result<Vec<EventRow>, ApiError> {
-    let rows = events::of_series(&state.store.read, id).await?;
+/// The series' live occurrences that `viewer` may see, or 404 when none is left.
+async fn occurrences(state: &AppState, id: Uuid, viewer: Viewer) -> Result<Vec<EventRow>, ApiError> {
+    let rows = events::of_series(&state.store.read, id, viewer.0).await?;
     if rows.is_empty() {
         return Err(ApiError::NotFound("series not found"));
     }
@@ -92,15 +92,15 @@ async fn occurrences(state: &AppState, id: Uuid) -> Result<Vec<EventRow>, ApiErr
 
 /// The live occurrences, for their creator only: 404, then 403.
 async fn as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Result<Vec<EventRow>, ApiError> {
-    let rows = occurrences(state, id).await?;
+    let rows = occurrences(state, id, user.viewer()).await?;
     if rows[0].creator_id != user.id {
         return Err(ApiError::Forbidden("only the creator of the series may do this"));
     }
     Ok(rows)
 }
 
-async fn series_body(state: &AppState, id: Uuid) -> Result<SeriesBody, ApiError> {
-    let rows = occurrences(state, id).await?;
+async fn series_body(state: &AppState, id: Uuid, viewer: Viewer) -> Result<SeriesBody, ApiError> {
+    let rows = occurrences(state, id, viewer).await?;
     let count = rows.len() as i64;
     let page = event_links::bodies(state, Page { count, items: rows }).await?;
     Ok(SeriesBody::new(id, page.items))
@@ -110,10 +110,11 @@ async fn series_body(state: &AppState, id: Uuid) -> Result<SeriesBody, ApiError>
 #[utoipa::path(get, path = "/series/{id}", tag = "series", params(requests::SeriesPath),
     responses(
         (status = 200, description = "The series", body = SeriesBody),
-        (status = 404, description = "no such series, or none of its occurrences is left"),
+        (status = 404, description = "no such series, or none of its occurrences is left (that the \
+            caller may see: private ones only for their creator, members, waitlisted users and invitees)"),
     ))]
-pub async fn get(State(state): State<AppState>, Id(id): Id) -> Result<Json<SeriesBody>, ApiError> {
-    Ok(Json(series_body(&state, id).await?))
+pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Json<SeriesBody>, ApiError> {
+    Ok(Json(series_body(&state, id, viewer).await?))
 }
 
 /// Changes the given fields of every future occurrence (creator only), also of occurrences
@@ -171,7 +172,7 @@ pub async fn patch(
         };
         state.commands.execute(row.id, command, Via::Series).await?;
     }
-    Ok(Json(series_body(&state, id).await?))
+    Ok(Json(series_body(&state, id, user.viewer()).await?))
 }
 
 /// Deletes the occurrences that have not started (creator only); past ones stay.

@@ -97,7 +97,8 @@ pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<
             creator: Some(CreatorFilter::Id(user.id)),
             ..EventFilter::default()
         };
-        let created = events::list(&state.store.read, &filter, EventOrdering::default(), first_page).await?;
+        let viewer = Some(user.id);
+        let created = events::list(&state.store.read, &filter, viewer, EventOrdering::default(), first_page).await?;
         if created.items.is_empty() {
             break;
         }

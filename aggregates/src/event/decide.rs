@@ -30,8 +30,8 @@ impl Event {
                 self.guarded(&actor, expected_version)?;
                 Ok(vec![EventFact::EventDeleted { actor, at }])
             }
-            EventCommand::JoinEvent { ticket_type, actor } => self.live()?.join(actor, ticket_type, at, codes),
-            EventCommand::LeaveEvent { actor } => self.live()?.leave(actor, at, codes),
+            EventCommand::JoinEvent { ticket_type, actor } => self.seen_by(&actor)?.join(actor, ticket_type, at, codes),
+            EventCommand::LeaveEvent { actor } => self.seen_by(&actor)?.leave(actor, at, codes),
             EventCommand::RemoveMember { user_id, actor } => {
                 self.guarded(&actor, None)?.remove(user_id, actor, at, codes)
             }
@@ -46,7 +46,7 @@ impl Event {
                 ticket_type,
                 actor,
             } => self
-                .live()?
+                .seen_by(&actor)?
                 .answer(invitation_id, accept, ticket_type, actor, at, codes),
             EventCommand::CheckInTicket { code, actor } => self.guarded(&actor, None)?.check_in(code, actor, at),
             EventCommand::LeaveFeedback {
@@ -54,7 +54,7 @@ impl Event {
                 rating,
                 comment,
                 actor,
-            } => self.live()?.review(feedback_id, rating, &comment, actor, at),
+            } => self.seen_by(&actor)?.review(feedback_id, rating, &comment, actor, at),
             // A deleted event has nothing of the user's left to forget.
             EventCommand::ForgetParticipant { actor } => {
                 self.live().map_or(Ok(Vec::new()), |s| s.forget(actor, at, codes))
@@ -103,9 +103,15 @@ impl Event {
         self.state.as_ref().filter(|s| !s.deleted).ok_or(EventError::NotFound)
     }
 
-    /// The live event, for its creator only, at the version the caller expects.
+    /// The live event, if `actor` may see it: to anyone else a private event does not exist.
+    fn seen_by(&self, actor: &Actor) -> Result<&EventState, EventError> {
+        self.live()?.seen_by(actor.id).ok_or(EventError::NotFound)
+    }
+
+    /// The live event, for its creator only, at the version the caller expects. An outsider
+    /// is told a private event does not exist before being told it is not theirs.
     fn guarded(&self, actor: &Actor, expected_version: Option<u64>) -> Result<&EventState, EventError> {
-        let state = self.live()?;
+        let state = self.seen_by(actor)?;
         if state.creator.id != actor.id {
             return Err(EventError::NotCreator);
         }
@@ -117,6 +123,20 @@ impl Event {
 }
 
 impl EventState {
+    /// The event, if `user` may see it: anyone a public one; a private one its creator, its
+    /// members and waitlisted users, and whoever holds an invitation to it (answered or not).
+    fn seen_by(&self, user: Uuid) -> Option<&Self> {
+        let sees = match self.details.visibility {
+            Visibility::Public => true,
+            Visibility::Private => {
+                self.creator.id == user
+                    || self.seat_of(user).is_some()
+                    || self.invitations.values().any(|i| i.invitee.id == user)
+            }
+        };
+        sees.then_some(self)
+    }
+
     fn update(
         &self,
         changes: DetailChanges,

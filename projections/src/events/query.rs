@@ -94,21 +94,49 @@ const COLUMNS: &str = "id, title, description, location, start_time, end_time, c
     waitlist_enabled, creator_id, creator_username, members_count, waitlist_count, created_at, \
     updated_at, version, category_id, ticket_types, series_id, visibility, guest_registration";
 
-/// An event that exists and is not deleted.
-pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<EventRow>, sqlx::Error> {
+/// Who reads: a user, or an anonymous caller (`None`).
+pub type Viewer = Option<Uuid>;
+
+/// Appends `AND` the event (a row of `table`, `event_view` or its alias) is one `viewer` may
+/// see: a public one, or a private one they created, hold a seat or waitlist place in, or
+/// were invited to. In the same statement as the rest of the read, so that a private
+/// event's absence costs what an unknown id's does.
+pub(crate) fn seen_by(sql: &mut Sql, table: &str, viewer: Viewer) {
+    let Some(user) = viewer else {
+        sql.push(&format!(" AND {table}.visibility = 'public'"));
+        return;
+    };
+    sql.push(&format!(" AND ({table}.visibility = 'public' OR {table}.creator_id = "))
+        .bind(user)
+        .push(&format!(
+            " OR EXISTS (SELECT 1 FROM member_view m WHERE m.event_id = {table}.id AND m.user_id = "
+        ))
+        .bind(user)
+        .push(&format!(
+            ") OR EXISTS (SELECT 1 FROM invitation_view i WHERE i.event_id = {table}.id AND i.invitee_id = "
+        ))
+        .bind(user)
+        .push("))");
+}
+
+/// An event that exists, is not deleted, and `viewer` may see.
+pub async fn get(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<EventRow>, sqlx::Error> {
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND id = "
     ));
     sql.bind(id);
+    seen_by(&mut sql, "event_view", viewer);
     sql.fetch_optional(pool).await?.map(|row| decode(&row)).transpose()
 }
 
-/// The live occurrences of a series, by start (at most 200).
-pub async fn of_series(pool: &AnyPool, series_id: Uuid) -> Result<Vec<EventRow>, sqlx::Error> {
+/// The live occurrences of a series that `viewer` may see, by start (at most 200).
+pub async fn of_series(pool: &AnyPool, series_id: Uuid, viewer: Viewer) -> Result<Vec<EventRow>, sqlx::Error> {
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND series_id = "
     ));
-    sql.bind(series_id).push(" ORDER BY start_time, id");
+    sql.bind(series_id);
+    seen_by(&mut sql, "event_view", viewer);
+    sql.push(" ORDER BY start_time, id");
     sql.fetch_all(pool).await?.iter().map(decode).collect()
 }
 
@@ -121,27 +149,33 @@ pub async fn ended_before(pool: &AnyPool, cutoff: DateTime<Utc>) -> Result<Vec<E
     sql.fetch_all(pool).await?.iter().map(decode).collect()
 }
 
-/// Who created an event, deleted or not; `None` if it never existed.
-pub async fn creator_of(pool: &AnyPool, id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+/// Who created an event, deleted or not; `None` if it never existed or `viewer` may not
+/// see it.
+pub async fn creator_of(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<Uuid>, sqlx::Error> {
     let mut sql = Sql::new("SELECT creator_id FROM event_view WHERE id = ");
     sql.bind(id);
+    seen_by(&mut sql, "event_view", viewer);
     match sql.fetch_optional(pool).await? {
         Some(row) => Ok(Some(uuid(&row, "creator_id")?)),
         None => Ok(None),
     }
 }
 
+/// The events `viewer` may see that match `filter`, one page of them, with their count.
 pub async fn list(
     pool: &AnyPool,
     filter: &EventFilter,
+    viewer: Viewer,
     ordering: EventOrdering,
     page: PageRequest,
 ) -> Result<Page<EventRow>, sqlx::Error> {
     let substrings = Substrings::of(pool).chosen(pool, filter).await?;
     let mut count = Sql::new("SELECT COUNT(*) FROM event_view");
     where_clause(&mut count, filter, substrings);
+    seen_by(&mut count, "event_view", viewer);
     let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM event_view"));
     where_clause(&mut select, filter, substrings);
+    seen_by(&mut select, "event_view", viewer);
     select.push(ordering.sql());
     select.page(&count, page, pool, decode).await
 }

@@ -133,3 +133,141 @@ fn a_change_from_before_visibility_loads_without_touching_it() {
     let changes: DetailChanges = serde_json::from_value(old).unwrap();
     assert_eq!((changes.visibility, changes.guest_registration), (None, None));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Who sees a private event
+
+/// A private event of alice's with two seats: bob holds one, carol is invited.
+fn private_with_bob_and_carol_invited() -> Vec<EventFact> {
+    let private = EventDetails {
+        capacity: capacity(2),
+        ..private()
+    };
+    vec![created(private), joined(bob()), invited(1, carol())]
+}
+
+/// Every command dave, an outsider, could send about an event.
+fn outsider_commands() -> Vec<EventCommand> {
+    vec![
+        update_with(dave(), retitle(), None, None),
+        delete_with(dave(), None),
+        join(dave()),
+        leave(dave()),
+        remove_by(dave(), &bob()),
+        EventCommand::SendInvitation {
+            invitation_id: invitation(2),
+            invitee: erin(),
+            actor: dave(),
+        },
+        EventCommand::AnswerInvitation {
+            invitation_id: invitation(1),
+            accept: true,
+            ticket_type: None,
+            actor: dave(),
+        },
+        EventCommand::CheckInTicket {
+            code: code_of(&bob()),
+            actor: dave(),
+        },
+        EventCommand::LeaveFeedback {
+            feedback_id: feedback_id(&dave()),
+            rating: 5,
+            comment: String::new(),
+            actor: dave(),
+        },
+        EventCommand::SendReminder { actor: dave() },
+    ]
+}
+
+#[tokio::test]
+async fn every_command_of_an_outsider_on_a_private_event_is_not_found() {
+    for command in outsider_commands() {
+        let result = given(private_with_bob_and_carol_invited())
+            .when_async(command.clone())
+            .await
+            .inspect_result();
+        assert_eq!(result, Err(EventError::NotFound), "{command:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_outsider_s_commands_on_a_public_event_are_not_not_found() {
+    let mut public = private_with_bob_and_carol_invited();
+    public.push(updated(DetailChanges {
+        visibility: Some(Visibility::Public),
+        ..changes()
+    }));
+    for command in outsider_commands() {
+        let result = given(public.clone()).when_async(command.clone()).await.inspect_result();
+        assert_ne!(result, Err(EventError::NotFound), "{command:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_member_of_a_private_event_is_told_it_is_not_theirs() {
+    given(private_with_bob_and_carol_invited())
+        .when_async(update_with(bob(), retitle(), None, None))
+        .await
+        .then_expect_error(EventError::NotCreator);
+}
+
+#[tokio::test]
+async fn an_invitee_joins_a_private_event_directly() {
+    given(private_with_bob_and_carol_invited())
+        .when_async(join(carol()))
+        .await
+        .then_expect_events(vec![joined(carol())]);
+}
+
+#[tokio::test]
+async fn an_invitee_who_declined_still_sees_the_event_and_may_join() {
+    given(and(private_with_bob_and_carol_invited(), [declined(1, carol())]))
+        .when_async(join(carol()))
+        .await
+        .then_expect_events(vec![joined(carol())]);
+}
+
+#[tokio::test]
+async fn an_invitee_accepts_through_the_seat_rules() {
+    let full = and(private_with_bob_and_carol_invited(), [joined(erin())]);
+    let accept = EventCommand::AnswerInvitation {
+        invitation_id: invitation(1),
+        accept: true,
+        ticket_type: None,
+        actor: carol(),
+    };
+    given(full).when_async(accept).await.then_expect_error(EventError::Full);
+}
+
+#[tokio::test]
+async fn a_member_who_left_a_private_event_no_longer_sees_it() {
+    given(and(private_with_bob_and_carol_invited(), [left(bob(), Seat::Member)]))
+        .when_async(join(bob()))
+        .await
+        .then_expect_error(EventError::NotFound);
+}
+
+#[tokio::test]
+async fn a_waitlisted_user_sees_a_private_event_and_may_leave_its_waitlist() {
+    let private = EventDetails {
+        capacity: capacity(1),
+        waitlist_enabled: true,
+        ..private()
+    };
+    given(vec![created(private), joined(bob()), waitlisted(dave(), 1)])
+        .when_async(leave(dave()))
+        .await
+        .then_expect_events(vec![left(dave(), Seat::Waitlist)]);
+}
+
+#[tokio::test]
+async fn an_event_made_public_again_takes_outsiders() {
+    let public = DetailChanges {
+        visibility: Some(Visibility::Public),
+        ..changes()
+    };
+    given(and(private_with_bob_and_carol_invited(), [updated(public)]))
+        .when_async(join(dave()))
+        .await
+        .then_expect_events(vec![joined(dave())]);
+}
