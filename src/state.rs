@@ -6,6 +6,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::categories::Categories;
 use crate::commands::Commands;
+use crate::email::Mailer;
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
 use crate::store::{EventLog, Store};
@@ -31,6 +32,8 @@ pub struct AppState {
     pub feed: Arc<Feed>,
     /// The live push of new notifications.
     pub notices: Arc<Notices>,
+    /// Whether and how mail is sent (`EMAIL_URL`, `EMAIL_FROM`).
+    pub mailer: Mailer,
     /// Renders the process's metrics for `GET /metrics`.
     pub metrics: PrometheusHandle,
 }
