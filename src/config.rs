@@ -188,7 +188,7 @@ pub enum EmailUrl {
 }
 
 impl EmailUrl {
-    fn parse(value: &str) -> Result<Self, String> {
+    pub fn parse(value: &str) -> Result<Self, String> {
         match value.trim() {
             "console" => Ok(Self::Console),
             "none" => Ok(Self::Off),

@@ -55,8 +55,8 @@ impl Transport {
                     to = %letter.to,
                     subject = %letter.rendered.subject,
                     message_id = %letter.message_id,
-                    "email (console)\n{}",
-                    letter.rendered.text
+                    text = %letter.rendered.text,
+                    "email (console)"
                 );
                 Ok(())
             }
