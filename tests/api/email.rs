@@ -140,7 +140,8 @@ both_stores!(preferences_are_shown_changed_and_respected, backend);
 async fn preferences_are_shown_changed_and_respected(backend: Backend) {
     let sink = SmtpSink::start().await;
     let app = service(backend, &sink).await;
-    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let [alice, bob, carol, dave] = app.named_users(["alice", "bob", "carol", "dave"]).await;
+    let skipped_before = metric(&app, "emails_skipped_total").await;
     let all_on = json!({"invitations": true, "promotions": true, "changes": true, "reminders": true});
     let me = app.get("/api/users/me", &bob).await.expect(200);
     assert_eq!(me["email_notifications"], all_on);
