@@ -84,6 +84,11 @@ impl Commands {
         }
     }
 
+    /// The projector the commands wait for.
+    pub fn projector(&self) -> &ProjectorHandle {
+        &self.inner.projector
+    }
+
     /// Runs `command` on event `event_id` and waits until the read models show its facts.
     pub async fn execute(
         &self,

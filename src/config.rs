@@ -26,7 +26,8 @@ pub enum Command {
     Migrate,
     /// Rebuild the read models from the event store, swapping them in atomically.
     Rebuild {
-        /// Only this read model (events, members, activity, invitations, feedback, tickets).
+        /// Only this read model (events, members, activity, invitations, feedback, tickets,
+        /// notifications; never the email outbox, which keeps what was sent).
         #[arg(long)]
         projection: Option<String>,
     },
@@ -129,6 +130,23 @@ pub struct Config {
     /// busy, out of connections) before it gives up and exits.
     #[arg(long, env = "STARTUP_TIMEOUT", default_value = "60s", value_parser = parse_duration, global = true)]
     pub startup_timeout: Duration,
+    /// Where mail goes: `console` (each message written to the log), `none` (email off),
+    /// `smtp://user:pass@host:port` (STARTTLS where the server offers it; `?tls=required`
+    /// insists) or `smtps://user:pass@host:port` (TLS from the start).
+    #[arg(long, env = "EMAIL_URL", default_value = "console", value_parser = EmailUrl::parse, global = true)]
+    pub email_url: EmailUrl,
+    /// The sender of every message (`Name <address>` or an address).
+    #[arg(long, env = "EMAIL_FROM", default_value = "Event Manager <no-reply@localhost>",
+        value_parser = parse_mailbox, global = true)]
+    pub email_from: lettre::message::Mailbox,
+    /// How often the sender looks for due mail besides when facts arrive (retries become due
+    /// while nothing happens).
+    #[arg(long, env = "EMAIL_POLL_INTERVAL", default_value = "5s", value_parser = parse_duration, global = true)]
+    pub email_poll_interval: Duration,
+    /// How long the sender waits after a message's first failed attempt; each further
+    /// failure doubles it (up to an hour), until 24 hours after the message was queued.
+    #[arg(long, env = "EMAIL_RETRY_BACKOFF", default_value = "30s", value_parser = parse_duration, global = true)]
+    pub email_retry_backoff: Duration,
     /// `text` or `json` (one JSON object per log line).
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,
@@ -162,6 +180,55 @@ fn parse_public_url(value: &str) -> Result<String, String> {
         return Err("PUBLIC_URL must name a host".to_owned());
     }
     Ok(trimmed.to_owned())
+}
+
+/// Where mail goes (`EMAIL_URL`).
+#[derive(Clone, PartialEq, Eq)]
+pub enum EmailUrl {
+    /// Each message is written to the log (Django's console backend).
+    Console,
+    /// Email is off: nothing is sent.
+    Off,
+    /// An SMTP server, as a URL lettre reads (`smtp://` gets `tls=opportunistic` unless it
+    /// names a `tls`, so STARTTLS is used where offered).
+    Smtp(String),
+}
+
+impl EmailUrl {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim() {
+            "console" => Ok(Self::Console),
+            "none" => Ok(Self::Off),
+            url if url.starts_with("smtps://") => Ok(Self::Smtp(url.to_owned())),
+            url if url.starts_with("smtp://") => {
+                let url = if url.contains("tls=") {
+                    url.to_owned()
+                } else {
+                    let separator = if url.contains('?') { '&' } else { '?' };
+                    format!("{url}{separator}tls=opportunistic")
+                };
+                Ok(Self::Smtp(url))
+            }
+            _ => Err("EMAIL_URL must be console, none, smtp://… or smtps://…".to_owned()),
+        }
+    }
+}
+
+/// The URL's password never prints.
+impl fmt::Debug for EmailUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Console => f.write_str("console"),
+            Self::Off => f.write_str("none"),
+            Self::Smtp(url) => f.write_str(&crate::cli::redact(url)),
+        }
+    }
+}
+
+fn parse_mailbox(value: &str) -> Result<lettre::message::Mailbox, String> {
+    value
+        .parse()
+        .map_err(|e| format!("EMAIL_FROM must be an address or `Name <address>`: {e}"))
 }
 
 /// `15m`, `2h`, `14d` or a number of seconds.

@@ -9,6 +9,7 @@ pub mod categories;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod email;
 pub mod guests;
 pub mod http;
 pub mod idempotency;

@@ -14,6 +14,7 @@ use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::config::Config;
+use crate::email::{Mailer, SenderTask};
 use crate::guests::{GuestLinks, Guests};
 use crate::http::serve::{serve, ConnectionLimits};
 use crate::http::{ics_paths, recorder, router, HttpSettings};
@@ -30,6 +31,8 @@ pub struct Application {
     state: AppState,
     settings: HttpSettings,
     limits: ConnectionLimits,
+    /// The email sender, unless email is off.
+    email: Option<SenderTask>,
 }
 
 impl Application {
@@ -48,6 +51,7 @@ impl Application {
         crate::reminders::spawn(state.clone());
         let listener = TcpListener::bind(config.bind).await?;
         settings.listening_on(listener.local_addr()?);
+        let email = crate::email::spawn(&state, &config, settings.public_origin.0.clone());
         let limits = ConnectionLimits {
             header_timeout: config.header_timeout,
             max_connections: config.max_connections as usize,
@@ -57,6 +61,7 @@ impl Application {
             state,
             settings,
             limits,
+            email,
         })
     }
 
@@ -68,7 +73,11 @@ impl Application {
         // Trailing slashes are trimmed before routing: `/api/events/` is `/api/events`.
         let app = MapRequestLayer::new(ics_paths).layer(router(self.state, &self.settings));
         let app = NormalizePathLayer::trim_trailing_slash().layer(app);
-        serve(self.listener, app, self.limits, shutdown_signal()).await
+        let served = serve(self.listener, app, self.limits, shutdown_signal()).await;
+        if let Some(email) = self.email {
+            email.stop().await;
+        }
+        served
     }
 }
 
@@ -147,6 +156,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         guests,
         trusted_proxies: config.trusted_proxies.iter().copied().collect(),
         metrics: recorder(),
+        mailer: Mailer::from_config(config)?,
     };
     spawn_heartbeat(state.idempotency.clone());
     Ok(state)

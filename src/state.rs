@@ -6,6 +6,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::categories::Categories;
 use crate::commands::Commands;
+use crate::email::Mailer;
 use crate::guests::Guests;
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
@@ -37,6 +38,8 @@ pub struct AppState {
     pub guests: Guests,
     /// `TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[Network]>,
+    /// Whether and how mail is sent (`EMAIL_URL`, `EMAIL_FROM`).
+    pub mailer: Mailer,
     /// Renders the process's metrics for `GET /metrics`.
     pub metrics: PrometheusHandle,
 }

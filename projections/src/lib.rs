@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod calendar;
+pub mod email;
 pub mod events;
 pub mod feedback;
 mod inline;

@@ -9,7 +9,7 @@ use tokio::time::{sleep, timeout};
 use crate::inline::run_inline;
 use crate::write::{args, run_all, Write};
 use crate::{
-    activity, events, feedback, invitations, members, notifications, tickets, EventSource, Position, Recorded,
+    activity, email, events, feedback, invitations, members, notifications, tickets, EventSource, Position, Recorded,
 };
 
 /// A read model: its name (also its checkpoint's) and its fold.
@@ -70,7 +70,7 @@ impl Projection {
 }
 
 /// Every read model, in the order their writes run.
-pub const PROJECTIONS: [Projection; 7] = [
+pub const PROJECTIONS: [Projection; 8] = [
     Projection {
         name: "events",
         fold: Fold::Run(events::project),
@@ -110,6 +110,15 @@ pub const PROJECTIONS: [Projection; 7] = [
         tables: &[
             Table::appended("notification_view", "user_id, id"),
             Table::kept("notification_audience", "event_id, user_id, role"),
+        ],
+    },
+    // Never replayed (see `rebuild::NOT_REPLAYED`): a replay would send every message again.
+    Projection {
+        name: email::PROJECTION,
+        fold: Fold::Each(email::project),
+        tables: &[
+            Table::kept("email_audience", "event_id, user_id"),
+            Table::kept("email_outbox", "event_id, sequence, recipient"),
         ],
     },
 ];

@@ -54,18 +54,29 @@ impl std::fmt::Display for Difference {
     }
 }
 
-/// The projections called `name`, or all of them; an unknown name is an error.
+/// Projections that `rebuild` and `verify` leave alone. The email outbox records what was
+/// delivered (and what is still to be): replayed, it would send every message again, and
+/// its sent marks are not history's to rebuild. Its checkpoint stays where it is, so its
+/// projection carries on with the facts that come after.
+const NOT_REPLAYED: [&str; 1] = [crate::email::PROJECTION];
+
+/// Every projection that is replayed.
+fn replayed() -> impl Iterator<Item = &'static Projection> {
+    PROJECTIONS.iter().filter(|p| !NOT_REPLAYED.contains(&p.name))
+}
+
+/// The projections called `name`, or all that are replayed; an unknown name, or one that
+/// is never replayed, is an error.
 pub fn select(name: Option<&str>) -> Result<Vec<&'static Projection>, String> {
     match name {
-        None => Ok(PROJECTIONS.iter().collect()),
-        Some(name) => PROJECTIONS
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| vec![p])
-            .ok_or_else(|| {
-                let names: Vec<_> = PROJECTIONS.iter().map(|p| p.name).collect();
-                format!("no projection {name:?}; there are {}", names.join(", "))
-            }),
+        None => Ok(replayed().collect()),
+        Some(name) if NOT_REPLAYED.contains(&name) => Err(format!(
+            "the {name:?} projection is never rebuilt: its outbox keeps what was already sent"
+        )),
+        Some(name) => replayed().find(|p| p.name == name).map(|p| vec![p]).ok_or_else(|| {
+            let names: Vec<_> = replayed().map(|p| p.name).collect();
+            format!("no projection {name:?}; there are {}", names.join(", "))
+        }),
     }
 }
 
@@ -423,11 +434,21 @@ mod tests {
 
     #[test]
     fn an_unknown_projection_is_refused_with_the_known_names() {
-        assert_eq!(select(None).unwrap().len(), PROJECTIONS.len());
+        assert_eq!(select(None).unwrap().len(), PROJECTIONS.len() - NOT_REPLAYED.len());
         assert_eq!(select(Some("members")).unwrap()[0].name, "members");
         let Err(refused) = select(Some("nope")) else {
             panic!("an unknown projection was accepted");
         };
         assert!(refused.contains("events, members, activity"), "{refused}");
+        assert!(!refused.contains("email"), "{refused}");
+    }
+
+    #[test]
+    fn the_email_outbox_is_never_replayed() {
+        assert!(select(None).unwrap().iter().all(|p| p.name != "email"));
+        let Err(refused) = select(Some("email")) else {
+            panic!("the email projection was selected for a replay");
+        };
+        assert!(refused.contains("never rebuilt"), "{refused}");
     }
 }

@@ -2,12 +2,14 @@
 //! password hashes and their tokens.
 
 mod calendar_tokens;
+mod email_notifications;
 mod hs256;
 mod passwords;
 mod tokens;
 mod users;
 
 pub use calendar_tokens::CalendarTokens;
+pub use email_notifications::{EmailNotificationChanges, EmailNotifications};
 pub use hs256::install as install_jwt_crypto;
 pub use passwords::{HashError, Passwords};
 pub use tokens::{derive_key, Claims, IssuedTokens, TokenError, Tokens};

@@ -3,7 +3,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
-use super::now_micros;
+use super::{now_micros, EmailNotificationChanges, EmailNotifications};
 use crate::store::begin_write;
 
 /// A user as the API shows them (never with the password hash).
@@ -18,6 +18,7 @@ pub struct User {
     pub role: Role,
     /// Administrators manage categories; only the `user promote` command makes one.
     pub is_admin: bool,
+    pub email_notifications: EmailNotifications,
 }
 
 /// What a user registered as: organizers may create events when `ORGANIZERS_ONLY` is on.
@@ -60,6 +61,7 @@ pub struct UserChanges {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub password_hash: Option<String>,
+    pub email_notifications: EmailNotificationChanges,
 }
 
 /// The `users` table.
@@ -68,7 +70,8 @@ pub struct Users {
     pool: AnyPool,
 }
 
-const COLUMNS: &str = "id, username, email, first_name, last_name, date_joined, role, is_admin";
+const COLUMNS: &str = "id, username, email, first_name, last_name, date_joined, role, is_admin,
+    email_invitations, email_promotions, email_changes, email_reminders";
 
 fn decode(row: &AnyRow) -> Result<User, sqlx::Error> {
     let id: String = row.try_get("id")?;
@@ -81,6 +84,12 @@ fn decode(row: &AnyRow) -> Result<User, sqlx::Error> {
         date_joined: projections::from_micros(row.try_get("date_joined")?),
         role: Role::parse(&row.try_get::<String, _>("role")?).map_err(|e| sqlx::Error::Decode(e.into()))?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        email_notifications: EmailNotifications {
+            invitations: row.try_get::<i64, _>("email_invitations")? != 0,
+            promotions: row.try_get::<i64, _>("email_promotions")? != 0,
+            changes: row.try_get::<i64, _>("email_changes")? != 0,
+            reminders: row.try_get::<i64, _>("email_reminders")? != 0,
+        },
     })
 }
 
@@ -161,7 +170,9 @@ impl Users {
     pub async fn update(&self, id: Uuid, changes: UserChanges) -> Result<Option<User>, sqlx::Error> {
         sqlx::query(
             "UPDATE users SET email = COALESCE($2, email), first_name = COALESCE($3, first_name),
-                last_name = COALESCE($4, last_name), password_hash = COALESCE($5, password_hash)
+                last_name = COALESCE($4, last_name), password_hash = COALESCE($5, password_hash),
+                email_invitations = COALESCE($6, email_invitations), email_promotions = COALESCE($7, email_promotions),
+                email_changes = COALESCE($8, email_changes), email_reminders = COALESCE($9, email_reminders)
              WHERE id = $1",
         )
         .bind(id.to_string())
@@ -169,6 +180,10 @@ impl Users {
         .bind(changes.first_name)
         .bind(changes.last_name)
         .bind(changes.password_hash)
+        .bind(changes.email_notifications.invitations.map(i64::from))
+        .bind(changes.email_notifications.promotions.map(i64::from))
+        .bind(changes.email_notifications.changes.map(i64::from))
+        .bind(changes.email_notifications.reminders.map(i64::from))
         .execute(&self.pool)
         .await?;
         self.find(id).await

@@ -14,7 +14,7 @@ use super::answer::{answering, Answer};
 use super::client_ip::ClientIp;
 use super::error::ApiError;
 use super::events::{find, find_as_creator};
-use super::extract::{AuthUser, Id, Ids, JsonBody};
+use super::extract::{AuthUser, Id, Ids, JsonBody, Viewer};
 use super::fields::{string, text, Fields};
 use super::idempotency::ClaimedKey;
 use super::requests;
@@ -60,10 +60,7 @@ pub async fn register(
         }
     });
     // 404, then 403, come before a bad body's 400.
-    let event = find(&state, id).await?;
-    if event.visibility == "private" {
-        return Err(ApiError::NotFound("event not found"));
-    }
+    let event = find(&state, id, Viewer(None)).await?;
     if !event.guest_registration {
         return Err(ApiError::Forbidden("this event does not accept guest registrations"));
     }

@@ -67,8 +67,11 @@ pub async fn track(request: Request, next: Next) -> Response {
 ///
 /// `http_requests_total` and `http_request_duration_seconds` (by `method`, `route`,
 /// `status`), `commands_total` (by `aggregate`, `outcome`: `ok`, `rejected`,
-/// `conflict_retried`), `events_appended_total`, and `projection_lag_events` and
-/// `projection_lag_seconds` (by `projection`).
+/// `conflict_retried`), `events_appended_total`, `projection_lag_events` and
+/// `projection_lag_seconds` (by `projection`), and email: `emails_sent_total`,
+/// `emails_failed_total` (given up after 24 hours), `emails_skipped_total` (the account
+/// was deleted or the user turned that kind off), `emails_retried_total` (failed attempts
+/// tried again later) and `email_outbox_depth` (messages waiting).
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
@@ -81,6 +84,11 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         }
         Ok(Err(error)) => tracing::warn!(%error, "metrics: projection lag unavailable"),
         Err(_) => tracing::warn!("metrics: projection lag timed out"),
+    }
+    match tokio::time::timeout(STORE_TIMEOUT, crate::email::depth(&state.store.read)).await {
+        Ok(Ok(depth)) => metrics::gauge!("email_outbox_depth").set(depth as f64),
+        Ok(Err(error)) => tracing::warn!(%error, "metrics: email outbox depth unavailable"),
+        Err(_) => tracing::warn!("metrics: email outbox depth timed out"),
     }
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

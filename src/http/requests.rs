@@ -73,6 +73,27 @@ pub struct UserChanges {
     #[serde(default)]
     #[schema(format = Password)]
     current_password: String,
+    /// Which messages to be mailed; the kinds left out keep their choice.
+    #[serde(default)]
+    email_notifications: Option<EmailNotificationChanges>,
+}
+
+/// Each kind of message on (`true`, the default) or off; every field is optional.
+#[derive(ToSchema)]
+#[schema(example = json!({"reminders": false}))]
+pub struct EmailNotificationChanges {
+    /// An invitation to an event.
+    #[serde(default)]
+    invitations: Option<bool>,
+    /// A seat taken from the waitlist for them.
+    #[serde(default)]
+    promotions: Option<bool>,
+    /// An event they hold a seat for changed its time or location, closed, or was deleted.
+    #[serde(default)]
+    changes: Option<bool>,
+    /// The reminder 24 hours before an event they hold a seat for.
+    #[serde(default)]
+    reminders: Option<bool>,
 }
 
 /// An event as `POST` creates it.

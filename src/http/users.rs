@@ -7,15 +7,16 @@ use axum::http::StatusCode;
 use axum::Json;
 use projections::events::{self, CreatorFilter, EventFilter, EventOrdering};
 use projections::{feedback, invitations, members, PageRequest};
+use serde_json::Value;
 
 use super::auth::name;
 use super::error::ApiError;
 use super::extract::{AuthUser, JsonBody};
-use super::fields::{string, text, Fields};
+use super::fields::{boolean, string, text, Fields};
 use super::query::{PageBody, Params};
 use super::requests;
 use super::wire::{MembershipBody, UserBody};
-use crate::accounts::{User, UserChanges};
+use crate::accounts::{EmailNotificationChanges, User, UserChanges};
 use crate::commands::{CommandError, Via};
 use crate::state::AppState;
 
@@ -34,7 +35,7 @@ pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Us
     Ok(Json(UserBody::from(&current(&state, &user).await?)))
 }
 
-/// Changes the caller's email, names or password.
+/// Changes the caller's email, names, password or which messages they are mailed.
 #[utoipa::path(patch, path = "/users/me", tag = "users", security(("bearer" = [])),
     request_body = requests::UserChanges,
     responses((status = 200, description = "The changed account", body = UserBody)))]
@@ -49,6 +50,7 @@ pub async fn update_me(
     let last_name = fields.optional("last_name", &name);
     let password = fields.optional("password", &text(Password::parse));
     let current_password = fields.optional("current_password", &string);
+    let email_notifications = fields.optional("email_notifications", &notification_changes);
     if password.is_some() {
         match &current_password {
             None => fields.error("current_password", "this field is required to change the password"),
@@ -70,6 +72,7 @@ pub async fn update_me(
         first_name,
         last_name,
         password_hash,
+        email_notifications: email_notifications.unwrap_or_default(),
     };
     let changed_password = changes.password_hash.is_some();
     let updated = state
@@ -81,6 +84,27 @@ pub async fn update_me(
         state.tokens.revoke_all(user.id).await?;
     }
     Ok(Json(UserBody::from(&updated)))
+}
+
+/// `email_notifications`: `{invitations, promotions, changes, reminders}`, each an optional
+/// boolean.
+fn notification_changes(value: &Value) -> Result<EmailNotificationChanges, String> {
+    let Value::Object(map) = value else {
+        return Err("must be an object {invitations, promotions, changes, reminders} of booleans".to_owned());
+    };
+    let mut fields = Fields::new(map.clone());
+    let changes = EmailNotificationChanges {
+        invitations: fields.optional("invitations", &boolean),
+        promotions: fields.optional("promotions", &boolean),
+        changes: fields.optional("changes", &boolean),
+        reminders: fields.optional("reminders", &boolean),
+    };
+    let problems = fields.into_problems();
+    if problems.is_empty() {
+        Ok(changes)
+    } else {
+        Err(problems.join(", "))
+    }
 }
 
 /// Deletes the caller's account.

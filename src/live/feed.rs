@@ -171,7 +171,7 @@ async fn tail(feed: Arc<Feed>, head: watch::Sender<Position>, mut applied: watch
 /// too), or `most` at the longest (another instance may be the one projecting). The
 /// projector rings after every look it takes, mostly finding nothing: those rings are not
 /// worth a query. Callers take `seen` before they read, so a move during the read counts.
-pub(super) async fn wait_for_news(applied: &mut watch::Receiver<Position>, seen: Position, most: Duration) {
+pub(crate) async fn wait_for_news(applied: &mut watch::Receiver<Position>, seen: Position, most: Duration) {
     let deadline = tokio::time::Instant::now() + most;
     while *applied.borrow_and_update() == seen {
         match tokio::time::timeout_at(deadline, applied.changed()).await {

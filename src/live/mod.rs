@@ -10,6 +10,7 @@ pub mod ics;
 mod notices;
 
 pub use audience::concerns;
+pub(crate) use feed::wait_for_news;
 pub use feed::{Feed, FeedItem, FeedPage};
 pub use notices::Notices;
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use aggregates::{Clock, SystemClock};
 use chrono::{DateTime, SecondsFormat, Utc};
-use event_manager::config::Config;
+use event_manager::config::{Config, EmailUrl};
 use event_manager::networks::Network;
 use event_manager::prune::prune;
 use event_manager::startup::{app_state, Application};
@@ -56,6 +56,22 @@ macro_rules! both_stores {
             }
         }
     };
+    // For a test that starts its service itself (after a server it needs): it gets the
+    // `Backend` instead of the service.
+    ($name:ident, backend) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            #[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
+            async fn postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await;
+            }
+        }
+    };
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +96,8 @@ pub struct Settings {
     pub organizers_only: bool,
     /// `TRUSTED_PROXIES`.
     pub trusted_proxies: Vec<Network>,
+    /// `EMAIL_URL`; `None` is the default, `console`.
+    pub email_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -89,11 +107,20 @@ impl Default for Settings {
             clock: Arc::new(SystemClock),
             organizers_only: false,
             trusted_proxies: Vec::new(),
+            email_url: None,
         }
     }
 }
 
 impl Settings {
+    /// A service that mails through `email_url` (`smtp://…`, `none`, …).
+    pub fn mailing(email_url: impl Into<String>) -> Self {
+        Self {
+            email_url: Some(email_url.into()),
+            ..Self::default()
+        }
+    }
+
     pub fn throttled(events_per_day: u32) -> Self {
         Self {
             events_per_day,
@@ -164,8 +191,17 @@ fn config(url: &str, settings: &Settings) -> Config {
     config.events_per_day = settings.events_per_day;
     config.organizers_only = settings.organizers_only;
     config.trusted_proxies = settings.trusted_proxies.clone();
+    // Retries within a test's patience, and mail sent soon after it is queued.
+    config.email_poll_interval = EMAIL_POLL_INTERVAL;
+    config.email_retry_backoff = Duration::from_millis(500);
+    if let Some(url) = &settings.email_url {
+        config.email_url = EmailUrl::parse(url).expect("a valid EMAIL_URL");
+    }
     config
 }
+
+/// How often the tests' services look for due mail (`EMAIL_POLL_INTERVAL`).
+pub const EMAIL_POLL_INTERVAL: Duration = Duration::from_millis(200);
 
 /// Starts the service over `url`; answers its task and its address.
 async fn serve(url: &str, settings: Settings) -> (JoinHandle<()>, String) {
@@ -183,6 +219,11 @@ impl TestApp {
     /// Starts a service over a fresh database. A PostgreSQL test without `TEST_DATABASE_URL`
     /// fails: it is compiled as ignored unless the variable (or `CI`) was set at build time.
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, Settings::default()).await
+    }
+
+    /// The same, with `settings`.
+    pub async fn spawn_with(backend: Backend, settings: Settings) -> TestApp {
         let (url, database, permit) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("em-test-{}", Uuid::new_v4()));
@@ -214,7 +255,7 @@ impl TestApp {
             }
         };
 
-        let (server, address) = serve(&url, Settings::default()).await;
+        let (server, address) = serve(&url, settings).await;
         let app = TestApp {
             api: Api::new(address),
             backend,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::choices::{Role, SeatStatus, TokenType};
 use super::rfc3339;
-use crate::accounts::{IssuedTokens, User};
+use crate::accounts::{EmailNotifications, IssuedTokens, User};
 
 /// A user account. The password is never returned.
 #[derive(Serialize, ToSchema)]
@@ -27,6 +27,31 @@ pub struct UserBody {
     role: &'static str,
     /// Administrators manage categories; only the `user promote --admin` command makes one.
     is_admin: bool,
+    email_notifications: EmailNotificationsBody,
+}
+
+/// Which messages the user is mailed (all by default); `PATCH /api/users/me` changes them.
+#[derive(Serialize, ToSchema)]
+pub struct EmailNotificationsBody {
+    /// An invitation to an event.
+    invitations: bool,
+    /// A seat taken from the waitlist for them.
+    promotions: bool,
+    /// An event they hold a seat for changed its time or location, closed, or was deleted.
+    changes: bool,
+    /// The reminder 24 hours before an event they hold a seat for.
+    reminders: bool,
+}
+
+impl From<EmailNotifications> for EmailNotificationsBody {
+    fn from(choices: EmailNotifications) -> Self {
+        Self {
+            invitations: choices.invitations,
+            promotions: choices.promotions,
+            changes: choices.changes,
+            reminders: choices.reminders,
+        }
+    }
 }
 
 impl From<&User> for UserBody {
@@ -40,6 +65,7 @@ impl From<&User> for UserBody {
             date_joined: user.date_joined,
             role: user.role.as_str(),
             is_admin: user.is_admin,
+            email_notifications: user.email_notifications.into(),
         }
     }
 }

@@ -1,0 +1,213 @@
+use aggregates::event::Seat;
+use aggregates::EventFact;
+use uuid::Uuid;
+
+use super::{Message, Recipient};
+use crate::write::{args, Arg, Write};
+use crate::Recorded;
+
+/// The writes one recorded event makes: who holds a seat (`email_audience`), and a message
+/// per recipient for the facts that mail someone (`email_outbox`).
+pub fn project(event: &Recorded) -> Vec<Write> {
+    let id = event.event_id;
+    let actor = event.fact.actor().id;
+    match &event.fact {
+        EventFact::MemberJoined { member, .. } => vec![seat(id, member.id)],
+        EventFact::MemberPromoted { member, .. } => vec![
+            seat(id, member.id),
+            mail(event, &Recipient::User(member.id), &Message::Promoted),
+        ],
+        EventFact::MemberLeft { member, seat, .. } | EventFact::MemberRemoved { member, seat, .. } => match seat {
+            Seat::Member => vec![unseat(id, member.id)],
+            Seat::Waitlist => Vec::new(),
+        },
+        EventFact::InvitationSent {
+            invitation_id, invitee, ..
+        } => {
+            let message = Message::Invited {
+                invitation_id: *invitation_id,
+            };
+            vec![mail(event, &Recipient::User(invitee.id), &message)]
+        }
+        EventFact::EventUpdated { changes, .. } => {
+            let fields: Vec<String> = [
+                ("start_time", changes.start_time.is_some()),
+                ("end_time", changes.end_time.is_some()),
+                ("location", changes.location.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(name, _)| name.to_owned())
+            .collect();
+            if fields.is_empty() {
+                return Vec::new();
+            }
+            vec![mail_seated(event, &Message::Changed { fields }, Some(actor))]
+        }
+        // Whoever closed or deleted the event knows; a reminder goes to every member.
+        EventFact::EventClosed { .. } => vec![mail_seated(event, &Message::Closed, Some(actor))],
+        EventFact::EventDeleted { .. } => vec![mail_seated(event, &Message::Deleted, Some(actor))],
+        EventFact::ReminderSent { start_time, .. } => {
+            let message = Message::Reminder {
+                start_time: *start_time,
+            };
+            vec![mail_seated(event, &message, None)]
+        }
+        EventFact::EventCreated { .. }
+        | EventFact::EventOpened { .. }
+        | EventFact::MemberWaitlisted { .. }
+        | EventFact::InvitationAccepted { .. }
+        | EventFact::InvitationDeclined { .. }
+        | EventFact::InvitationWithdrawn { .. }
+        | EventFact::FeedbackLeft { .. }
+        | EventFact::FeedbackWithdrawn { .. }
+        | EventFact::TicketCheckedIn { .. } => Vec::new(),
+        // Guests' own messages follow in the next change.
+        EventFact::GuestRegistered { .. }
+        | EventFact::GuestConfirmed { .. }
+        | EventFact::GuestPromoted { .. }
+        | EventFact::GuestCancelled { .. }
+        | EventFact::GuestRemoved { .. } => Vec::new(),
+    }
+}
+
+fn seat(event_id: Uuid, user_id: Uuid) -> Write {
+    Write::new(
+        "INSERT INTO email_audience (event_id, user_id) VALUES ($1, $2) ON CONFLICT (event_id, user_id) DO NOTHING",
+        args![event_id, user_id],
+    )
+}
+
+fn unseat(event_id: Uuid, user_id: Uuid) -> Write {
+    Write::new(
+        "DELETE FROM email_audience WHERE event_id = $1 AND user_id = $2",
+        args![event_id, user_id],
+    )
+}
+
+fn payload(message: &Message) -> String {
+    serde_json::to_string(message).expect("a message serialises")
+}
+
+/// One message to one recipient.
+fn mail(event: &Recorded, to: &Recipient, message: &Message) -> Write {
+    let (recipient_kind, recipient) = to.columns();
+    Write::new(
+        "INSERT INTO email_outbox (event_id, sequence, recipient, recipient_kind, kind, payload)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        args![
+            event.event_id,
+            event.sequence,
+            recipient,
+            recipient_kind,
+            message.kind(),
+            payload(message)
+        ],
+    )
+}
+
+/// The message to everyone in the event's seats, but `except`.
+fn mail_seated(event: &Recorded, message: &Message, except: Option<Uuid>) -> Write {
+    Write::new(
+        "INSERT INTO email_outbox (event_id, sequence, recipient, recipient_kind, kind, payload)
+         SELECT $1, $2, user_id, 'user', $3, $4 FROM email_audience
+          WHERE event_id = $1 AND ($5 IS NULL OR user_id <> $5)",
+        [
+            Arg::from(event.event_id),
+            Arg::from(event.sequence),
+            Arg::from(message.kind()),
+            Arg::from(payload(message)),
+            Arg::OptText(except.map(|id| id.to_string())),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use aggregates::event::DetailChanges;
+    use aggregates::values::Title;
+    use aggregates::Actor;
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::Position;
+
+    fn recorded(fact: EventFact) -> Recorded {
+        Recorded {
+            position: Position { tx: 1, pos: 7 },
+            event_id: Uuid::from_u128(1),
+            sequence: 7,
+            fact,
+            via: "api".to_owned(),
+            recorded_at: Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap(),
+        }
+    }
+
+    fn updated(changes: DetailChanges) -> Recorded {
+        recorded(EventFact::EventUpdated {
+            changes,
+            actor: Actor::new(Uuid::from_u128(9), "creator"),
+            at: Utc::now(),
+        })
+    }
+
+    /// The messages `writes` queue, by the payloads they carry.
+    fn payloads(writes: &[Write]) -> Vec<Message> {
+        writes
+            .iter()
+            .filter(|write| write.sql.contains("email_outbox"))
+            .flat_map(|write| write.args.iter())
+            .filter_map(|arg| match arg {
+                Arg::Text(text) => serde_json::from_str(text).ok(),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_a_change_of_time_or_location_mails_the_seated() {
+        let retitled = DetailChanges {
+            title: Some(Title::parse("New name").unwrap()),
+            ..DetailChanges::default()
+        };
+        assert!(project(&updated(retitled)).is_empty());
+        let moved = DetailChanges {
+            location: Some(None),
+            start_time: Some(Utc::now()),
+            ..DetailChanges::default()
+        };
+        let writes = project(&updated(moved));
+        assert!(writes[0].sql.contains("FROM email_audience"), "{}", writes[0].sql);
+        let fields = vec!["start_time".to_owned(), "location".to_owned()];
+        assert_eq!(payloads(&writes), [Message::Changed { fields }]);
+    }
+
+    #[test]
+    fn a_promotion_gives_a_seat_and_tells_the_promoted_user() {
+        let member = Actor::new(Uuid::from_u128(5), "ann");
+        let writes = project(&recorded(EventFact::MemberPromoted {
+            member: member.clone(),
+            actor: Actor::new(Uuid::from_u128(6), "bob"),
+            at: Utc::now(),
+            ticket: None,
+        }));
+        assert!(writes[0].sql.starts_with("INSERT INTO email_audience"));
+        assert_eq!(payloads(&writes), [Message::Promoted]);
+        assert!(writes[1].args.contains(&Arg::from(member.id)), "{:?}", writes[1].args);
+    }
+
+    #[test]
+    fn leaving_the_waitlist_holds_no_seat_to_give_up() {
+        let member = Actor::new(Uuid::from_u128(5), "ann");
+        let left = |seat| {
+            project(&recorded(EventFact::MemberLeft {
+                member: member.clone(),
+                seat,
+                actor: member.clone(),
+                at: Utc::now(),
+            }))
+        };
+        assert!(left(Seat::Waitlist).is_empty());
+        assert!(left(Seat::Member)[0].sql.starts_with("DELETE FROM email_audience"));
+    }
+}
