@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod email;
 pub mod guests;
+pub mod html;
 pub mod http;
 pub mod idempotency;
 pub mod live;

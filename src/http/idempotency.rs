@@ -84,6 +84,11 @@ pub const WITH_CREDENTIALS: [&str; 3] = ["/auth/login", "/auth/refresh", "/users
 /// only their holder can replay them).
 const ANONYMOUS: [&str; 4] = ["/auth/register", "/guests", "/guests/confirm", "/guests/cancel"];
 
+/// Whether a `POST` to `path` (under `/api`) keeps keys for anonymous callers.
+pub fn keeps_anonymous_keys(path: &str) -> bool {
+    ANONYMOUS.iter().any(|open| path.ends_with(open))
+}
+
 /// Whose keys these are: the signed-in user's, or for registration (the one `POST` open to
 /// anyone whose answer holds no credentials) no one's, scoped by the request itself (see
 /// [`Owner::scope`]). Other requests run as usual: their handler answers 401 first.
@@ -92,7 +97,7 @@ async fn owner(parts: &mut Parts, state: &AppState) -> Option<Owner> {
     if WITH_CREDENTIALS.iter().any(|credentials| path.ends_with(credentials)) {
         return None;
     }
-    if !parts.headers.contains_key(AUTHORIZATION) && ANONYMOUS.iter().any(|open| path.ends_with(open)) {
+    if !parts.headers.contains_key(AUTHORIZATION) && keeps_anonymous_keys(path) {
         return Some(Owner::Anonymous);
     }
     AuthUser::from_request_parts(parts, state)

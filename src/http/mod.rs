@@ -14,6 +14,7 @@ mod extract;
 mod feed;
 mod feedback;
 mod fields;
+mod guest_pages;
 mod guests;
 mod health;
 mod idempotency;
@@ -106,6 +107,8 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(metrics::metrics))
+        .routes(routes!(guest_pages::confirm_page, guest_pages::confirm_form))
+        .routes(routes!(guest_pages::cancel_page, guest_pages::cancel_form))
         .split_for_parts();
     // Served under their rewritten paths (see `calendar::ics_paths`), documented as public.
     let router = router

@@ -137,7 +137,8 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
         );
     }
     optional_body_not_null(operation);
-    if operation.request_body.is_some() {
+    // The guests' pages (outside `/api`) take forms and answer pages of their own.
+    if operation.request_body.is_some() && path.starts_with("/api/") {
         add(
             operation,
             "400",
@@ -170,7 +171,8 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
     let holds_credentials = super::idempotency::WITH_CREDENTIALS
         .iter()
         .any(|credentials| path.strip_prefix("/api") == Some(credentials));
-    if is_post && !holds_credentials && (secured || path == "/api/auth/register") {
+    let anonymous_keys = path.starts_with("/api/") && super::idempotency::keeps_anonymous_keys(path);
+    if is_post && !holds_credentials && (secured || anonymous_keys) {
         idempotency(operation);
     }
     // Handlers name their own error statuses; every error answer has the problem shape.

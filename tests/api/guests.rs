@@ -433,3 +433,62 @@ async fn a_retried_registration_or_confirmation_is_answered_once(app: TestApp) {
     let replay = send("/api/guests/confirm".to_owned(), token).await.expect(201);
     assert_eq!(seat, replay, "the same seat and ticket, not a 404");
 }
+
+/// A form post, as a browser sends the pages' buttons.
+async fn press(app: &TestApp, path: &str, token: &str) -> Resp {
+    let request = app
+        .request(Method::POST, path, Anon)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={token}"));
+    app.send(request).await
+}
+
+both_stores!(the_emailed_links_open_pages_whose_buttons_confirm_and_cancel);
+async fn the_emailed_links_open_pages_whose_buttons_confirm_and_cancel(app: TestApp) {
+    let alice = app.user("alice").await;
+    let event = guest_event(&app, &alice, json!({})).await;
+    register(&app, &event, "Ann", "ann@example.com").await.expect(202);
+    let guest = registered_ids(&app, &alice, &event).await[0];
+    let confirm_token = token(LinkPurpose::Confirm, &event, guest);
+
+    // Opening the link (as a mail scanner would) changes nothing.
+    let page = app.get(&format!("/guests/confirm?token={confirm_token}"), Anon).await;
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains(&format!("value=\"{confirm_token}\"")), "{html}");
+    assert!(html.contains("action=\"/guests/confirm\""));
+    assert_eq!(app.capacity(&event).await["members_count"], 0);
+
+    let done = press(&app, "/guests/confirm", &confirm_token).await;
+    assert_eq!(done.status, 201, "{:?}", done.body);
+    assert!(done.body.as_str().unwrap().contains("ticket code"));
+    assert_eq!(app.capacity(&event).await["members_count"], 1);
+    let again = press(&app, "/guests/confirm", &confirm_token).await;
+    assert_eq!(again.status, 404);
+    assert!(again.body.as_str().unwrap().contains("this link is not valid"));
+
+    let cancel_token = token(LinkPurpose::Cancel, &event, guest);
+    assert_eq!(
+        app.get(&format!("/guests/cancel?token={cancel_token}"), Anon)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(press(&app, "/guests/cancel", &cancel_token).await.status, 200);
+    assert_eq!(app.capacity(&event).await["members_count"], 0);
+
+    let hostile = app
+        .get("/guests/confirm?token=%22%3E%3Cscript%3Ealert(1)%3C/script%3E", Anon)
+        .await;
+    let html = hostile.body.as_str().unwrap();
+    assert!(
+        !html.contains("<script>") && html.contains("&quot;&gt;&lt;script&gt;"),
+        "{html}"
+    );
+    let empty = app
+        .request(Method::POST, "/guests/confirm", Anon)
+        .header("content-type", "application/json")
+        .body("{}");
+    assert_eq!(app.send(empty).await.status, 400);
+}

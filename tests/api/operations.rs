@@ -65,7 +65,7 @@ const CONTRACT: [(&str, &str); 47] = [
 ];
 
 /// Operations beyond `API.md`: the briefs' categories, tickets, series and guests (README).
-const BEYOND_CONTRACT: [(&str, &str); 13] = [
+const BEYOND_CONTRACT: [(&str, &str); 17] = [
     ("GET", "/api/series/{id}"),
     ("PATCH", "/api/series/{id}"),
     ("DELETE", "/api/series/{id}"),
@@ -79,6 +79,10 @@ const BEYOND_CONTRACT: [(&str, &str); 13] = [
     ("DELETE", "/api/events/{id}/guests/{guest_id}"),
     ("POST", "/api/guests/confirm"),
     ("POST", "/api/guests/cancel"),
+    ("GET", "/guests/confirm"),
+    ("POST", "/guests/confirm"),
+    ("GET", "/guests/cancel"),
+    ("POST", "/guests/cancel"),
 ];
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -185,11 +189,23 @@ async fn the_document_describes_errors_auth_and_idempotency(app: TestApp) {
     assert_eq!(ids.len(), operations.len(), "operationIds are unique");
     for (method, path, operation) in &operations {
         let responses = operation["responses"].as_object().expect("responses");
+        // The pages a guest's email links to answer pages, for people.
+        let media = if path.starts_with("/guests/") {
+            "text/html"
+        } else {
+            "application/problem+json"
+        };
         for (status, response) in responses.iter().filter(|(s, _)| s.starts_with(['4', '5'])) {
-            assert_eq!(
-                response["content"]["application/problem+json"]["schema"]["$ref"], "#/components/schemas/Problem",
-                "{method} {path} {status}"
+            assert!(
+                response["content"][media].is_object(),
+                "{method} {path} {status}: {media}"
             );
+            if media == "application/problem+json" {
+                assert_eq!(
+                    response["content"][media]["schema"]["$ref"], "#/components/schemas/Problem",
+                    "{method} {path} {status}"
+                );
+            }
         }
         let secured = operation["security"].as_array().is_some_and(|s| !s.is_empty());
         assert!(
@@ -206,9 +222,17 @@ async fn the_document_describes_errors_auth_and_idempotency(app: TestApp) {
         });
         // Answers that hold credentials are never kept, so their keys are not documented.
         let holds_credentials = path == "/api/users/me/calendar-token";
+        // Of the anonymous POSTs, registrations and the guests' links keep keys.
+        let anonymous_keys = [
+            "/api/auth/register",
+            "/api/events/{id}/guests",
+            "/api/guests/confirm",
+            "/api/guests/cancel",
+        ]
+        .contains(&path.as_str());
         assert_eq!(
             takes_key,
-            method == "POST" && !holds_credentials && (secured || path == "/api/auth/register"),
+            method == "POST" && !holds_credentials && (secured || anonymous_keys),
             "{method} {path}: Idempotency-Key"
         );
     }
