@@ -532,3 +532,24 @@ async fn a_private_event_s_404_takes_as_long_as_an_unknown_id_s(app: TestApp) {
     }
     panic!("medians (private µs, unknown µs, apart) differ by more than {TOLERANCE}: {tries:?}");
 }
+
+both_stores!(a_member_removed_from_a_private_event_is_not_shown_its_later_title);
+async fn a_member_removed_from_a_private_event_is_not_shown_its_later_title(app: TestApp) {
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let e = app.event_joined_by(&alice, json!({"title": "Party"}), [&bob]).await;
+    app.patch(&event_path(&e), &alice, json!({"visibility": "private"}))
+        .await
+        .expect(200);
+    let titles = |page: &Value| column(page, "/event/title");
+    let told = app.get("/api/notifications", &bob).await.expect(200);
+    assert_eq!(titles(&told), ["Party"], "told of the change while a member");
+    app.delete(&format!("/api/events/{e}/members/{}", bob.id), &alice)
+        .await
+        .expect(204);
+    app.patch(&event_path(&e), &alice, json!({"title": "Surprise for bob"}))
+        .await
+        .expect(200);
+    let after = app.get("/api/notifications", &bob).await.expect(200);
+    assert_eq!(after["count"], json!(1));
+    assert_eq!(titles(&after), [""], "the new title stays hidden");
+}
