@@ -32,6 +32,13 @@ impl Sql {
         self
     }
 
+    /// Binds `arg` to a new placeholder and answers it, for text that names it more than
+    /// once (a placeholder names one value each time, on both stores).
+    pub fn placeholder(&mut self, arg: impl Into<Arg>) -> String {
+        self.args.push(arg.into());
+        format!("${}", self.args.len())
+    }
+
     /// Binds `arg` to the next placeholder, which the text already holds.
     pub fn add(&mut self, arg: impl Into<Arg>) -> &mut Self {
         self.args.push(arg.into());

@@ -130,11 +130,16 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
         add(operation, "401", unauthorized);
     }
     if path.contains('{') {
-        add(
-            operation,
-            "404",
-            problem("no such resource (also: an id that is not a UUID)"),
-        );
+        let of_event = ["/api/events/{id}", "/api/logs/{event_id}", "/api/series/{id}"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
+        let missing = if of_event {
+            "no such resource (also: an id that is not a UUID, or a private event the caller may \
+             not see: only its creator, members, waitlisted users and invitees see it)"
+        } else {
+            "no such resource (also: an id that is not a UUID)"
+        };
+        add(operation, "404", problem(missing));
     }
     optional_body_not_null(operation);
     // The guests' pages (outside `/api`) take forms and answer pages of their own.

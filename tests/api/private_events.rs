@@ -264,6 +264,7 @@ async fn a_private_event_exists_only_for_its_creator_members_waitlist_and_invite
     assert_eq!(column(&mine, "/event/id"), [e.as_str()]);
     let invited = app.get("/api/invitations", &cast.invitee).await.expect(200);
     assert_eq!(column(&invited, "/event/id"), [e.as_str()]);
+    app.assert_verified().await;
 }
 
 both_stores!(an_outsider_can_do_nothing_to_a_private_event_and_anonymous_callers_are_asked_to_sign_in);
@@ -318,10 +319,11 @@ async fn an_outsider_can_do_nothing_to_a_private_event_and_anonymous_callers_are
 
 both_stores!(an_invitee_joins_directly_or_by_accepting_through_the_seat_rules);
 async fn an_invitee_joins_directly_or_by_accepting_through_the_seat_rules(app: TestApp) {
-    let [alice, bob, carol] = app.named_users(["alice", "bob", "carol"]).await;
+    let [alice, bob, carol, erin] = app.named_users(["alice", "bob", "carol", "erin"]).await;
     let e = app
         .event_id(&alice, json!({"visibility": "private", "capacity": 1}))
         .await;
+    app.join(&e, &erin).await.problem(404);
     let invitations = format!("/api/events/{e}/invitations");
     app.post(&invitations, &alice, json!({"username": "bob"}))
         .await
@@ -379,6 +381,8 @@ async fn turning_an_event_private_hides_it_at_once_and_public_shows_it_again(app
         assert_eq!(ics.status, status, "{visibility} .ics");
         app.event_of(&e, &alice).await;
     }
+    // Visibility is folded like every field: a rebuild gives the same read models.
+    app.assert_verified().await;
 }
 
 both_stores!(an_outsider_learns_nothing_by_paging_or_filtering);
@@ -527,4 +531,25 @@ async fn a_private_event_s_404_takes_as_long_as_an_unknown_id_s(app: TestApp) {
         }
     }
     panic!("medians (private µs, unknown µs, apart) differ by more than {TOLERANCE}: {tries:?}");
+}
+
+both_stores!(a_member_removed_from_a_private_event_is_not_shown_its_later_title);
+async fn a_member_removed_from_a_private_event_is_not_shown_its_later_title(app: TestApp) {
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let e = app.event_joined_by(&alice, json!({"title": "Party"}), [&bob]).await;
+    app.patch(&event_path(&e), &alice, json!({"visibility": "private"}))
+        .await
+        .expect(200);
+    let titles = |page: &Value| column(page, "/event/title");
+    let told = app.get("/api/notifications", &bob).await.expect(200);
+    assert_eq!(titles(&told), ["Party"], "told of the change while a member");
+    app.delete(&format!("/api/events/{e}/members/{}", bob.id), &alice)
+        .await
+        .expect(204);
+    app.patch(&event_path(&e), &alice, json!({"title": "Surprise for bob"}))
+        .await
+        .expect(200);
+    let after = app.get("/api/notifications", &bob).await.expect(200);
+    assert_eq!(after["count"], json!(1));
+    assert_eq!(titles(&after), [""], "the new title stays hidden");
 }

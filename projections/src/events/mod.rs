@@ -5,7 +5,7 @@ mod fold;
 mod query;
 
 pub use fold::project;
-pub(crate) use query::seen_by;
 pub use query::{
     creator_of, ended_before, get, list, of_series, CreatorFilter, EventFilter, EventOrdering, EventRow, Viewer,
 };
+pub(crate) use query::{seen_by, visible_to};

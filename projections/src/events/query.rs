@@ -97,26 +97,25 @@ const COLUMNS: &str = "id, title, description, location, start_time, end_time, c
 /// Who reads: a user, or an anonymous caller (`None`).
 pub type Viewer = Option<Uuid>;
 
-/// Appends `AND` the event (a row of `table`, `event_view` or its alias) is one `viewer` may
-/// see: a public one, or a private one they created, hold a seat or waitlist place in, or
-/// were invited to. In the same statement as the rest of the read, so that a private
-/// event's absence costs what an unknown id's does.
+/// Whether `user` (an SQL expression: a placeholder, or a column of the query) may see the
+/// event in `table` (`event_view` or its alias): a public one, or a private one they created,
+/// hold a seat or waitlist place in, or were invited to.
+pub(crate) fn visible_to(table: &str, user: &str) -> String {
+    format!(
+        "({table}.visibility = 'public' OR {table}.creator_id = {user} \
+         OR EXISTS (SELECT 1 FROM member_view m WHERE m.event_id = {table}.id AND m.user_id = {user}) \
+         OR EXISTS (SELECT 1 FROM invitation_view i WHERE i.event_id = {table}.id AND i.invitee_id = {user}))"
+    )
+}
+
+/// Appends `AND` the event in `table` is one `viewer` may see. In the same statement as the
+/// rest of the read, so that a private event's absence costs what an unknown id's does.
 pub(crate) fn seen_by(sql: &mut Sql, table: &str, viewer: Viewer) {
-    let Some(user) = viewer else {
-        sql.push(&format!(" AND {table}.visibility = 'public'"));
-        return;
+    let condition = match viewer {
+        None => format!("{table}.visibility = 'public'"),
+        Some(user) => visible_to(table, &sql.placeholder(user)),
     };
-    sql.push(&format!(" AND ({table}.visibility = 'public' OR {table}.creator_id = "))
-        .bind(user)
-        .push(&format!(
-            " OR EXISTS (SELECT 1 FROM member_view m WHERE m.event_id = {table}.id AND m.user_id = "
-        ))
-        .bind(user)
-        .push(&format!(
-            ") OR EXISTS (SELECT 1 FROM invitation_view i WHERE i.event_id = {table}.id AND i.invitee_id = "
-        ))
-        .bind(user)
-        .push("))");
+    sql.push(" AND ").push(&condition);
 }
 
 /// An event that exists, is not deleted, and `viewer` may see.

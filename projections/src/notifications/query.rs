@@ -4,6 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use uuid::Uuid;
 
+use crate::events::visible_to;
 use crate::sql::{uuid, Sql};
 use crate::time::from_micros;
 use crate::{Page, PageRequest, Position};
@@ -15,7 +16,8 @@ pub struct NotificationRow {
     pub user_id: Uuid,
     pub kind: String,
     pub event_id: Uuid,
-    /// The event's current title (also after it was deleted).
+    /// The event's current title (also after it was deleted); empty for a private event the
+    /// user no longer sees.
     pub event_title: String,
     pub actor_id: Uuid,
     pub actor_username: String,
@@ -28,9 +30,16 @@ pub struct NotificationRow {
 
 const COLUMNS: &str = "SELECT n.id, n.user_id, n.kind, n.event_id, COALESCE(e.title, '') AS title, n.actor_id,
     n.actor_username, n.detail, n.tx, n.pos, n.created_at, r.read_at";
-const FROM: &str = " FROM notification_view n
-    LEFT JOIN event_view e ON e.id = n.event_id
-    LEFT JOIN notification_reads r ON r.user_id = n.user_id AND r.notification_id = n.id WHERE ";
+/// The event's title only for a user who may still see it (or once it is deleted, when it
+/// changes no more): one who left a private event is not shown its later renames.
+fn from() -> String {
+    format!(
+        " FROM notification_view n
+        LEFT JOIN event_view e ON e.id = n.event_id AND (e.deleted_at IS NOT NULL OR {})
+        LEFT JOIN notification_reads r ON r.user_id = n.user_id AND r.notification_id = n.id WHERE ",
+        visible_to("e", "n.user_id")
+    )
+}
 
 fn row(row: &AnyRow) -> Result<NotificationRow, sqlx::Error> {
     let detail: String = row.try_get("detail")?;
@@ -61,7 +70,7 @@ pub async fn list(
 ) -> Result<Page<NotificationRow>, sqlx::Error> {
     let [mut count, mut select] = [Sql::new("SELECT COUNT(*)"), Sql::new(COLUMNS)];
     for sql in [&mut count, &mut select] {
-        sql.push(FROM).push("n.user_id = ").bind(user_id);
+        sql.push(&from()).push("n.user_id = ").bind(user_id);
         match unread {
             Some(true) => sql.push(" AND r.read_at IS NULL"),
             Some(false) => sql.push(" AND r.read_at IS NOT NULL"),
@@ -79,7 +88,7 @@ pub async fn list(
 /// so once a row is seen here no row before it can appear later.
 pub async fn since(pool: &AnyPool, after: Position, user: Option<Uuid>) -> Result<Vec<NotificationRow>, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
-    select.push(FROM);
+    select.push(&from());
     if let Some(user) = user {
         select.push("n.user_id = ").bind(user).push(" AND ");
     }

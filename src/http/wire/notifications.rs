@@ -40,7 +40,8 @@ pub struct NotificationBody {
     read_at: Option<DateTime<Utc>>,
 }
 
-/// The event a notification is about, with its current title.
+/// The event a notification is about, with its current title (empty for a private event
+/// the user no longer sees: they left it, or were removed).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotifiedEvent {
     id: Uuid,

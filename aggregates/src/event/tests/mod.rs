@@ -1227,6 +1227,7 @@ fn one_fact_of_each_kind() -> Vec<EventFact> {
     let mut facts: Vec<EventFact> = release_1_facts().into_iter().map(as_in_release_1).collect();
     facts.extend(tickets::facts_since_release_1());
     facts.extend(guests::facts_since_release_1());
+    facts.extend(visibility::facts_since_release_1());
     facts
 }
 

@@ -105,6 +105,16 @@ async fn update_makes_an_event_public_and_opens_it_to_guests_at_once() {
         .then_expect_events(vec![updated(both)]);
 }
 
+/// Facts first stored with these fields, as the fixture keeps them.
+pub(super) fn facts_since_release_1() -> Vec<EventFact> {
+    let shown = DetailChanges {
+        visibility: Some(Visibility::Public),
+        guest_registration: Some(true),
+        ..changes()
+    };
+    vec![created(private()), updated(shown)]
+}
+
 #[test]
 fn an_event_created_before_visibility_loads_as_public_without_guests() {
     let stored = serde_json::to_value(created(details(10, false))).unwrap();
