@@ -203,6 +203,24 @@ async fn preferences_are_shown_changed_and_respected(backend: Backend) {
         "bob turned invitations off: {mails:#?}"
     );
     assert_eq!(mails.len(), 1);
+
+    // An account deleted before its message could be sent is mailed nothing: the server
+    // answers 451 at first, and the retry finds no one to mail.
+    sink.fail_for(451, Duration::from_secs(2));
+    let attempts = sink.attempts();
+    invite(&app, &alice, &event, &dave).await;
+    let deadline = Instant::now() + PATIENCE;
+    while sink.attempts() == attempts {
+        assert!(Instant::now() < deadline, "the invitation was never attempted");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.delete("/api/users/me", &dave).await.expect(204);
+    // Bob's invitation and dave's.
+    while metric(&app, "emails_skipped_total").await < skipped_before + 2.0 {
+        assert!(Instant::now() < deadline, "dave's invitation was not skipped");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(subjects_to(&sink.received(), &dave).is_empty());
 }
 
 both_stores!(an_smtp_outage_delays_mail_and_fails_no_request, backend);
