@@ -15,7 +15,6 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use outbox::depth;
-pub use render::{render, Context, Rendered};
 
 use crate::accounts::Users;
 use crate::config::Config;
