@@ -265,3 +265,30 @@ impl fmt::Debug for Secret {
         f.write_str("Secret(***)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_smtp_uses_starttls_where_offered_unless_told_otherwise() {
+        let parsed = |raw| EmailUrl::parse(raw).unwrap();
+        assert_eq!(
+            parsed("smtp://u:p@h:25"),
+            EmailUrl::Smtp("smtp://u:p@h:25?tls=opportunistic".to_owned())
+        );
+        assert_eq!(
+            parsed("smtp://h?tls=required"),
+            EmailUrl::Smtp("smtp://h?tls=required".to_owned())
+        );
+        assert_eq!(parsed("smtps://h"), EmailUrl::Smtp("smtps://h".to_owned()));
+        assert_eq!((parsed("console"), parsed("none")), (EmailUrl::Console, EmailUrl::Off));
+        assert!(EmailUrl::parse("ftp://h").is_err());
+    }
+
+    #[test]
+    fn an_email_url_never_prints_its_password() {
+        let shown = format!("{:?}", EmailUrl::parse("smtps://user:secret@mail.example:465").unwrap());
+        assert_eq!(shown, "smtps://***@mail.example:465");
+    }
+}

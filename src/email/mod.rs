@@ -15,7 +15,6 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use outbox::depth;
-pub use render::{render, Context, Rendered};
 
 use crate::accounts::Users;
 use crate::config::Config;
@@ -55,9 +54,13 @@ pub struct SenderTask {
 }
 
 impl SenderTask {
+    /// Asks the sender to stop and waits for it as long as one SMTP command may take; a
+    /// message cut off later is sent again once its lease ends, under the same `Message-ID`.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        if tokio::time::timeout(transport::SMTP_TIMEOUT, self.task).await.is_err() {
+            tracing::warn!("the email sender did not stop in time");
+        }
     }
 }
 
@@ -74,6 +77,7 @@ pub fn spawn(state: &AppState, config: &Config, public_url: String) -> Option<Se
         backoff: config.email_retry_backoff,
         poll: config.email_poll_interval,
     };
+    sender::register_metrics();
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(sender.run(state.commands.projector().applied(), stopped));
     Some(SenderTask { stop, task })

@@ -156,14 +156,29 @@ impl Sender {
     }
 }
 
+/// The counter of each outcome.
+const COUNTERS: [&str; 4] = [
+    "emails_sent_total",
+    "emails_skipped_total",
+    "emails_retried_total",
+    "emails_failed_total",
+];
+
 fn count(outcome: &Outcome) {
     let name = match outcome {
-        Outcome::Sent => "emails_sent_total",
-        Outcome::Skipped(_) => "emails_skipped_total",
-        Outcome::Retry { .. } => "emails_retried_total",
-        Outcome::Failed(_) => "emails_failed_total",
+        Outcome::Sent => COUNTERS[0],
+        Outcome::Skipped(_) => COUNTERS[1],
+        Outcome::Retry { .. } => COUNTERS[2],
+        Outcome::Failed(_) => COUNTERS[3],
     };
     metrics::counter!(name).increment(1);
+}
+
+/// Shows every counter on `/metrics` from the start, at 0 until something happens.
+pub fn register_metrics() {
+    for name in COUNTERS {
+        metrics::counter!(name).increment(0);
+    }
 }
 
 /// The wait after the `attempts`-th failed attempt: `first`, doubled for each attempt

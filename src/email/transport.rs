@@ -76,3 +76,28 @@ impl Transport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_email_url_makes_its_transport() {
+        let url = |raw| EmailUrl::parse(raw).expect("a valid EMAIL_URL");
+        assert!(Transport::new(&url("none")).unwrap().is_none());
+        assert!(matches!(
+            Transport::new(&url("console")).unwrap(),
+            Some(Transport::Console)
+        ));
+        for raw in [
+            "smtp://mail.example:2525",
+            "smtp://user:p%40ss@mail.example:587?tls=required",
+            "smtps://user:pass@mail.example",
+        ] {
+            assert!(
+                matches!(Transport::new(&url(raw)).unwrap(), Some(Transport::Smtp(_))),
+                "{raw}"
+            );
+        }
+    }
+}

@@ -75,7 +75,7 @@ pub struct UserChanges {
     current_password: String,
     /// Which messages to be mailed; the kinds left out keep their choice.
     #[serde(default)]
-    email_notifications: Option<EmailNotificationChanges>,
+    email_notifications: EmailNotificationChanges,
 }
 
 /// Each kind of message on (`true`, the default) or off; every field is optional.
@@ -84,16 +84,16 @@ pub struct UserChanges {
 pub struct EmailNotificationChanges {
     /// An invitation to an event.
     #[serde(default)]
-    invitations: Option<bool>,
+    invitations: bool,
     /// A seat taken from the waitlist for them.
     #[serde(default)]
-    promotions: Option<bool>,
+    promotions: bool,
     /// An event they hold a seat for changed its time or location, closed, or was deleted.
     #[serde(default)]
-    changes: Option<bool>,
+    changes: bool,
     /// The reminder 24 hours before an event they hold a seat for.
     #[serde(default)]
-    reminders: Option<bool>,
+    reminders: bool,
 }
 
 /// An event as `POST` creates it.

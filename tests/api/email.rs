@@ -203,6 +203,24 @@ async fn preferences_are_shown_changed_and_respected(backend: Backend) {
         "bob turned invitations off: {mails:#?}"
     );
     assert_eq!(mails.len(), 1);
+
+    // An account deleted before its message could be sent is mailed nothing: the server
+    // answers 451 at first, and the retry finds no one to mail.
+    sink.fail_for(451, Duration::from_secs(2));
+    let attempts = sink.attempts();
+    invite(&app, &alice, &event, &dave).await;
+    let deadline = Instant::now() + PATIENCE;
+    while sink.attempts() == attempts {
+        assert!(Instant::now() < deadline, "the invitation was never attempted");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.delete("/api/users/me", &dave).await.expect(204);
+    // Bob's invitation and dave's.
+    while metric(&app, "emails_skipped_total").await < skipped_before + 2.0 {
+        assert!(Instant::now() < deadline, "dave's invitation was not skipped");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(subjects_to(&sink.received(), &dave).is_empty());
 }
 
 both_stores!(an_smtp_outage_delays_mail_and_fails_no_request, backend);
@@ -264,10 +282,22 @@ async fn two_instances_on_one_postgres_send_each_message_once() {
     let sink = SmtpSink::start().await;
     let app = service(Backend::Postgres, &sink).await;
     let poll = format!("{}ms", EMAIL_POLL_INTERVAL.as_millis());
-    let env = [("EMAIL_URL", sink.url()), ("EMAIL_POLL_INTERVAL", poll)];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let first = ServerProcess::start_with(app.database_url(), &env, None).await;
-    let second = ServerProcess::start_with(app.database_url(), &env, None).await;
+    // Each instance signs its mail, to show which one sent what.
+    let (url, database) = (sink.url(), app.database_url().to_owned());
+    let start = |from: &'static str| {
+        let env = [
+            ("EMAIL_URL", url.clone()),
+            ("EMAIL_POLL_INTERVAL", poll.clone()),
+            ("EMAIL_FROM", from.to_owned()),
+        ];
+        let database = database.clone();
+        async move {
+            let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            ServerProcess::start_with(&database, &env, None).await
+        }
+    };
+    let first = start("first@one.example").await;
+    let second = start("second@two.example").await;
     let instances = [&first.api, &second.api];
 
     let alice = app.user("alice").await;
@@ -310,6 +340,16 @@ async fn two_instances_on_one_postgres_send_each_message_once() {
         "three senders on one database sent a message twice"
     );
     assert_once_each(&mails);
+    let by = |domain: &str| {
+        let from = |mail: &&Mail| mail.header("from").is_some_and(|from| from.contains(domain));
+        mails.iter().filter(from).count()
+    };
+    eprintln!(
+        "sent by the test's service {}, the first instance {}, the second {}",
+        by("@localhost"),
+        by("@one.example"),
+        by("@two.example")
+    );
     for member in &members {
         assert_eq!(subjects_to(&mails, member), ["Changed: Twin party"]);
     }
