@@ -13,3 +13,7 @@ CREATE TABLE guest_slots
 );
 
 CREATE INDEX guest_slots_subject ON guest_slots (scope, subject, taken_at);
+
+-- A seated guest hears of the event's changes at the address they registered (NULL for
+-- users, whose address is read when a message is sent).
+ALTER TABLE email_audience ADD COLUMN address TEXT;

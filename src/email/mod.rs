@@ -74,6 +74,7 @@ pub fn spawn(state: &AppState, config: &Config, public_url: String) -> Option<Se
         transport,
         from: state.mailer.from.clone(),
         public_url,
+        links: state.guests.links().clone(),
         backoff: config.email_retry_backoff,
         poll: config.email_poll_interval,
     };

@@ -4,6 +4,10 @@
 use chrono::{DateTime, Utc};
 use projections::calendar::CalendarRow;
 use projections::email::Message;
+use uuid::Uuid;
+
+use crate::guests::{GuestLinks, LinkPurpose, LinkTarget};
+use crate::html::escape;
 
 /// What rendering may use besides the message itself. Built by the sender for each
 /// message; a message kind that needs more (a guest's tokens) adds it here.
@@ -14,6 +18,18 @@ pub struct Context<'a> {
     pub event: &'a CalendarRow,
     /// Whom it greets: the user's username (a guest's name).
     pub name: &'a str,
+    /// Computes the tokens of a guest's links (they are never stored).
+    pub links: &'a GuestLinks,
+}
+
+impl Context<'_> {
+    fn guest_token(&self, purpose: LinkPurpose, guest_id: Uuid) -> String {
+        let target = LinkTarget {
+            event_id: self.event.id,
+            guest_id,
+        };
+        self.links.token(purpose, target)
+    }
 }
 
 /// A message ready to send.
@@ -61,6 +77,52 @@ pub fn render(message: &Message, context: &Context<'_>) -> Rendered {
             format!("{title} starts within 24 hours, at {}.", time(*start_time)),
             event_link,
         ),
+        Message::GuestConfirmation {
+            guest_id, expires_at, ..
+        } => {
+            let token = context.guest_token(LinkPurpose::Confirm, *guest_id);
+            (
+                format!("Confirm your seat: {title}"),
+                format!(
+                    "You registered for {title}. No seat is yours until you confirm, by {}: open the link below, \
+                     or send this confirmation code to POST /api/guests/confirm: {token}",
+                    time(*expires_at)
+                ),
+                format!("{base}/guests/confirm?token={token}"),
+            )
+        }
+        Message::GuestSeat {
+            guest_id,
+            code,
+            position,
+            ..
+        } => {
+            let token = context.guest_token(LinkPurpose::Cancel, *guest_id);
+            let lead = match (code, position) {
+                (Some(code), _) => format!("You have a seat at {title}. Your ticket code is {code}."),
+                (None, Some(position)) => format!(
+                    "{title} is full: you are number {position} on the waitlist. You will be mailed your \
+                     ticket if a seat becomes yours."
+                ),
+                (None, None) => format!("You are registered for {title}."),
+            };
+            (
+                format!("You are registered: {title}"),
+                format!("{lead} If you cannot come, give your place back with the link below (code: {token})."),
+                format!("{base}/guests/cancel?token={token}"),
+            )
+        }
+        Message::GuestPromoted { guest_id, code, .. } => {
+            let token = context.guest_token(LinkPurpose::Cancel, *guest_id);
+            (
+                format!("You have a seat: {title}"),
+                format!(
+                    "A seat became free at {title}, and it is yours now. Your ticket code is {code}. If you \
+                     cannot come, give it back with the link below (code: {token})."
+                ),
+                format!("{base}/guests/cancel?token={token}"),
+            )
+        }
     };
     let when = match event.end_time {
         Some(end) => format!("{} to {}", time(event.start_time), time(end)),
@@ -99,22 +161,6 @@ fn time(at: DateTime<Utc>) -> String {
     at.format("%A %-d %B %Y, %H:%M UTC").to_string()
 }
 
-/// `text` safe inside HTML elements and quoted attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +189,7 @@ mod tests {
             public_url: "https://events.example",
             event: &event,
             name: "ali",
+            links: &GuestLinks::new(b"secret"),
         };
         let rendered = render(&Message::Promoted, &context);
         assert_eq!(rendered.subject, "You have a seat: Rust meetup");
@@ -162,9 +209,48 @@ mod tests {
             public_url: "http://h",
             event: &event,
             name: "a&b",
+            links: &GuestLinks::new(b"secret"),
         };
         let rendered = render(&Message::Closed, &context);
         assert!(!rendered.html.contains("<script>"), "{}", rendered.html);
         assert!(rendered.html.contains("&lt;script&gt;") && rendered.html.contains("a&amp;b"));
+    }
+
+    #[test]
+    fn a_guest_confirmation_carries_a_link_whose_token_opens_to_the_registration() {
+        let event = event("Rust meetup");
+        let links = GuestLinks::new(b"secret");
+        let context = Context {
+            public_url: "https://events.example",
+            event: &event,
+            name: "Ann",
+            links: &links,
+        };
+        let guest_id = Uuid::from_u128(7);
+        let message = Message::GuestConfirmation {
+            guest_id,
+            name: "Ann".to_owned(),
+            expires_at: "2030-01-10T18:00:00Z".parse().unwrap(),
+        };
+        let rendered = render(&message, &context);
+        let token = links.token(
+            LinkPurpose::Confirm,
+            LinkTarget {
+                event_id: event.id,
+                guest_id,
+            },
+        );
+        let link = format!("https://events.example/guests/confirm?token={token}");
+        for part in [&rendered.text, &rendered.html] {
+            assert!(part.contains(&link), "{part}");
+            assert!(part.contains("Hello Ann"), "{part}");
+        }
+        assert!(rendered
+            .text
+            .contains(&format!("code to POST /api/guests/confirm: {token}")));
+        assert_eq!(
+            links.open(LinkPurpose::Confirm, &token).map(|t| t.guest_id),
+            Some(guest_id)
+        );
     }
 }

@@ -18,6 +18,7 @@ use super::outbox::{Claimed, Outbox, Outcome};
 use super::render::{render, Context};
 use super::transport::{Letter, Transport, SMTP_TIMEOUT};
 use crate::accounts::Users;
+use crate::guests::GuestLinks;
 use crate::live::wait_for_news;
 
 /// Rows claimed at a time.
@@ -43,6 +44,8 @@ pub struct Sender {
     pub transport: Arc<Transport>,
     pub from: Mailbox,
     pub public_url: String,
+    /// Computes the tokens of guests' links.
+    pub links: GuestLinks,
     /// The wait after a first failure (`EMAIL_RETRY_BACKOFF`); it doubles with each.
     pub backoff: Duration,
     /// How often to look when the projector has not rung (`EMAIL_POLL_INTERVAL`).
@@ -101,12 +104,19 @@ impl Sender {
         let (address, name) = match recipient {
             Recipient::User(id) => match self.users.find(*id).await? {
                 None => return Ok(Outcome::Skipped("the account was deleted".to_owned())),
-                Some(user) if !user.email_notifications.wants(message.topic()) => {
+                Some(user)
+                    if message
+                        .topic()
+                        .is_some_and(|topic| !user.email_notifications.wants(topic)) =>
+                {
                     return Ok(Outcome::Skipped("the user turned these messages off".to_owned()))
                 }
                 Some(user) => (user.email, user.username),
             },
-            Recipient::Address(address) => (address.clone(), address.clone()),
+            Recipient::Address(address) => {
+                let name = message.guest_name().unwrap_or(address);
+                (address.clone(), name.to_owned())
+            }
         };
         let Some(event) = calendar::event(&self.read, row.event_id, viewer).await? else {
             return Ok(Outcome::Skipped("no such event".to_owned()));
@@ -119,6 +129,7 @@ impl Sender {
             public_url: &self.public_url,
             event: &event,
             name: &name,
+            links: &self.links,
         };
         let letter = Letter {
             to,

@@ -64,6 +64,12 @@ pub async fn register(
     if !event.guest_registration {
         return Err(ApiError::Forbidden("this event does not accept guest registrations"));
     }
+    // A registration is confirmed only from its email.
+    if !state.mailer.enabled() {
+        return Err(ApiError::Unavailable(
+            "email is turned off on this server (EMAIL_URL=none), so no confirmation could be sent",
+        ));
+    }
     let request = request?;
     let answer = |facts: &[EventFact]| match facts.first() {
         Some(EventFact::GuestRegistered { expires_at, .. }) => Answer::json(

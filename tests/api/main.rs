@@ -19,6 +19,7 @@ mod events;
 mod feed;
 mod feedback;
 mod group_commit;
+mod guest_mail;
 mod guests;
 mod idempotency;
 mod idempotency_faults;

@@ -1,4 +1,4 @@
-use aggregates::event::Seat;
+use aggregates::event::{Guest, GuestPlace, Seat};
 use aggregates::EventFact;
 use uuid::Uuid;
 
@@ -62,12 +62,61 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         | EventFact::FeedbackLeft { .. }
         | EventFact::FeedbackWithdrawn { .. }
         | EventFact::TicketCheckedIn { .. } => Vec::new(),
-        // Guests' own messages follow in the next change.
-        EventFact::GuestRegistered { .. }
-        | EventFact::GuestConfirmed { .. }
-        | EventFact::GuestPromoted { .. }
-        | EventFact::GuestCancelled { .. }
-        | EventFact::GuestRemoved { .. } => Vec::new(),
+        // A guest always receives their own messages, at the address they registered.
+        EventFact::GuestRegistered { guest, expires_at, .. } => {
+            let message = Message::GuestConfirmation {
+                guest_id: guest.id,
+                name: guest.name.as_str().to_owned(),
+                expires_at: *expires_at,
+            };
+            vec![mail(
+                event,
+                &Recipient::Address(guest.email.as_str().to_owned()),
+                &message,
+            )]
+        }
+        EventFact::GuestConfirmed { guest, place, .. } => {
+            let to = Recipient::Address(guest.email.as_str().to_owned());
+            let name = guest.name.as_str().to_owned();
+            match place {
+                GuestPlace::Member { ticket } => vec![
+                    seat_guest(id, guest),
+                    mail(
+                        event,
+                        &to,
+                        &Message::GuestSeat {
+                            guest_id: guest.id,
+                            name,
+                            code: Some(ticket.code),
+                            position: None,
+                        },
+                    ),
+                ],
+                GuestPlace::Waitlist { position } => vec![mail(
+                    event,
+                    &to,
+                    &Message::GuestSeat {
+                        guest_id: guest.id,
+                        name,
+                        code: None,
+                        position: Some(*position),
+                    },
+                )],
+            }
+        }
+        EventFact::GuestPromoted { guest, ticket, .. } => {
+            let message = Message::GuestPromoted {
+                guest_id: guest.id,
+                name: guest.name.as_str().to_owned(),
+                code: ticket.code,
+            };
+            let to = Recipient::Address(guest.email.as_str().to_owned());
+            vec![seat_guest(id, guest), mail(event, &to, &message)]
+        }
+        EventFact::GuestCancelled { guest, seat, .. } | EventFact::GuestRemoved { guest, seat, .. } => match seat {
+            Seat::Member => vec![unseat(id, guest.id)],
+            Seat::Waitlist => Vec::new(),
+        },
     }
 }
 
@@ -75,6 +124,15 @@ fn seat(event_id: Uuid, user_id: Uuid) -> Write {
     Write::new(
         "INSERT INTO email_audience (event_id, user_id) VALUES ($1, $2) ON CONFLICT (event_id, user_id) DO NOTHING",
         args![event_id, user_id],
+    )
+}
+
+/// A seated guest hears of changes like a user, at their address.
+fn seat_guest(event_id: Uuid, guest: &Guest) -> Write {
+    Write::new(
+        "INSERT INTO email_audience (event_id, user_id, address) VALUES ($1, $2, $3)
+         ON CONFLICT (event_id, user_id) DO NOTHING",
+        args![event_id, guest.id, guest.email.as_str()],
     )
 }
 
@@ -110,7 +168,8 @@ fn mail(event: &Recorded, to: &Recipient, message: &Message) -> Write {
 fn mail_seated(event: &Recorded, message: &Message, except: Option<Uuid>) -> Write {
     Write::new(
         "INSERT INTO email_outbox (event_id, sequence, recipient, recipient_kind, kind, payload)
-         SELECT $1, $2, user_id, 'user', $3, $4 FROM email_audience
+         SELECT $1, $2, COALESCE(address, user_id), CASE WHEN address IS NULL THEN 'user' ELSE 'address' END, $3, $4
+           FROM email_audience
           WHERE event_id = $1 AND ($5 IS NULL OR user_id <> $5)",
         [
             Arg::from(event.event_id),

@@ -23,6 +23,28 @@ pub enum Message {
     Reminder {
         start_time: DateTime<Utc>,
     },
+    /// A guest registered: the link (and code) to confirm by `expires_at`. The token is
+    /// computed when the message is rendered, never stored.
+    GuestConfirmation {
+        guest_id: Uuid,
+        name: String,
+        expires_at: DateTime<Utc>,
+    },
+    /// A guest confirmed: their ticket (or place in line) and the link to cancel.
+    GuestSeat {
+        guest_id: Uuid,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<Uuid>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<usize>,
+    },
+    /// A waiting guest took a seat: their ticket and the link to cancel.
+    GuestPromoted {
+        guest_id: Uuid,
+        name: String,
+        code: Uuid,
+    },
 }
 
 /// The kinds of message a user may turn off (`email_notifications` of their account).
@@ -44,16 +66,36 @@ impl Message {
             Self::Closed => "closed",
             Self::Deleted => "deleted",
             Self::Reminder { .. } => "reminder",
+            Self::GuestConfirmation { .. } => "guest_confirmation",
+            Self::GuestSeat { .. } => "guest_seat",
+            Self::GuestPromoted { .. } => "guest_promoted",
         }
     }
 
-    /// The preference that decides whether a user receives it.
-    pub fn topic(&self) -> Topic {
+    /// The name a guest's own message greets them by (an address has no username).
+    pub fn guest_name(&self) -> Option<&str> {
         match self {
-            Self::Invited { .. } => Topic::Invitations,
-            Self::Promoted => Topic::Promotions,
-            Self::Changed { .. } | Self::Closed | Self::Deleted => Topic::Changes,
-            Self::Reminder { .. } => Topic::Reminders,
+            Self::GuestConfirmation { name, .. } | Self::GuestSeat { name, .. } | Self::GuestPromoted { name, .. } => {
+                Some(name)
+            }
+            Self::Invited { .. }
+            | Self::Promoted
+            | Self::Changed { .. }
+            | Self::Closed
+            | Self::Deleted
+            | Self::Reminder { .. } => None,
+        }
+    }
+
+    /// The preference that decides whether a user receives it; `None` for a guest's own
+    /// messages, which guests always receive.
+    pub fn topic(&self) -> Option<Topic> {
+        match self {
+            Self::Invited { .. } => Some(Topic::Invitations),
+            Self::Promoted => Some(Topic::Promotions),
+            Self::Changed { .. } | Self::Closed | Self::Deleted => Some(Topic::Changes),
+            Self::Reminder { .. } => Some(Topic::Reminders),
+            Self::GuestConfirmation { .. } | Self::GuestSeat { .. } | Self::GuestPromoted { .. } => None,
         }
     }
 }
