@@ -70,9 +70,11 @@ pub fn project(event: &Recorded) -> Vec<Write> {
     }
 }
 
+/// A plain INSERT, so that a run of joins goes as one multi-row INSERT: the seat rule holds
+/// a user in one seat at most, and giving it up deletes the row.
 fn seat(event_id: Uuid, user_id: Uuid) -> Write {
     Write::new(
-        "INSERT INTO email_audience (event_id, user_id) VALUES ($1, $2) ON CONFLICT (event_id, user_id) DO NOTHING",
+        "INSERT INTO email_audience (event_id, user_id) VALUES ($1, $2)",
         args![event_id, user_id],
     )
 }
