@@ -95,7 +95,7 @@ impl Sender {
         let (address, name) = match recipient {
             Recipient::User(id) => match self.users.find(*id).await? {
                 None => return Ok(Outcome::Skipped("the account was deleted".to_owned())),
-                Some(user) if !user.email_notifications.wants(message.topic()) => {
+                Some(user) if message.topic().is_some_and(|t| !user.email_notifications.wants(t)) => {
                     return Ok(Outcome::Skipped("the user turned these messages off".to_owned()))
                 }
                 Some(user) => (user.email, user.username),

@@ -47,14 +47,15 @@ impl Message {
         }
     }
 
-    /// The preference that decides whether a user receives it.
-    pub fn topic(&self) -> Topic {
-        match self {
+    /// The preference that decides whether a user receives it; `None` for a message no
+    /// preference stops (as a guest's own confirmation and ticket will be).
+    pub fn topic(&self) -> Option<Topic> {
+        Some(match self {
             Self::Invited { .. } => Topic::Invitations,
             Self::Promoted => Topic::Promotions,
             Self::Changed { .. } | Self::Closed | Self::Deleted => Topic::Changes,
             Self::Reminder { .. } => Topic::Reminders,
-        }
+        })
     }
 }
 
