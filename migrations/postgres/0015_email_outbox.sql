@@ -7,10 +7,11 @@ ALTER TABLE users ADD COLUMN email_promotions BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN email_changes BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN email_reminders BIGINT NOT NULL DEFAULT 1;
 
--- The email projection starts where the others have got to, so an existing history is not
--- mailed to everybody when this release first starts (on a new store: from the start).
+-- The email projection starts where the members projection has got to (on a new store:
+-- at the start), with the seats that projection shows: upgrading a store mails nobody about
+-- its past, and those seated before the upgrade hear of what changes after it.
 INSERT INTO projection_checkpoints (name, tx, pos)
-SELECT 'email', tx, pos FROM projection_checkpoints ORDER BY tx DESC, pos DESC LIMIT 1;
+SELECT 'email', tx, pos FROM projection_checkpoints WHERE name = 'members';
 
 -- Who holds a seat in each event: kept by the email projection itself, so that its fold
 -- never reads another read model in the middle of a batch.
@@ -20,6 +21,9 @@ CREATE TABLE email_audience
     user_id  TEXT NOT NULL,
     PRIMARY KEY (event_id, user_id)
 );
+
+INSERT INTO email_audience (event_id, user_id)
+SELECT event_id, user_id FROM member_view WHERE status = 'member';
 
 -- Not a read model: `rebuild` and `verify` leave it alone, since a replay would send every
 -- message again. The projection adds a row per message and fact; the sender claims, sends

@@ -53,8 +53,9 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// Sends what is due until `stop` turns true; looks again whenever the projector has
-    /// applied something, and every `poll` besides (retries come due on their own).
+    /// Sends what is due until `stop` turns true or its sender goes away (the service was
+    /// dropped); looks again whenever the projector has applied something, and every `poll`
+    /// besides (retries come due on their own).
     pub async fn run(self, mut applied: watch::Receiver<Position>, mut stop: watch::Receiver<bool>) {
         while !*stop.borrow() {
             let seen = *applied.borrow();
@@ -64,7 +65,9 @@ impl Sender {
                 Err(error) => tracing::warn!(%error, "the email outbox could not be read; retrying"),
             }
             tokio::select! {
-                _ = stop.changed() => {}
+                changed = stop.changed() => if changed.is_err() {
+                    return;
+                },
                 () = wait_for_news(&mut applied, seen, self.poll) => {}
             }
         }

@@ -6,6 +6,9 @@ use super::{Message, Recipient};
 use crate::write::{args, Arg, Write};
 use crate::Recorded;
 
+/// The `via` of the `prune` command's facts (`src/commands.rs`).
+const PRUNED: &str = "prune";
+
 /// The writes one recorded event makes: who holds a seat (`email_audience`), and a message
 /// per recipient for the facts that mail someone (`email_outbox`).
 pub fn project(event: &Recorded) -> Vec<Write> {
@@ -46,6 +49,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         }
         // Whoever closed or deleted the event knows; a reminder goes to every member.
         EventFact::EventClosed { .. } => vec![mail_seated(event, &Message::Closed, Some(actor))],
+        // `prune` deletes events that ended long ago: housekeeping, no cancellation to tell of.
+        EventFact::EventDeleted { .. } if event.via == PRUNED => Vec::new(),
         EventFact::EventDeleted { .. } => vec![mail_seated(event, &Message::Deleted, Some(actor))],
         EventFact::ReminderSent { start_time, .. } => {
             let message = Message::Reminder {
@@ -120,9 +125,11 @@ pub fn project(event: &Recorded) -> Vec<Write> {
     }
 }
 
+/// A plain INSERT, so that a run of joins goes as one multi-row INSERT: the seat rule holds
+/// a user in one seat at most, and giving it up deletes the row.
 fn seat(event_id: Uuid, user_id: Uuid) -> Write {
     Write::new(
-        "INSERT INTO email_audience (event_id, user_id) VALUES ($1, $2) ON CONFLICT (event_id, user_id) DO NOTHING",
+        "INSERT INTO email_audience (event_id, user_id) VALUES ($1, $2)",
         args![event_id, user_id],
     )
 }
@@ -192,12 +199,16 @@ mod tests {
     use crate::Position;
 
     fn recorded(fact: EventFact) -> Recorded {
+        recorded_via(fact, "api")
+    }
+
+    fn recorded_via(fact: EventFact, via: &str) -> Recorded {
         Recorded {
             position: Position { tx: 1, pos: 7 },
             event_id: Uuid::from_u128(1),
             sequence: 7,
             fact,
-            via: "api".to_owned(),
+            via: via.to_owned(),
             recorded_at: Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap(),
         }
     }
@@ -268,5 +279,15 @@ mod tests {
         };
         assert!(left(Seat::Waitlist).is_empty());
         assert!(left(Seat::Member)[0].sql.starts_with("DELETE FROM email_audience"));
+    }
+
+    #[test]
+    fn a_deletion_tells_the_seated_unless_prune_cleared_a_long_past_event() {
+        let deleted = || EventFact::EventDeleted {
+            actor: Actor::new(Uuid::from_u128(9), "creator"),
+            at: Utc::now(),
+        };
+        assert_eq!(payloads(&project(&recorded(deleted()))), [Message::Deleted]);
+        assert!(project(&recorded_via(deleted(), "prune")).is_empty());
     }
 }
