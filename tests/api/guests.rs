@@ -492,3 +492,44 @@ async fn the_emailed_links_open_pages_whose_buttons_confirm_and_cancel(app: Test
         .body("{}");
     assert_eq!(app.send(empty).await.status, 400);
 }
+
+both_stores!(a_confirmation_after_24_hours_is_not_found);
+async fn a_confirmation_after_24_hours_is_not_found(mut app: TestApp) {
+    let alice = app.user("alice").await;
+    let event = guest_event(&app, &alice, json!({})).await;
+    register(&app, &event, "Ann", "ann@example.com").await.expect(202);
+    register(&app, &event, "Bea", "bea@example.com").await.expect(202);
+    let [ann, bea] = registered_ids(&app, &alice, &event).await[..] else {
+        panic!("two registrations");
+    };
+    app.restart(Settings::at(chrono::Utc::now() + chrono::Duration::hours(23)))
+        .await;
+    confirm(&app, &event, ann).await.expect(201);
+    app.restart(Settings::at(chrono::Utc::now() + chrono::Duration::hours(25)))
+        .await;
+    let expired = confirm(&app, &event, bea).await.problem(404);
+    assert_eq!(
+        expired["detail"],
+        "this link is not valid (it may have expired or been used already)"
+    );
+    assert_eq!(app.capacity(&event).await["members_count"], 1);
+}
+
+both_stores!(a_guest_who_cancels_gives_the_seat_to_the_next_in_line);
+async fn a_guest_who_cancels_gives_the_seat_to_the_next_in_line(app: TestApp) {
+    let [alice, bob] = app.named_users(["alice", "bob"]).await;
+    let event = guest_event(&app, &alice, json!({"capacity": 1, "waitlist_enabled": true})).await;
+    let (ann, seat) = seated_guest(&app, &alice, &event, "Ann", "ann@example.com").await;
+    seat.expect(201);
+    app.join(&event, &bob).await.expect(201);
+    cancel(&app, &event, ann).await.expect(204);
+    let members = app
+        .get(&format!("/api/events/{event}/members"), &alice)
+        .await
+        .expect(200);
+    assert_eq!(column(&members, "/user/username"), ["bob"], "bob moved up");
+    assert_eq!(app.capacity(&event).await["waitlist_count"], 0);
+    let log = app.all_pages(&format!("/api/logs/{event}"), &alice).await;
+    let kinds: Vec<&str> = log.iter().map(|entry| entry["type"].as_str().unwrap()).collect();
+    assert_eq!(&kinds[..2], ["member_promoted", "guest_cancelled"], "newest first");
+}
