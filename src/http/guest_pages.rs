@@ -48,9 +48,9 @@ pub async fn confirm_page(Query(link): Query<LinkToken>) -> Response {
         (status = 409, description = "the event is full, closed or started", content_type = "text/html"),
     ))]
 pub async fn confirm_form(State(state): State<AppState>, form: Result<Form<LinkToken>, FormRejection>) -> Response {
-    let token = match form {
-        Ok(Form(link)) => link.token,
-        Err(_) => return refused(ApiError::BadRequest("the form holds no token".to_owned())),
+    let token = match token_of(form) {
+        Ok(token) => token,
+        Err(error) => return refused(error),
     };
     match state.guests.confirm(&token, |_| None).await {
         Ok((_, facts)) => page(StatusCode::CREATED, "You are registered", &seated(&facts)),
@@ -75,9 +75,9 @@ pub async fn cancel_page(Query(link): Query<LinkToken>) -> Response {
         (status = 404, description = "the link is not valid, or the seat was given back already", content_type = "text/html"),
     ))]
 pub async fn cancel_form(State(state): State<AppState>, form: Result<Form<LinkToken>, FormRejection>) -> Response {
-    let token = match form {
-        Ok(Form(link)) => link.token,
-        Err(_) => return refused(ApiError::BadRequest("the form holds no token".to_owned())),
+    let token = match token_of(form) {
+        Ok(token) => token,
+        Err(error) => return refused(error),
     };
     match state.guests.cancel(&token).await {
         Ok(()) => page(
@@ -87,6 +87,11 @@ pub async fn cancel_form(State(state): State<AppState>, form: Result<Form<LinkTo
         ),
         Err(error) => refused(ApiError::from(error)),
     }
+}
+
+fn token_of(form: Result<Form<LinkToken>, FormRejection>) -> Result<String, ApiError> {
+    form.map(|Form(link)| link.token)
+        .map_err(|_| ApiError::BadRequest("the form holds no token".to_owned()))
 }
 
 /// A refusal as a page, with the status the API gives it and its words.

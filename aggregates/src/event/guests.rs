@@ -61,14 +61,13 @@ impl EventState {
     pub(super) fn cancel_guest(&self, guest_id: Uuid, at: DateTime<Utc>, codes: &dyn TicketCodes) -> Decision {
         let (guest, seat) = self.seated_guest(guest_id).ok_or(EventError::GuestLinkInvalid)?;
         let actor = guest.as_actor();
-        let mut facts = vec![EventFact::GuestCancelled {
+        let cancelled = EventFact::GuestCancelled {
             guest,
             seat,
             actor: actor.clone(),
             at,
-        }];
-        facts.extend(self.promotions_after_leaving(seat, &guest_id, &actor, at, codes));
-        Ok(facts)
+        };
+        Ok(self.and_promotions(cancelled, guest_id, seat, &actor, at, codes))
     }
 
     pub(super) fn remove_guest(
@@ -79,14 +78,28 @@ impl EventState {
         codes: &dyn TicketCodes,
     ) -> Decision {
         let (guest, seat) = self.seated_guest(guest_id).ok_or(EventError::GuestNotFound)?;
-        let mut facts = vec![EventFact::GuestRemoved {
+        let removed = EventFact::GuestRemoved {
             guest,
             seat,
             actor: actor.clone(),
             at,
-        }];
-        facts.extend(self.promotions_after_leaving(seat, &guest_id, &actor, at, codes));
-        Ok(facts)
+        };
+        Ok(self.and_promotions(removed, guest_id, seat, &actor, at, codes))
+    }
+
+    /// A guest's going, then whoever it lets take a seat.
+    fn and_promotions(
+        &self,
+        going: EventFact,
+        guest_id: Uuid,
+        seat: Seat,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        codes: &dyn TicketCodes,
+    ) -> Vec<EventFact> {
+        let mut facts = vec![going];
+        facts.extend(self.promotions_after_leaving(seat, &guest_id, actor, at, codes));
+        facts
     }
 
     /// A confirmed guest who still holds a seat or a place, and which.

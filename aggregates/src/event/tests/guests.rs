@@ -74,6 +74,16 @@ fn confirmed(guest: &Guest) -> EventFact {
     }
 }
 
+/// The guest gave their seat back.
+fn cancelled(guest: &Guest) -> EventFact {
+    EventFact::GuestCancelled {
+        guest: guest.clone(),
+        seat: Seat::Member,
+        actor: guest.as_actor(),
+        at: now(),
+    }
+}
+
 fn confirmed_in_line(guest: &Guest, position: usize) -> EventFact {
     EventFact::GuestConfirmed {
         guest: guest.clone(),
@@ -214,12 +224,7 @@ fn an_address_whose_seat_was_cancelled_may_register_again() {
         created(open_to_guests(10, false)),
         registered(&gina()),
         confirmed(&gina()),
-        EventFact::GuestCancelled {
-            guest: gina(),
-            seat: Seat::Member,
-            actor: gina().as_actor(),
-            at: now(),
-        },
+        cancelled(&gina()),
     ];
     let again = guest(4, "Gina", "gina@example.com");
     given(history)
@@ -236,15 +241,7 @@ fn a_guest_who_cancels_frees_the_seat_for_the_next_in_line() {
         waitlisted(bob(), 1),
     ])
     .when(cancel(&gina()))
-    .then_expect_events(vec![
-        EventFact::GuestCancelled {
-            guest: gina(),
-            seat: Seat::Member,
-            actor: gina().as_actor(),
-            at: now(),
-        },
-        promoted(bob(), gina().as_actor()),
-    ]);
+    .then_expect_events(vec![cancelled(&gina()), promoted(bob(), gina().as_actor())]);
 }
 
 #[test]
@@ -273,12 +270,7 @@ fn a_cancelled_link_cannot_cancel_again() {
         created(open_to_guests(1, false)),
         registered(&gina()),
         confirmed(&gina()),
-        EventFact::GuestCancelled {
-            guest: gina(),
-            seat: Seat::Member,
-            actor: gina().as_actor(),
-            at: now(),
-        },
+        cancelled(&gina()),
     ])
     .when(cancel(&gina()))
     .then_expect_error(EventError::GuestLinkInvalid);
@@ -371,12 +363,7 @@ pub(super) fn facts_since_release_1() -> Vec<EventFact> {
             actor: bob(),
             at: now(),
         },
-        EventFact::GuestCancelled {
-            guest: gina(),
-            seat: Seat::Member,
-            actor: gina().as_actor(),
-            at: now(),
-        },
+        cancelled(&gina()),
         EventFact::GuestRemoved {
             guest: hugo(),
             seat: Seat::Member,
