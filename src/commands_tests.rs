@@ -3,34 +3,13 @@
 
 use std::sync::Arc;
 
-use aggregates::event::EventDetails;
-use aggregates::values::{Capacity, Description, EventStatus, Title};
 use aggregates::{Actor, Event, EventCommand, SystemClock};
-use chrono::{Duration, Utc};
 use projections::Projector;
 use uuid::Uuid;
 
 use super::{Commands, Via};
 use crate::store::Store;
-use crate::testing::TestDatabase;
-
-fn details(capacity: i64) -> EventDetails {
-    EventDetails {
-        title: Title::parse("Storm").unwrap(),
-        description: Description::default(),
-        location: None,
-        start_time: Utc::now() + Duration::days(7),
-        end_time: None,
-        capacity: Capacity::parse(capacity).unwrap(),
-        status: EventStatus::Open,
-        waitlist_enabled: true,
-        category: None,
-        ticket_types: Vec::new(),
-        series_id: None,
-        visibility: Default::default(),
-        guest_registration: false,
-    }
-}
+use crate::testing::{event_details, TestDatabase};
 
 async fn replayed(store: &Store, id: Uuid) -> Event {
     store.aggregates::<Event>().replay(&id.to_string()).await.unwrap()
@@ -53,7 +32,7 @@ async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
         .execute(
             id,
             EventCommand::CreateEvent {
-                details: details(20),
+                details: event_details(20),
                 actor: creator,
             },
             Via::Api,

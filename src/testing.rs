@@ -108,3 +108,24 @@ pub(crate) async fn append_created(conn: &mut sqlx::PgConnection, creator: &aggr
     .await
     .expect("the append");
 }
+
+/// An open event a week ahead, with a waitlist, seating `capacity`.
+#[cfg(test)]
+pub(crate) fn event_details(capacity: i64) -> aggregates::event::EventDetails {
+    use aggregates::values::{Capacity, Description, EventStatus, Title};
+    aggregates::event::EventDetails {
+        title: Title::parse("Storm").unwrap(),
+        description: Description::default(),
+        location: None,
+        start_time: chrono::Utc::now() + chrono::Duration::days(7),
+        end_time: None,
+        capacity: Capacity::parse(capacity).unwrap(),
+        status: EventStatus::Open,
+        waitlist_enabled: true,
+        category: None,
+        ticket_types: Vec::new(),
+        series_id: None,
+        visibility: Default::default(),
+        guest_registration: false,
+    }
+}

@@ -23,9 +23,6 @@ mod time;
 mod write;
 
 pub use page::{Page, PageRequest};
-pub use projector::{Fold, Projection, Projector, ProjectorHandle, PROJECTIONS};
+pub use projector::{Fold, Projection, Projector, ProjectorError, ProjectorHandle, PROJECTIONS};
 pub use recorded::{EventSource, Position, Recorded};
 pub use time::{from_micros, to_micros};
-
-/// A read-model query or projection failed in the database.
-pub type DbError = sqlx::Error;

@@ -298,11 +298,23 @@ async fn move_checkpoints(
     Ok(true)
 }
 
-async fn load_checkpoints(pool: &AnyPool) -> Result<HashMap<String, Position>, sqlx::Error> {
+/// Why the projector cannot go on.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectorError {
+    /// A projection without its checkpoint row could never move it: every batch would roll
+    /// back and be read again. A new projection's migration inserts its row.
+    #[error("the projection {0:?} has no row in projection_checkpoints (its migration must insert it)")]
+    MissingCheckpoint(&'static str),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+async fn load_checkpoints(pool: &AnyPool) -> Result<HashMap<String, Position>, ProjectorError> {
     let rows = sqlx::query("SELECT name, tx, pos FROM projection_checkpoints")
         .fetch_all(pool)
         .await?;
-    rows.iter()
+    let checkpoints = rows
+        .iter()
         .map(|row| {
             Ok((
                 row.try_get("name")?,
@@ -312,7 +324,11 @@ async fn load_checkpoints(pool: &AnyPool) -> Result<HashMap<String, Position>, s
                 },
             ))
         })
-        .collect()
+        .collect::<Result<HashMap<String, Position>, sqlx::Error>>()?;
+    match PROJECTIONS.iter().find(|p| !checkpoints.contains_key(p.name)) {
+        Some(missing) => Err(ProjectorError::MissingCheckpoint(missing.name)),
+        None => Ok(checkpoints),
+    }
 }
 
 impl ProjectorHandle {
