@@ -9,11 +9,12 @@ use std::sync::Arc;
 use aggregates::SystemClock;
 use clap::Parser;
 
-use crate::config::{Cli, Command, UserAction};
+use crate::box_error::BoxError;
+use crate::config::{redact, Cli, Command, UserAction};
 use crate::maintenance;
 use crate::probe;
 use crate::prune::prune;
-use crate::startup::{app_state, init_tracing, Application, BoxError};
+use crate::startup::{app_state, init_tracing, Application};
 use crate::store::Store;
 
 /// Parses the command line and runs its subcommand on a multi-threaded runtime.
@@ -88,12 +89,4 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
         }
     }
     Ok(())
-}
-
-/// The database URL without its password.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
-        _ => url.to_owned(),
-    }
 }

@@ -220,7 +220,7 @@ impl fmt::Debug for EmailUrl {
         match self {
             Self::Console => f.write_str("console"),
             Self::Off => f.write_str("none"),
-            Self::Smtp(url) => f.write_str(&crate::cli::redact(url)),
+            Self::Smtp(url) => f.write_str(&redact(url)),
         }
     }
 }
@@ -263,6 +263,14 @@ impl std::str::FromStr for Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
+    }
+}
+
+/// A URL (of the database, of the mail server) without its password.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://***{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
     }
 }
 

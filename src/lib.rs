@@ -5,6 +5,7 @@
 //! that the HTTP queries read.
 
 pub mod accounts;
+pub mod box_error;
 pub mod categories;
 pub mod cli;
 pub mod commands;

@@ -1,3 +1,3 @@
-fn main() -> Result<(), event_manager::startup::BoxError> {
+fn main() -> Result<(), event_manager::box_error::BoxError> {
     event_manager::cli::main()
 }

@@ -6,7 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use projections::rebuild::{self, Difference};
 
 use crate::accounts::{User, Users};
-use crate::startup::BoxError;
+use crate::box_error::BoxError;
 use crate::store::Store;
 
 /// Rebuilds the read models (all, or the one named) with a progress bar, and prints a

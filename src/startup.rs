@@ -11,9 +11,11 @@ use tower_http::normalize_path::NormalizePathLayer;
 use tracing_subscriber::EnvFilter;
 
 use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
+use crate::box_error::BoxError;
 use crate::categories::Categories;
 use crate::commands::Commands;
 use crate::config::Config;
+use crate::email::SenderSettings;
 use crate::email::{Mailer, SenderTask};
 use crate::guests::{GuestLinks, Guests};
 use crate::http::serve::{serve, ConnectionLimits};
@@ -23,8 +25,6 @@ use crate::live::{Feed, Notices};
 use crate::state::AppState;
 use crate::store::{patiently, Store};
 use crate::throttle::CreationThrottle;
-
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 pub struct Application {
     listener: TcpListener,
@@ -51,7 +51,16 @@ impl Application {
         crate::reminders::spawn(state.clone());
         let listener = TcpListener::bind(config.bind).await?;
         settings.listening_on(listener.local_addr()?);
-        let email = crate::email::spawn(&state, &config, settings.public_origin.0.clone());
+        let email = state.mailer.spawn(
+            &state.store,
+            state.guests.links(),
+            state.commands.projector().applied(),
+            SenderSettings {
+                public_url: settings.public_origin.0.clone(),
+                backoff: config.email_retry_backoff,
+                poll: config.email_poll_interval,
+            },
+        );
         let limits = ConnectionLimits {
             header_timeout: config.header_timeout,
             max_connections: config.max_connections as usize,

@@ -11,15 +11,17 @@ mod transport;
 use std::sync::Arc;
 
 use lettre::message::Mailbox;
+use projections::Position;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use outbox::depth;
 
 use crate::accounts::Users;
+use crate::box_error::BoxError;
 use crate::config::Config;
-use crate::startup::BoxError;
-use crate::state::AppState;
+use crate::guests::GuestLinks;
+use crate::store::Store;
 use outbox::Outbox;
 use sender::Sender;
 use transport::Transport;
@@ -64,22 +66,37 @@ impl SenderTask {
     }
 }
 
-/// Starts the sender, unless email is off. Links in messages start with `public_url`.
-pub fn spawn(state: &AppState, config: &Config, public_url: String) -> Option<SenderTask> {
-    let transport = state.mailer.transport.clone()?;
-    let sender = Sender {
-        outbox: Outbox::new(state.store.read.clone(), &state.store.backend),
-        users: Users::new(state.store.read.clone()),
-        read: state.store.read.clone(),
-        transport,
-        from: state.mailer.from.clone(),
-        public_url,
-        links: state.guests.links().clone(),
-        backoff: config.email_retry_backoff,
-        poll: config.email_poll_interval,
-    };
-    sender::register_metrics();
-    let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(sender.run(state.commands.projector().applied(), stopped));
-    Some(SenderTask { stop, task })
+/// How the sender runs: where links in messages start, and its timing.
+pub struct SenderSettings {
+    pub public_url: String,
+    pub backoff: std::time::Duration,
+    pub poll: std::time::Duration,
+}
+
+impl Mailer {
+    /// Starts the sender, unless email is off; it looks at the outbox again whenever
+    /// `applied` (the projector's position) moves.
+    pub fn spawn(
+        &self,
+        store: &Store,
+        links: &GuestLinks,
+        applied: watch::Receiver<Position>,
+        settings: SenderSettings,
+    ) -> Option<SenderTask> {
+        let sender = Sender {
+            outbox: Outbox::new(store.read.clone(), &store.backend),
+            users: Users::new(store.read.clone()),
+            read: store.read.clone(),
+            transport: self.transport.clone()?,
+            from: self.from.clone(),
+            public_url: settings.public_url,
+            links: links.clone(),
+            backoff: settings.backoff,
+            poll: settings.poll,
+        };
+        sender::register_metrics();
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(sender.run(applied, stopped));
+        Some(SenderTask { stop, task })
+    }
 }

@@ -7,8 +7,8 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::render::Rendered;
+use crate::box_error::BoxError;
 use crate::config::EmailUrl;
-use crate::startup::BoxError;
 
 /// How long one SMTP command may take: a server that accepts connections and then says
 /// nothing costs an attempt this long, never a request (see `sender::LEASE`).

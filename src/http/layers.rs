@@ -22,8 +22,8 @@ use tracing::Level;
 
 use super::error::ApiError;
 use super::metrics::track;
+use crate::box_error::BoxError;
 use crate::config::Config;
-use crate::startup::BoxError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

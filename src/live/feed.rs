@@ -8,7 +8,7 @@ use tokio::sync::{broadcast, watch, Semaphore};
 use uuid::Uuid;
 
 use super::concerns;
-use crate::startup::BoxError;
+use crate::box_error::BoxError;
 use crate::store::EventLog;
 
 /// How many events one read of the store takes.

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::feed::BATCH;
 use super::{Feed, FeedItem};
-use crate::startup::BoxError;
+use crate::box_error::BoxError;
 
 /// How many items wait for a slow connection before its follower waits too.
 const QUEUE: usize = 256;

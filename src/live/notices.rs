@@ -7,7 +7,7 @@ use sqlx::{AnyPool, Row};
 use tokio::sync::{broadcast, watch};
 
 use super::feed::wait_for_news;
-use crate::startup::BoxError;
+use crate::box_error::BoxError;
 
 /// How often the read model is looked at when the projector has not rung.
 const POLL: Duration = Duration::from_secs(1);

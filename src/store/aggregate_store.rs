@@ -359,7 +359,7 @@ enum Failure {
     Store { unavailable: bool, error: Arc<BoxError> },
 }
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use crate::box_error::BoxError;
 
 impl<E: std::error::Error> From<AggregateError<E>> for Failure {
     fn from(error: AggregateError<E>) -> Self {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::Backend;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use crate::box_error::BoxError;
 
 /// Reads the event store itself: in global order for the projector, per event for history.
 pub struct EventLog(pub(super) Backend);

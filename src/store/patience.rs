@@ -5,7 +5,6 @@
 //! make the supervisor try again, so the steps that start the service retry an outage for a
 //! while, saying so in the log, and fail at once on anything else.
 
-use std::error::Error;
 use std::future::Future;
 use std::time::Duration;
 
@@ -13,7 +12,7 @@ use tokio::time::Instant;
 
 use super::is_outage;
 
-type BoxError = Box<dyn Error + Send + Sync>;
+use crate::box_error::BoxError;
 
 /// The first pause between tries; each next one doubles, up to `LONGEST_PAUSE`.
 const FIRST_PAUSE: Duration = Duration::from_millis(100);

@@ -22,7 +22,8 @@ use clap::{Parser, ValueEnum};
 use event_manager::commands::Via;
 use event_manager::config::Config;
 
-use event_manager::startup::{app_state, BoxError};
+use event_manager::box_error::BoxError;
+use event_manager::startup::app_state;
 use event_manager::state::AppState;
 use sqlx::{Connection, PgConnection};
 use tokio::runtime::Runtime;

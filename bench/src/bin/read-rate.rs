@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use event_manager::startup::BoxError;
+use event_manager::box_error::BoxError;
 use event_manager::store::Store;
 use projections::{EventSource, Position};
 

@@ -19,7 +19,8 @@ use aggregates::{Actor, Event, EventCommand, EventFact, EventServices, SystemClo
 use clap::Parser;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
-use event_manager::startup::{BoxError, RandomCodes};
+use event_manager::box_error::BoxError;
+use event_manager::startup::RandomCodes;
 use event_manager::store::{Backend, Store};
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
