@@ -16,19 +16,28 @@ pub struct Category {
     pub slug: String,
 }
 
+/// The longest category name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+/// The longest slug, in characters.
+pub const MAX_SLUG_CHARS: usize = 50;
+/// What a slug looks like.
+pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
 /// A category's name: 1–100 characters.
 pub fn parse_name(raw: &str) -> Result<String, String> {
     let trimmed = raw.trim();
     match trimmed.chars().count() {
         0 => Err("this field may not be blank".to_owned()),
-        1..=100 => Ok(trimmed.to_owned()),
-        _ => Err("ensure this field has no more than 100 characters".to_owned()),
+        1..=MAX_NAME_CHARS => Ok(trimmed.to_owned()),
+        _ => Err(format!(
+            "ensure this field has no more than {MAX_NAME_CHARS} characters"
+        )),
     }
 }
 
 /// A slug: 1–50 lowercase letters, digits and single hyphens between them.
 pub fn parse_slug(raw: &str) -> Result<String, String> {
-    let valid = (1..=50).contains(&raw.len())
+    let valid = (1..=MAX_SLUG_CHARS).contains(&raw.len())
         && raw
             .split('-')
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));

@@ -34,7 +34,7 @@ pub struct LinkTarget {
 /// Bytes of the MAC a token carries: 128 bits, beyond guessing.
 const TAG_BYTES: usize = 16;
 /// Hex characters in a token: two ids and the tag.
-const TOKEN_CHARS: usize = 2 * (16 + 16 + TAG_BYTES);
+pub const TOKEN_CHARS: usize = 2 * (16 + 16 + TAG_BYTES);
 
 #[derive(Clone)]
 pub struct GuestLinks {

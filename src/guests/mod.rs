@@ -14,7 +14,7 @@ use sqlx::AnyPool;
 use uuid::Uuid;
 
 pub use limits::{LimitError, PER_ADDRESS, PER_CLIENT};
-pub use links::{GuestLinks, LinkPurpose, LinkTarget};
+pub use links::{GuestLinks, LinkPurpose, LinkTarget, TOKEN_CHARS};
 
 use crate::commands::{Answering, CommandError, Commands, Via};
 

@@ -14,11 +14,16 @@ use super::wire::{TokensBody, UserBody};
 use crate::accounts::{NewUser, Role};
 use crate::state::AppState;
 
+/// The longest first or last name, in characters, as in Django.
+pub const MAX_NAME_CHARS: usize = 150;
+
 /// First and last names: at most 150 characters, like Django's.
 pub fn name(value: &Value) -> Result<String, String> {
     let name = string(value)?;
-    if name.chars().count() > 150 {
-        return Err("ensure this field has no more than 150 characters".to_owned());
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "ensure this field has no more than {MAX_NAME_CHARS} characters"
+        ));
     }
     Ok(name)
 }

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::error::ApiError;
 use super::extract::AuthUser;
 use super::lapse;
-use super::query::Params;
+use super::query::{Params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::requests;
 use super::wire::{FeedEntryBody, FeedPageBody, SseMessage};
 use crate::live::{Feed, FeedItem};
@@ -64,8 +64,8 @@ pub async fn feed(
     let size = params.parse("page_size", |raw| {
         raw.parse::<usize>()
             .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| "must be an integer between 1 and 100".to_owned())
+            .filter(|n| (1..=MAX_PAGE_SIZE as usize).contains(n))
+            .ok_or_else(|| format!("must be an integer between 1 and {MAX_PAGE_SIZE}"))
     });
     params.finish()?;
     if wants_stream(&headers) {
@@ -75,7 +75,11 @@ pub async fn feed(
         return Ok(stream(Arc::clone(feed), user, after, lapsed).into_response());
     }
     let page = feed
-        .page(user.id, after.unwrap_or_default(), size.unwrap_or(20))
+        .page(
+            user.id,
+            after.unwrap_or_default(),
+            size.unwrap_or(DEFAULT_PAGE_SIZE as usize),
+        )
         .await
         .map_err(ApiError::internal)?;
     let position = page.position.to_string();

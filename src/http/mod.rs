@@ -2,6 +2,7 @@
 
 mod answer;
 mod auth;
+mod bounds;
 mod calendar;
 mod categories;
 mod client_ip;
@@ -116,6 +117,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .route("/api/calendar/{token}/ics", get(calendar::subscription));
     doc.merge(openapi::Calendars::openapi());
     openapi::complete(&mut doc);
+    bounds::apply(&mut doc);
     let document = openapi::Document(Bytes::from(doc.to_json().expect("the document serialises")));
     let router = router
         .layer(Extension(document))

@@ -12,6 +12,9 @@ use super::layers::PublicOrigin;
 
 /// How deep a list can be paged: every item before a page is read to skip it.
 pub const MAX_PAGED_ITEMS: u64 = 10_000;
+/// The largest `page_size`, and the one a page has unless asked.
+pub const MAX_PAGE_SIZE: u32 = 100;
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
 /// One page of a list, in DRF's envelope.
 #[derive(Debug, Serialize, ToSchema)]
@@ -93,7 +96,9 @@ impl Params {
                 .ok_or_else(|| format!("must be an integer between {min} and {max}"))
         };
         let page = self.parse("page", |raw| number(raw, 1, u32::MAX - 1)).unwrap_or(1);
-        let size = self.parse("page_size", |raw| number(raw, 1, 100)).unwrap_or(20);
+        let size = self
+            .parse("page_size", |raw| number(raw, 1, MAX_PAGE_SIZE))
+            .unwrap_or(DEFAULT_PAGE_SIZE);
         if u64::from(page) * u64::from(size) > MAX_PAGED_ITEMS {
             self.error(
                 "page",

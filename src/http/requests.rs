@@ -14,18 +14,16 @@ use super::wire::{EventStatus, InvitationAnswer, InvitationStatus, Role, Visibil
 #[schema(example = json!({"username": "ali", "email": "ali@example.com", "password": "correct horse"}))]
 pub struct Register {
     /// 3–150 letters, digits and `@.+-_`; unique case-insensitively.
-    #[schema(min_length = 3, max_length = 150, pattern = r"^[\w.@+-]+$")]
+    #[schema(pattern = r"^[\w.@+-]+$")]
     username: String,
     #[schema(format = Email)]
     email: String,
     /// At least 8 characters, not all digits. Never returned or logged.
-    #[schema(min_length = 8, pattern = r"\D", format = Password)]
+    #[schema(pattern = r"\D", format = Password)]
     password: String,
     #[serde(default)]
-    #[schema(max_length = 150)]
     first_name: String,
     #[serde(default)]
-    #[schema(max_length = 150)]
     last_name: String,
     /// `attendee` (the default) or `organizer`; with `ORGANIZERS_ONLY=true` only organizers
     /// may create events.
@@ -61,14 +59,12 @@ pub struct UserChanges {
     #[schema(format = Email)]
     email: String,
     #[serde(default)]
-    #[schema(max_length = 150)]
     first_name: String,
     #[serde(default)]
-    #[schema(max_length = 150)]
     last_name: String,
     /// A new password needs `current_password`, and revokes every refresh token of the user.
     #[serde(default)]
-    #[schema(min_length = 8, pattern = r"\D", format = Password)]
+    #[schema(pattern = r"\D", format = Password)]
     password: String,
     #[serde(default)]
     #[schema(format = Password)]
@@ -100,18 +96,14 @@ pub struct EmailNotificationChanges {
 #[derive(ToSchema)]
 #[schema(example = json!({"title": "Rust meetup", "start_time": "2027-01-15T18:00:00Z", "capacity": 2, "waitlist_enabled": true}))]
 pub struct EventFields {
-    #[schema(min_length = 1, max_length = 200)]
     title: String,
     #[serde(default)]
-    #[schema(max_length = 5000)]
     description: String,
-    #[schema(max_length = 200)]
     location: Option<String>,
     /// In the future.
     start_time: DateTime<Utc>,
     /// After `start_time`.
     end_time: Option<DateTime<Utc>>,
-    #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
     /// `open` (the default) or `closed`.
     #[serde(default)]
@@ -134,7 +126,6 @@ pub struct EventFields {
     /// Kinds of seat, their quantities adding up to at most `capacity`; set at creation
     /// only. Joining then requires one.
     #[serde(default)]
-    #[schema(max_items = 20)]
     ticket_types: Vec<NewTicketType>,
     /// Makes a series: one ordinary event per occurrence, the first at `start_time`.
     #[serde(default)]
@@ -146,18 +137,15 @@ pub struct EventFields {
 #[schema(example = json!({"title": "Rust meetup", "description": "", "location": null, "start_time": "2027-01-15T18:00:00Z",
     "end_time": null, "capacity": 2, "status": "open", "waitlist_enabled": true}))]
 pub struct EventReplacement {
-    #[schema(min_length = 1, max_length = 200)]
     title: String,
-    #[schema(max_length = 5000)]
     description: String,
-    #[schema(required = true, max_length = 200)]
+    #[schema(required = true)]
     location: Option<String>,
     /// In the future.
     start_time: DateTime<Utc>,
     /// After `start_time`.
     #[schema(required = true)]
     end_time: Option<DateTime<Utc>>,
-    #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
     #[schema(value_type = EventStatus)]
     status: String,
@@ -181,12 +169,9 @@ pub struct EventReplacement {
 #[schema(example = json!({"capacity": 50, "status": "closed"}))]
 pub struct EventChanges {
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
     title: String,
     #[serde(default)]
-    #[schema(max_length = 5000)]
     description: String,
-    #[schema(max_length = 200)]
     location: Option<String>,
     /// In the future.
     #[serde(default)]
@@ -195,7 +180,6 @@ pub struct EventChanges {
     end_time: Option<DateTime<Utc>>,
     /// Not below `members_count` (409); raising it promotes waitlisted users in order.
     #[serde(default)]
-    #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
     /// `open` or `closed`; closing stops new joins, members stay.
     #[serde(default)]
@@ -219,11 +203,9 @@ pub struct EventChanges {
 #[derive(ToSchema)]
 #[schema(example = json!({"name": "Tech talks", "slug": "tech-talks"}))]
 pub struct NewCategory {
-    #[schema(min_length = 1, max_length = 100)]
     name: String,
     /// Made from the name when absent.
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     slug: String,
 }
 
@@ -232,10 +214,8 @@ pub struct NewCategory {
 #[schema(example = json!({"name": "Talks"}))]
 pub struct CategoryChanges {
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 100)]
     name: String,
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$")]
     slug: String,
 }
 
@@ -263,9 +243,7 @@ pub struct Answer {
 #[derive(ToSchema)]
 #[schema(example = json!({"rating": 5, "comment": "Great talks"}))]
 pub struct Feedback {
-    #[schema(minimum = 1, maximum = 5)]
     rating: i64,
-    #[schema(max_length = 2000)]
     comment: Option<String>,
 }
 
@@ -275,10 +253,8 @@ pub struct Feedback {
 pub struct Pagination {
     /// From 1; a page past the end has empty `results`. No deeper than 10,000 items:
     /// `page` × `page_size` above that is 400.
-    #[param(minimum = 1, maximum = 10000)]
     page: Option<u32>,
     /// 1–100, default 20.
-    #[param(minimum = 1, maximum = 100)]
     page_size: Option<u32>,
 }
 
@@ -287,10 +263,8 @@ pub struct Pagination {
 #[into_params(parameter_in = Query)]
 pub struct EventFilters {
     /// Case-insensitive substring of the title (at most 200 characters, as a title).
-    #[param(max_length = 200)]
     title: Option<String>,
     /// Case-insensitive substring of the location (at most 200 characters, as a location).
-    #[param(max_length = 200)]
     location: Option<String>,
     /// The creator's user id or username.
     creator: Option<String>,
@@ -305,7 +279,6 @@ pub struct EventFilters {
     upcoming: Option<bool>,
     /// `start_time` (default), `-start_time`, `created_at`, `-created_at`, `title`, `-title`;
     /// ties are broken by id.
-    #[param(pattern = "^-?(start_time|created_at|title)$")]
     ordering: Option<String>,
     /// A category's slug (or id): only events filed under it.
     category: Option<String>,
@@ -367,11 +340,9 @@ pub struct RecurrenceFields {
     #[schema(pattern = "^(weekly|monthly)$")]
     freq: String,
     #[serde(default)]
-    #[schema(minimum = 1, maximum = 99)]
     interval: i64,
     /// Give `count` or `until`, not both.
     #[serde(default)]
-    #[schema(minimum = 1, maximum = 200)]
     count: i64,
     /// Inclusive.
     #[serde(default)]
@@ -383,15 +354,11 @@ pub struct RecurrenceFields {
 #[schema(example = json!({"title": "Weekly Rust meetup", "capacity": 30}))]
 pub struct SeriesChanges {
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
     title: String,
     #[serde(default)]
-    #[schema(max_length = 5000)]
     description: String,
-    #[schema(max_length = 200)]
     location: Option<String>,
     #[serde(default)]
-    #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
     #[serde(default)]
     #[schema(value_type = EventStatus)]
@@ -424,9 +391,8 @@ pub struct CheckIn {
 #[derive(ToSchema)]
 #[schema(example = json!({"name": "Ann Smith", "email": "ann@example.com"}))]
 pub struct GuestRegistration {
-    #[schema(min_length = 1, max_length = 100)]
     name: String,
-    #[schema(format = Email, max_length = 254)]
+    #[schema(format = Email)]
     email: String,
     ticket_type: Option<Uuid>,
 }
@@ -435,7 +401,6 @@ pub struct GuestRegistration {
 #[derive(ToSchema)]
 #[schema(example = json!({"token": "8f1c…"}))]
 pub struct GuestToken {
-    #[schema(min_length = 96, max_length = 96, pattern = "^[0-9a-f]{96}$")]
     token: String,
 }
 
@@ -459,14 +424,12 @@ pub struct JoinFields {
 #[derive(ToSchema)]
 #[schema(example = json!({"name": "Early bird", "price": "12.50", "currency": "EUR", "quantity": 20}))]
 pub struct NewTicketType {
-    #[schema(min_length = 1, max_length = 100)]
     name: String,
     /// A decimal string (never a JSON number, which would pass through a float).
     #[schema(pattern = r"^\d{1,9}(\.\d{1,3})?$")]
     price: String,
     #[schema(pattern = "^[A-Z]{3}$")]
     currency: String,
-    #[schema(minimum = 1, maximum = 100000)]
     quantity: i64,
 }
 
@@ -504,7 +467,6 @@ pub struct FeedParams {
     #[param(pattern = r"^(\d+-\d+|now)$", example = "0-42")]
     after: Option<String>,
     /// How many items a JSON page holds: 1–100, default 20.
-    #[param(minimum = 1, maximum = 100)]
     page_size: Option<u32>,
 }
 

@@ -404,3 +404,63 @@ async fn answers_keep_the_documented_order_of_errors(app: TestApp) {
         .await
         .invalid(&["upcoming"]);
 }
+
+/// A documented limit, read from the document: `schema.property`'s `key`.
+fn limit(doc: &Value, schema: &str, property: &str, key: &str) -> usize {
+    let value = &doc["components"]["schemas"][schema]["properties"][property][key];
+    value
+        .as_u64()
+        .unwrap_or_else(|| panic!("{schema}.{property} documents no {key}: {value}")) as usize
+}
+
+both_stores!(the_documented_limits_are_the_ones_the_server_checks);
+async fn the_documented_limits_are_the_ones_the_server_checks(app: TestApp) {
+    let doc = document(&app).await;
+    let alice = app.user("alice").await;
+    let event = |overrides: Value| merge(event_body("Limits"), overrides);
+
+    let title = limit(&doc, "EventFields", "title", "maxLength");
+    app.post("/api/events", &alice, event(json!({"title": "t".repeat(title)})))
+        .await
+        .expect(201);
+    app.post("/api/events", &alice, event(json!({"title": "t".repeat(title + 1)})))
+        .await
+        .invalid(&["title"]);
+    let description = limit(&doc, "EventChanges", "description", "maxLength");
+    let id = app.event_id(&alice, json!({})).await;
+    let path = format!("/api/events/{id}");
+    app.patch(&path, &alice, json!({"description": "d".repeat(description)}))
+        .await
+        .expect(200);
+    app.patch(&path, &alice, json!({"description": "d".repeat(description + 1)}))
+        .await
+        .invalid(&["description"]);
+    let capacity = limit(&doc, "EventReplacement", "capacity", "maximum");
+    app.patch(&path, &alice, json!({"capacity": capacity}))
+        .await
+        .expect(200);
+    app.patch(&path, &alice, json!({"capacity": capacity + 1}))
+        .await
+        .invalid(&["capacity"]);
+
+    let username = limit(&doc, "Register", "username", "maxLength");
+    let register = |name: String| json!({"username": name, "email": "l@example.com", "password": PASSWORD});
+    app.post("/api/auth/register", Anon, register("u".repeat(username + 1)))
+        .await
+        .invalid(&["username"]);
+    app.post("/api/auth/register", Anon, register("u".repeat(username)))
+        .await
+        .expect(201);
+
+    let page_size = doc["paths"]["/api/events"]["get"]["parameters"]
+        .as_array()
+        .and_then(|parameters| parameters.iter().find(|p| p["name"] == "page_size"))
+        .and_then(|p| p["schema"]["maximum"].as_u64())
+        .expect("page_size documents its maximum");
+    app.get(&format!("/api/events?page_size={page_size}"), Anon)
+        .await
+        .expect(200);
+    app.get(&format!("/api/events?page_size={}", page_size + 1), Anon)
+        .await
+        .invalid(&["page_size"]);
+}

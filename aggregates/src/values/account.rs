@@ -32,9 +32,12 @@ impl Username {
 pub struct Email(String);
 
 impl Email {
+    /// The longest address, in characters (RFC 5321's path limit less its brackets).
+    pub const MAX_CHARS: usize = 254;
+
     pub fn parse(value: &str) -> Result<Self, String> {
         const INVALID: &str = "enter a valid email address";
-        check_length(value, 3, 254).map_err(|_| INVALID.to_owned())?;
+        check_length(value, 3, Self::MAX_CHARS).map_err(|_| INVALID.to_owned())?;
         let (local, domain) = value.rsplit_once('@').ok_or(INVALID)?;
         let labels_ok = domain.split('.').count() >= 2
             && domain
@@ -58,12 +61,19 @@ impl Email {
 pub struct Password(String);
 
 impl Password {
+    pub const MIN_CHARS: usize = 8;
+    /// Long enough for any passphrase, short enough that hashing one costs little.
+    pub const MAX_CHARS: usize = 4096;
+
     pub fn parse(value: &str) -> Result<Self, String> {
-        if value.chars().count() < 8 {
-            return Err("this password is too short: it must contain at least 8 characters".to_owned());
+        let (min, max) = (Self::MIN_CHARS, Self::MAX_CHARS);
+        if value.chars().count() < min {
+            return Err(format!(
+                "this password is too short: it must contain at least {min} characters"
+            ));
         }
-        if value.chars().count() > 4096 {
-            return Err("ensure this field has no more than 4096 characters".to_owned());
+        if value.chars().count() > max {
+            return Err(format!("ensure this field has no more than {max} characters"));
         }
         if value.chars().all(|c| c.is_ascii_digit()) {
             return Err("this password is entirely numeric".to_owned());

@@ -33,13 +33,14 @@ impl Default for Description {
 pub struct Capacity(u32);
 
 impl Capacity {
+    pub const MIN: i64 = 1;
     pub const MAX: i64 = 100_000;
 
     pub fn parse(value: i64) -> Result<Self, String> {
-        if (1..=Self::MAX).contains(&value) {
+        if (Self::MIN..=Self::MAX).contains(&value) {
             Ok(Self(value as u32))
         } else {
-            Err(format!("ensure this value is between 1 and {}", Self::MAX))
+            Err(format!("ensure this value is between {} and {}", Self::MIN, Self::MAX))
         }
     }
 
@@ -111,11 +112,14 @@ impl Visibility {
 pub struct Rating(u8);
 
 impl Rating {
+    pub const MIN: i64 = 1;
+    pub const MAX: i64 = 5;
+
     pub fn parse(value: i64) -> Result<Self, String> {
-        if (1..=5).contains(&value) {
+        if (Self::MIN..=Self::MAX).contains(&value) {
             Ok(Self(value as u8))
         } else {
-            Err("ensure this value is between 1 and 5".to_owned())
+            Err(format!("ensure this value is between {} and {}", Self::MIN, Self::MAX))
         }
     }
 

@@ -61,6 +61,8 @@ macro_rules! bounded_text {
         pub struct $name(String);
 
         impl $name {
+            /// The shortest value, in characters.
+            pub const MIN_CHARS: usize = $min;
             /// The longest value, in characters.
             pub const MAX_CHARS: usize = $max;
 

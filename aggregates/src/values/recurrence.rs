@@ -38,10 +38,14 @@ pub struct Recurrence {
 }
 
 impl Recurrence {
+    /// The longest step between occurrences, in weeks or months.
+    pub const MAX_INTERVAL: i64 = 99;
+
     /// Checks the parts: an interval of 1–99, a count of 1–200.
     pub fn parse(freq: Frequency, interval: i64, ending: Ending) -> Result<Self, String> {
-        if !(1..=99).contains(&interval) {
-            return Err("interval: ensure this value is between 1 and 99".to_owned());
+        if !(1..=Self::MAX_INTERVAL).contains(&interval) {
+            let max = Self::MAX_INTERVAL;
+            return Err(format!("interval: ensure this value is between 1 and {max}"));
         }
         if let Ending::Count(count) = ending {
             if count == 0 || count as usize > MAX_OCCURRENCES {

@@ -13,17 +13,14 @@ use super::{rfc3339, rfc3339_opt, CategoryBody, TicketTypeBody, UserRef};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventBody {
     id: Uuid,
-    #[schema(min_length = 1, max_length = 200, example = "Rust meetup")]
+    #[schema(example = "Rust meetup")]
     title: String,
-    #[schema(max_length = 5000)]
     description: String,
-    #[schema(max_length = 200)]
     location: Option<String>,
     #[serde(serialize_with = "rfc3339")]
     start_time: DateTime<Utc>,
     #[serde(serialize_with = "rfc3339_opt")]
     end_time: Option<DateTime<Utc>>,
-    #[schema(minimum = 1, maximum = 100000)]
     capacity: i64,
     /// `open` or `closed` (closed events take no new members).
     #[schema(value_type = EventStatus, example = "open")]

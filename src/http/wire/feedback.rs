@@ -15,7 +15,6 @@ pub struct FeedbackBody {
     id: Uuid,
     event_id: Uuid,
     user: UserRef,
-    #[schema(minimum = 1, maximum = 5)]
     rating: i64,
     comment: String,
     #[serde(serialize_with = "rfc3339")]
