@@ -164,38 +164,7 @@ impl EventState {
         let details = &mut self.details;
         match fact {
             EventFact::EventCreated { .. } => {}
-            EventFact::EventUpdated { changes, .. } => {
-                if let Some(title) = changes.title {
-                    details.title = title;
-                }
-                if let Some(description) = changes.description {
-                    details.description = description;
-                }
-                if let Some(location) = changes.location {
-                    details.location = location;
-                }
-                if let Some(start_time) = changes.start_time {
-                    details.start_time = start_time;
-                }
-                if let Some(end_time) = changes.end_time {
-                    details.end_time = end_time;
-                }
-                if let Some(capacity) = changes.capacity {
-                    details.capacity = capacity;
-                }
-                if let Some(enabled) = changes.waitlist_enabled {
-                    details.waitlist_enabled = enabled;
-                }
-                if let Some(category) = changes.category {
-                    details.category = category;
-                }
-                if let Some(visibility) = changes.visibility {
-                    details.visibility = visibility;
-                }
-                if let Some(guests) = changes.guest_registration {
-                    details.guest_registration = guests;
-                }
-            }
+            EventFact::EventUpdated { changes, .. } => details.change(changes),
             EventFact::EventClosed { .. } => details.status = crate::values::EventStatus::Closed,
             EventFact::EventOpened { .. } => details.status = crate::values::EventStatus::Open,
             EventFact::EventDeleted { .. } => self.deleted = true,

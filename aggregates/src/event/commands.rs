@@ -69,17 +69,30 @@ pub struct DetailChanges {
 impl DetailChanges {
     /// The names of the fields this change touches, in a stable order.
     pub fn field_names(&self) -> Vec<&'static str> {
+        // Named one by one, with no `..`: a new field does not compile until it is named here.
+        let Self {
+            title,
+            description,
+            location,
+            start_time,
+            end_time,
+            capacity,
+            waitlist_enabled,
+            category,
+            visibility,
+            guest_registration,
+        } = self;
         [
-            ("title", self.title.is_some()),
-            ("description", self.description.is_some()),
-            ("location", self.location.is_some()),
-            ("start_time", self.start_time.is_some()),
-            ("end_time", self.end_time.is_some()),
-            ("capacity", self.capacity.is_some()),
-            ("waitlist_enabled", self.waitlist_enabled.is_some()),
-            ("category", self.category.is_some()),
-            ("visibility", self.visibility.is_some()),
-            ("guest_registration", self.guest_registration.is_some()),
+            ("title", title.is_some()),
+            ("description", description.is_some()),
+            ("location", location.is_some()),
+            ("start_time", start_time.is_some()),
+            ("end_time", end_time.is_some()),
+            ("capacity", capacity.is_some()),
+            ("waitlist_enabled", waitlist_enabled.is_some()),
+            ("category", category.is_some()),
+            ("visibility", visibility.is_some()),
+            ("guest_registration", guest_registration.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, touched)| touched.then_some(name))
@@ -88,6 +101,40 @@ impl DetailChanges {
 
     pub fn is_empty(&self) -> bool {
         self.field_names().is_empty()
+    }
+}
+
+impl EventDetails {
+    /// Takes over every field that `changes` sets.
+    pub(super) fn change(&mut self, changes: DetailChanges) {
+        fn set<T>(field: &mut T, new: Option<T>) {
+            if let Some(value) = new {
+                *field = value;
+            }
+        }
+        // No `..` here either: a new field must be applied before it compiles.
+        let DetailChanges {
+            title,
+            description,
+            location,
+            start_time,
+            end_time,
+            capacity,
+            waitlist_enabled,
+            category,
+            visibility,
+            guest_registration,
+        } = changes;
+        set(&mut self.title, title);
+        set(&mut self.description, description);
+        set(&mut self.location, location);
+        set(&mut self.start_time, start_time);
+        set(&mut self.end_time, end_time);
+        set(&mut self.capacity, capacity);
+        set(&mut self.waitlist_enabled, waitlist_enabled);
+        set(&mut self.category, category);
+        set(&mut self.visibility, visibility);
+        set(&mut self.guest_registration, guest_registration);
     }
 }
 
