@@ -9,15 +9,16 @@ mod commands;
 mod decide;
 mod errors;
 mod facts;
-mod guests;
 #[cfg(test)]
 mod tests;
-mod tickets;
 
 pub use aggregate::{Event, EventServices};
 pub use commands::{DetailChanges, EventCommand, EventDetails};
+pub use decide::guests::GUEST_CONFIRMATION_WINDOW;
 pub use decide::schedule_problems;
+pub use decide::tickets::MAX_TICKET_TYPES;
 pub use errors::EventError;
 pub use facts::{EventFact, Guest, GuestPlace, Seat};
-pub use guests::GUEST_CONFIRMATION_WINDOW;
-pub use tickets::MAX_TICKET_TYPES;
+
+/// What a rule answers: the facts a command becomes, or why it is refused.
+type Decision = Result<Vec<EventFact>, EventError>;
