@@ -13,6 +13,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{TestCaseError, TestRunner};
 
 use super::super::aggregate::EventState;
+use super::stored::one_fact_of_each_kind;
 use super::*;
 use crate::event::{Guest, GuestPlace};
 use crate::values::{Currency, Email, GuestEmail, GuestName, Password, Price, TicketType, TicketTypeName, Username};
