@@ -57,7 +57,8 @@ impl EventState {
                     at,
                 });
             }
-            _ => {}
+            // No status asked for, or the one the event already has: nothing to record.
+            Some(EventStatus::Open | EventStatus::Closed) | None => {}
         }
         facts.extend(self.promotions(capacity, None, &actor, at, codes));
         Ok(facts)
