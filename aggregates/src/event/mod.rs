@@ -5,6 +5,7 @@
 //! them: a single `handle` sees them together, and one commit records every consequence.
 
 mod aggregate;
+mod apply;
 mod commands;
 mod decide;
 mod errors;
