@@ -8,16 +8,18 @@ mod aggregate;
 mod apply;
 mod commands;
 mod decide;
+mod details;
 mod errors;
 mod facts;
 #[cfg(test)]
 mod tests;
 
 pub use aggregate::{Event, EventServices};
-pub use commands::{DetailChanges, EventCommand, EventDetails};
+pub use commands::EventCommand;
 pub use decide::guests::GUEST_CONFIRMATION_WINDOW;
 pub use decide::schedule_problems;
 pub use decide::tickets::MAX_TICKET_TYPES;
+pub use details::{DetailChanges, EventDetails};
 pub use errors::EventError;
 pub use facts::{EventFact, Guest, GuestPlace, Seat};
 
