@@ -1,6 +1,7 @@
 //! Given/when/then tests of every rule of the `Event` aggregate, a file per command family
 //! or rule; what they share is in [`support`].
 
+// Every test file starts with `use super::*`: these imports are their common prelude.
 use chrono::{DateTime, Duration, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
