@@ -5,19 +5,23 @@
 //! them: a single `handle` sees them together, and one commit records every consequence.
 
 mod aggregate;
+mod apply;
 mod commands;
 mod decide;
+mod details;
 mod errors;
 mod facts;
-mod guests;
 #[cfg(test)]
 mod tests;
-mod tickets;
 
 pub use aggregate::{Event, EventServices};
-pub use commands::{DetailChanges, EventCommand, EventDetails};
+pub use commands::EventCommand;
+pub use decide::guests::GUEST_CONFIRMATION_WINDOW;
 pub use decide::schedule_problems;
+pub use decide::tickets::MAX_TICKET_TYPES;
+pub use details::{DetailChanges, EventDetails};
 pub use errors::EventError;
 pub use facts::{EventFact, Guest, GuestPlace, Seat};
-pub use guests::GUEST_CONFIRMATION_WINDOW;
-pub use tickets::MAX_TICKET_TYPES;
+
+/// What a rule answers: the facts a command becomes, or why it is refused.
+type Decision = Result<Vec<EventFact>, EventError>;

@@ -4,9 +4,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use uuid::Uuid;
 
-use super::aggregate::{EventState, GuestStage};
-use super::decide::Decision;
-use super::{EventError, EventFact, Guest, Seat};
+use crate::event::aggregate::{EventState, GuestStage};
+use crate::event::{Decision, EventError, EventFact, Guest, Seat};
 use crate::values::{EventStatus, Visibility};
 use crate::{Actor, TicketCodes};
 

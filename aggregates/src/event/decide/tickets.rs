@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::aggregate::EventState;
-use super::decide::Decision;
-use super::{EventDetails, EventError, EventFact};
+use crate::event::aggregate::EventState;
+use crate::event::{Decision, EventDetails, EventError, EventFact};
 use crate::values::Ticket;
 use crate::{Actor, TicketCodes};
 
@@ -56,7 +55,7 @@ impl EventState {
     }
 
     /// Free seats of each type, counting the `leaver`'s seat as free.
-    pub(super) fn free_per_type(&self, leaver: Option<&Uuid>) -> HashMap<Uuid, usize> {
+    pub(in crate::event) fn free_per_type(&self, leaver: Option<&Uuid>) -> HashMap<Uuid, usize> {
         let mut free: HashMap<Uuid, usize> = self
             .details
             .ticket_types
