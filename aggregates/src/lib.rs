@@ -14,4 +14,4 @@ pub mod values;
 pub use actor::Actor;
 pub use clock::{Clock, SystemClock, TicketCodes};
 pub use event::{Event, EventCommand, EventError, EventFact, EventServices};
-pub use upcast::upcasters;
+pub use upcast::{upcast, upcasters};

@@ -307,13 +307,7 @@ where
     }
 
     fn deserialize(&self, event: SerializedEvent) -> Result<EventEnvelope<A>, AggregateError<A::Error>> {
-        let event = self.upcasters.iter().fold(event, |event, upcaster| {
-            if upcaster.can_upcast(&event.event_type, &event.event_version) {
-                upcaster.upcast(event)
-            } else {
-                event
-            }
-        });
+        let event = aggregates::upcast(&self.upcasters, event);
         Ok(EventEnvelope::try_from(event)?)
     }
 

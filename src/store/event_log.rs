@@ -150,13 +150,7 @@ impl EventSource for EventLog {
 }
 
 fn recorded(event: SerializedEvent, position: Position, recorded_at: DateTime<Utc>) -> Result<Recorded, BoxError> {
-    let event = aggregates::upcasters().iter().fold(event, |event, upcaster| {
-        if upcaster.can_upcast(&event.event_type, &event.event_version) {
-            upcaster.upcast(event)
-        } else {
-            event
-        }
-    });
+    let event = aggregates::upcast(&aggregates::upcasters(), event);
     let metadata: HashMap<String, String> = serde_json::from_value(event.metadata)?;
     Ok(Recorded {
         position,
