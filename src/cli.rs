@@ -9,11 +9,11 @@ use std::sync::Arc;
 use aggregates::SystemClock;
 use clap::Parser;
 
+use crate::app::prune::prune;
 use crate::box_error::BoxError;
 use crate::config::{redact, Cli, Command, UserAction};
 use crate::maintenance;
 use crate::probe;
-use crate::prune::prune;
 use crate::startup::{app_state, init_tracing, Application};
 use crate::store::Store;
 

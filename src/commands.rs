@@ -36,6 +36,13 @@ pub enum CommandError {
     Store(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// A read that a workflow's next command depends on failed.
+impl From<sqlx::Error> for CommandError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Store(Box::new(error))
+    }
+}
+
 /// Builds the `Idempotency-Key` record of a command's answer from its facts.
 pub type Answering = AnswerFn<EventFact>;
 

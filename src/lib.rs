@@ -5,6 +5,7 @@
 //! that the HTTP queries read.
 
 pub mod accounts;
+pub mod app;
 pub mod box_error;
 pub mod categories;
 pub mod cli;
@@ -19,8 +20,6 @@ pub mod live;
 pub mod maintenance;
 pub mod networks;
 pub mod probe;
-pub mod prune;
-pub mod reminders;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -48,7 +48,7 @@ impl Application {
             return Err("HEADER_TIMEOUT must be more than 0: every connection would be cut off".into());
         }
         let state = app_state(&config, clock).await?;
-        crate::reminders::spawn(state.clone());
+        crate::app::reminders::spawn(state.clone());
         let listener = TcpListener::bind(config.bind).await?;
         settings.listening_on(listener.local_addr()?);
         let email = state.mailer.spawn(

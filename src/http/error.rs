@@ -9,6 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::accounts::{HashError, TokenError};
+use crate::app::creation::CreationError;
+use crate::app::series::SeriesError;
 use crate::commands::CommandError;
 use crate::guests::{GuestError, LimitError};
 use crate::store::is_outage;
@@ -238,6 +240,25 @@ impl From<ThrottleError> for ApiError {
                 retry_after,
             },
             ThrottleError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<CreationError> for ApiError {
+    fn from(error: CreationError) -> Self {
+        match error {
+            CreationError::NotAnOrganizer => Self::Forbidden("only organizers may create events"),
+            CreationError::Throttled(error) => error.into(),
+            CreationError::Command(error) => error.into(),
+        }
+    }
+}
+
+impl From<SeriesError> for ApiError {
+    fn from(error: SeriesError) -> Self {
+        match error {
+            SeriesError::Crowded { .. } => Self::Conflict(error.to_string()),
+            SeriesError::Command(error) => error.into(),
         }
     }
 }

@@ -21,7 +21,7 @@ use super::query::{PageBody, Params};
 use super::requests;
 use super::wire::{CategoryBody, EventBody, TicketTypeBody};
 use super::{event_links, series, ticket_fields};
-use crate::accounts::Role;
+use crate::app;
 use crate::categories::Category;
 use crate::commands::Via;
 use crate::state::AppState;
@@ -189,18 +189,7 @@ pub async fn create(
     claim: Option<Extension<ClaimedKey>>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    // Who may create comes before how often (403 before 429); read only when it matters.
-    if state.organizers_only {
-        let account = state.users.find(user.id).await?;
-        if account.is_none_or(|a| a.role != Role::Organizer) {
-            return Err(ApiError::Forbidden("only organizers may create events"));
-        }
-    }
-    // As in DRF, the throttle answers before the body is read.
-    state
-        .throttle
-        .admit(&state.store.read, user.id, state.clock.now())
-        .await?;
+    app::creation::admit(&state, &user.actor()).await?;
     let mut fields = Fields::new(body.object()?);
     let title = fields.required("title", &text(Title::parse));
     let description = fields
@@ -250,16 +239,6 @@ pub async fn create(
         visibility,
         guest_registration,
     };
-    let occurrences = starts.as_ref().map_or(1, Vec::len);
-    let mut reservation = state
-        .throttle
-        .reserve(
-            &state.store.read,
-            user.id,
-            u32::try_from(occurrences).unwrap_or(u32::MAX),
-            state.clock.now(),
-        )
-        .await?;
     let id = Uuid::new_v4();
     let category = match details.category {
         Some(category) => state.categories.by_ids(&[category]).await?.remove(&category),
@@ -268,16 +247,7 @@ pub async fn create(
     let answer = move |facts: &[EventFact]| created(id, facts, category.clone());
     let recording = answering(claim.as_deref(), answer.clone());
     let recorded = recording.is_some();
-    let facts = match starts {
-        Some(starts) => series::create(&state, &user, details, &starts, id, recording, &mut reservation).await?,
-        None => {
-            let command = EventCommand::CreateEvent {
-                details,
-                actor: user.actor(),
-            };
-            reservation.create(&state.commands, id, command, recording).await?
-        }
-    };
+    let facts = app::creation::create(&state, &user.actor(), id, details, starts.as_deref(), recording).await?;
     Ok(answer(&facts)?.into_response(recorded))
 }
 

@@ -2,9 +2,8 @@
 //! capacity, members and log) that share a `series_id`; a series change is one command per
 //! future occurrence.
 
-use aggregates::event::{DetailChanges, EventDetails};
+use aggregates::event::DetailChanges;
 use aggregates::values::{Capacity, Description, Ending, EventStatus, Frequency, Location, Recurrence, Title};
-use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -19,9 +18,8 @@ use super::extract::{AuthUser, Id, JsonBody, Viewer};
 use super::fields::{boolean, datetime, integer, text, Fields};
 use super::requests;
 use super::wire::SeriesBody;
-use crate::commands::{Answering, Via};
+use crate::app;
 use crate::state::AppState;
-use crate::throttle::Reservation;
 
 /// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
 pub fn recurrence(value: &Value) -> Result<Recurrence, String> {
@@ -43,42 +41,6 @@ pub fn recurrence(value: &Value) -> Result<Recurrence, String> {
         _ => return Err("give either count or until".to_owned()),
     };
     Recurrence::parse(freq.expect("reported when missing"), interval, ending)
-}
-
-/// Creates one event per start time, all in a new series, the first one as `first`;
-/// answers its facts. Each occurrence keeps the first one's duration and gets ticket types
-/// of its own. `recording` goes with the first occurrence's command.
-pub async fn create(
-    state: &AppState,
-    user: &AuthUser,
-    details: EventDetails,
-    starts: &[chrono::DateTime<chrono::Utc>],
-    first: Uuid,
-    mut recording: Option<Answering>,
-    reservation: &mut Reservation,
-) -> Result<Vec<EventFact>, ApiError> {
-    let series_id = Uuid::new_v4();
-    let duration = details.end_time.map(|end| end - details.start_time);
-    let mut first_facts = None;
-    for start in starts {
-        let mut occurrence = details.clone();
-        occurrence.start_time = *start;
-        occurrence.end_time = duration.map(|d| *start + d);
-        occurrence.series_id = Some(series_id);
-        for ticket_type in &mut occurrence.ticket_types {
-            ticket_type.id = Uuid::new_v4();
-        }
-        let id = if first_facts.is_none() { first } else { Uuid::new_v4() };
-        let command = EventCommand::CreateEvent {
-            details: occurrence,
-            actor: user.actor(),
-        };
-        let facts = reservation
-            .create(&state.commands, id, command, recording.take())
-            .await?;
-        first_facts.get_or_insert(facts);
-    }
-    first_facts.ok_or_else(|| ApiError::internal("a series without occurrences"))
 }
 
 /// The series' live occurrences that `viewer` may see, or 404 when none is left.
@@ -151,27 +113,7 @@ pub async fn patch(
     };
     let status = fields.optional("status", &text(EventStatus::parse));
     fields.finish()?;
-    let now = state.clock.now();
-    let future: Vec<&EventRow> = rows.iter().filter(|row| row.start_time > now).collect();
-    // Refused before any occurrence changes, where the read models can tell in advance.
-    if let Some(capacity) = changes.capacity {
-        let crowded = future.iter().find(|row| row.members_count > capacity.get() as i64);
-        if let Some(row) = crowded {
-            return Err(ApiError::Conflict(format!(
-                "capacity cannot go below the {} members of the occurrence {}",
-                row.members_count, row.id
-            )));
-        }
-    }
-    for row in future {
-        let command = EventCommand::UpdateEvent {
-            changes: changes.clone(),
-            status,
-            expected_version: None,
-            actor: user.actor(),
-        };
-        state.commands.execute(row.id, command, Via::Series).await?;
-    }
+    app::series::change(&state, &user.actor(), &rows, changes, status).await?;
     Ok(Json(series_body(&state, id, user.viewer()).await?))
 }
 
@@ -184,13 +126,6 @@ pub async fn patch(
     ))]
 pub async fn delete(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     let rows = as_creator(&state, id, &user).await?;
-    let now = state.clock.now();
-    for row in rows.iter().filter(|row| row.start_time > now) {
-        let command = EventCommand::DeleteEvent {
-            expected_version: None,
-            actor: user.actor(),
-        };
-        state.commands.execute(row.id, command, Via::Series).await?;
-    }
+    app::series::delete(&state, &user.actor(), &rows).await?;
     Ok(StatusCode::NO_CONTENT)
 }

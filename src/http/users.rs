@@ -1,12 +1,10 @@
 //! The caller's own account and memberships.
 
 use aggregates::values::{Email, Password};
-use aggregates::EventCommand;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use projections::events::{self, CreatorFilter, EventFilter, EventOrdering};
-use projections::{feedback, invitations, members, PageRequest};
+use projections::members;
 use serde_json::Value;
 
 use super::auth::name;
@@ -17,7 +15,7 @@ use super::query::{PageBody, Params};
 use super::requests;
 use super::wire::{MembershipBody, UserBody};
 use crate::accounts::{EmailNotificationChanges, User, UserChanges};
-use crate::commands::{CommandError, Via};
+use crate::app;
 use crate::state::AppState;
 
 async fn current(state: &AppState, user: &AuthUser) -> Result<User, ApiError> {
@@ -115,47 +113,8 @@ fn notification_changes(value: &Value) -> Result<EmailNotificationChanges, Strin
 #[utoipa::path(delete, path = "/users/me", tag = "users", security(("bearer" = [])),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
-    let first_page = PageRequest { page: 1, size: 100 };
-    loop {
-        let filter = EventFilter {
-            creator: Some(CreatorFilter::Id(user.id)),
-            ..EventFilter::default()
-        };
-        let viewer = Some(user.id);
-        let created = events::list(&state.store.read, &filter, viewer, EventOrdering::default(), first_page).await?;
-        if created.items.is_empty() {
-            break;
-        }
-        for event in created.items {
-            let command = EventCommand::DeleteEvent {
-                expected_version: None,
-                actor: user.actor(),
-            };
-            tolerate_gone(state.commands.execute(event.id, command, Via::AccountDeletion).await)?;
-        }
-    }
-    let read = &state.store.read;
-    let mut touched = members::events_of_user(read, user.id).await?;
-    touched.extend(invitations::events_of_invitee(read, user.id).await?);
-    touched.extend(feedback::events_of_author(read, user.id).await?);
-    touched.sort();
-    touched.dedup();
-    for event_id in touched {
-        let command = EventCommand::ForgetParticipant { actor: user.actor() };
-        tolerate_gone(state.commands.execute(event_id, command, Via::AccountDeletion).await)?;
-    }
-    state.calendar_tokens.revoke(user.id).await?;
-    projections::notifications::forget_reads(read, user.id).await?;
-    state.users.delete(user.id).await?;
+    app::accounts::delete_account(&state, &user.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A step whose event was deleted meanwhile is done.
-fn tolerate_gone<T>(result: Result<T, CommandError>) -> Result<(), ApiError> {
-    match result {
-        Ok(_) | Err(CommandError::Rejected(aggregates::EventError::NotFound)) => Ok(()),
-        Err(other) => Err(other.into()),
-    }
 }
 
 /// The caller's memberships and waitlist places.

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use aggregates::{Clock, SystemClock};
 use chrono::{DateTime, SecondsFormat, Utc};
+use event_manager::app::prune::prune;
 use event_manager::config::{Config, EmailUrl};
 use event_manager::networks::Network;
-use event_manager::prune::prune;
 use event_manager::startup::{app_state, Application};
 use event_manager::store::Store;
 use projections::events::EventRow;
@@ -341,7 +341,7 @@ impl TestApp {
         let state = app_state(&config(&self.database_url, &settings), settings.clock)
             .await
             .expect("the instance starts");
-        event_manager::reminders::remind_due(&state)
+        event_manager::app::reminders::remind_due(&state)
             .await
             .expect("the reminder job runs")
     }

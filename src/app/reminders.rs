@@ -12,6 +12,7 @@ use aggregates::{Actor, EventCommand, EventError};
 use projections::calendar;
 use uuid::Uuid;
 
+use super::unless_gone;
 use crate::commands::{CommandError, Via};
 use crate::state::AppState;
 
@@ -21,25 +22,17 @@ const INTERVAL: Duration = Duration::from_secs(60);
 /// Sends every reminder that is due now; answers the events reminded by this call.
 pub async fn remind_due(state: &AppState) -> Result<Vec<Uuid>, CommandError> {
     let now = state.clock.now();
-    let due = calendar::starting_between(&state.store.read, now, now + chrono::Duration::hours(24))
-        .await
-        .map_err(|e| CommandError::Store(Box::new(e)))?;
+    let due = calendar::starting_between(&state.store.read, now, now + chrono::Duration::hours(24)).await?;
     let mut reminded = Vec::new();
     for event in due {
         let actor = Actor::new(event.creator_id, event.creator_username);
-        match state
-            .commands
-            .execute(event.id, EventCommand::SendReminder { actor }, Via::Reminder)
-            .await
-        {
-            Ok(facts) if !facts.is_empty() => reminded.push(event.id),
+        let command = EventCommand::SendReminder { actor };
+        match unless_gone(state.commands.execute(event.id, command, Via::Reminder).await) {
+            Ok(Some(facts)) if !facts.is_empty() => reminded.push(event.id),
             Ok(_) => {}
-            // Another instance was first, the event moved or went away meanwhile.
+            // Another instance was first, or the event moved meanwhile.
             Err(CommandError::Rejected(
-                EventError::AlreadyReminded
-                | EventError::TooEarlyToRemind
-                | EventError::AlreadyStarted
-                | EventError::NotFound,
+                EventError::AlreadyReminded | EventError::TooEarlyToRemind | EventError::AlreadyStarted,
             )) => {}
             Err(other) => return Err(other),
         }
