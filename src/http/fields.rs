@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 use super::error::{ApiError, FieldErrors};
 
@@ -129,4 +130,10 @@ pub fn datetime(value: &Value) -> Result<DateTime<Utc>, String> {
 /// A string checked by a domain type's `parse`.
 pub fn text<T>(parse: fn(&str) -> Result<T, String>) -> impl Fn(&Value) -> Result<T, String> {
     move |value| parse(&string(value)?)
+}
+
+/// A UUID (of a ticket type, a ticket code…).
+pub fn uuid(value: &Value) -> Result<Uuid, String> {
+    let raw = string(value)?;
+    Uuid::parse_str(&raw).map_err(|_| "must be a valid UUID".to_owned())
 }

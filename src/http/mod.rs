@@ -1,7 +1,7 @@
 //! The HTTP API: one module per resource; `router` wires paths to handlers.
 
+mod accounts;
 mod answer;
-mod auth;
 mod bounds;
 mod calendar;
 mod categories;
@@ -9,13 +9,11 @@ mod client_ip;
 mod docs;
 mod drain;
 mod error;
-mod event_links;
 mod events;
 mod extract;
 mod feed;
 mod feedback;
 mod fields;
-mod guest_pages;
 mod guests;
 mod health;
 mod idempotency;
@@ -28,15 +26,12 @@ mod membership;
 mod metrics;
 mod notifications;
 mod openapi;
+mod params;
 mod query;
-mod requests;
 mod series;
 pub mod serve;
-mod ticket_fields;
 mod tickets;
-mod users;
 mod wire;
-mod ws;
 
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
@@ -59,45 +54,58 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// Every route, each put in the router and in the OpenAPI document by the same `routes!`.
 pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let api = OpenApiRouter::new()
-        .routes(routes!(auth::register))
-        .routes(routes!(auth::login))
-        .routes(routes!(auth::refresh))
-        .routes(routes!(auth::logout))
-        .routes(routes!(users::me, users::update_me, users::delete_me))
-        .routes(routes!(users::my_events))
-        .routes(routes!(events::list, events::create))
-        .routes(routes!(events::upcoming))
-        .routes(routes!(events::get, events::put, events::patch, events::delete))
-        .routes(routes!(membership::join))
-        .routes(routes!(membership::leave))
-        .routes(routes!(membership::leave_alias))
-        .routes(routes!(membership::list_members))
-        .routes(routes!(membership::remove))
-        .routes(routes!(membership::waitlist))
-        .routes(routes!(membership::capacity))
-        .routes(routes!(guests::register))
-        .routes(routes!(guests::confirm))
-        .routes(routes!(guests::cancel))
-        .routes(routes!(guests::remove))
-        .routes(routes!(logs::history))
-        .routes(routes!(invitations::of_event, invitations::send))
-        .routes(routes!(invitations::received))
-        .routes(routes!(invitations::answer))
-        .routes(routes!(feedback::list, feedback::leave))
-        .routes(routes!(series::get, series::patch, series::delete))
-        .routes(routes!(tickets::mine))
-        .routes(routes!(tickets::get))
-        .routes(routes!(tickets::check_in))
-        .routes(routes!(categories::list, categories::create))
-        .routes(routes!(categories::update))
-        .routes(routes!(logs::all))
-        .routes(routes!(logs::of_event))
-        .routes(routes!(feed::feed))
-        .routes(routes!(notifications::list))
-        .routes(routes!(notifications::read))
-        .routes(routes!(notifications::read_all))
-        .routes(routes!(notifications::stream))
-        .routes(routes!(ws::ws))
+        .routes(routes!(accounts::auth::register))
+        .routes(routes!(accounts::auth::login))
+        .routes(routes!(accounts::auth::refresh))
+        .routes(routes!(accounts::auth::logout))
+        .routes(routes!(
+            accounts::users::me,
+            accounts::users::update_me,
+            accounts::users::delete_me
+        ))
+        .routes(routes!(accounts::users::my_events))
+        .routes(routes!(events::handlers::list, events::handlers::create))
+        .routes(routes!(events::handlers::upcoming))
+        .routes(routes!(
+            events::handlers::get,
+            events::handlers::put,
+            events::handlers::patch,
+            events::handlers::delete
+        ))
+        .routes(routes!(membership::handlers::join))
+        .routes(routes!(membership::handlers::leave))
+        .routes(routes!(membership::handlers::leave_alias))
+        .routes(routes!(membership::handlers::list_members))
+        .routes(routes!(membership::handlers::remove))
+        .routes(routes!(membership::handlers::waitlist))
+        .routes(routes!(membership::handlers::capacity))
+        .routes(routes!(guests::handlers::register))
+        .routes(routes!(guests::handlers::confirm))
+        .routes(routes!(guests::handlers::cancel))
+        .routes(routes!(guests::handlers::remove))
+        .routes(routes!(logs::handlers::history))
+        .routes(routes!(invitations::handlers::of_event, invitations::handlers::send))
+        .routes(routes!(invitations::handlers::received))
+        .routes(routes!(invitations::handlers::answer))
+        .routes(routes!(feedback::handlers::list, feedback::handlers::leave))
+        .routes(routes!(
+            series::handlers::get,
+            series::handlers::patch,
+            series::handlers::delete
+        ))
+        .routes(routes!(tickets::handlers::mine))
+        .routes(routes!(tickets::handlers::get))
+        .routes(routes!(tickets::handlers::check_in))
+        .routes(routes!(categories::handlers::list, categories::handlers::create))
+        .routes(routes!(categories::handlers::update))
+        .routes(routes!(logs::handlers::all))
+        .routes(routes!(logs::handlers::of_event))
+        .routes(routes!(feed::handlers::feed))
+        .routes(routes!(notifications::handlers::list))
+        .routes(routes!(notifications::handlers::read))
+        .routes(routes!(notifications::handlers::read_all))
+        .routes(routes!(notifications::handlers::stream))
+        .routes(routes!(notifications::ws::ws))
         .routes(routes!(calendar::rotate, calendar::revoke))
         .routes(routes!(openapi::document))
         .routes(routes!(docs::page))
@@ -108,8 +116,8 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(metrics::metrics))
-        .routes(routes!(guest_pages::confirm_page, guest_pages::confirm_form))
-        .routes(routes!(guest_pages::cancel_page, guest_pages::cancel_form))
+        .routes(routes!(guests::pages::confirm_page, guests::pages::confirm_form))
+        .routes(routes!(guests::pages::cancel_page, guests::pages::cancel_form))
         .split_for_parts();
     // Served under their rewritten paths (see `calendar::ics_paths`), documented as public.
     let router = router

@@ -1,0 +1,417 @@
+//! `/api/events`: listing, creation, and a creator's changes to an event.
+
+use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
+use aggregates::values::{Capacity, Description, EventStatus, Location, Title, Visibility};
+use aggregates::{EventCommand, EventFact};
+use axum::extract::State;
+use axum::http::header::{ETAG, IF_MATCH, LOCATION};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chrono::{DateTime, NaiveDate, Utc};
+use projections::events::{self, CreatorFilter, EventFilter, EventOrdering, EventRow};
+use uuid::Uuid;
+
+use super::json::EventBody;
+use super::links;
+use super::ticket_types::ticket_types;
+use crate::app;
+use crate::categories::Category;
+use crate::commands::Via;
+use crate::http::answer::{answering, Answer};
+use crate::http::categories::json::CategoryBody;
+use crate::http::error::ApiError;
+use crate::http::extract::{AuthUser, Id, JsonBody, Viewer};
+use crate::http::fields::{boolean, datetime, integer, text, Fields};
+use crate::http::idempotency::ClaimedKey;
+use crate::http::query::{PageBody, Params};
+use crate::http::series::handlers::recurrence;
+use crate::http::tickets::json::TicketTypeBody;
+use crate::state::AppState;
+use crate::store::LISTING_BUDGET;
+
+/// An event with its `ETag`.
+async fn with_etag(state: &AppState, status: StatusCode, row: EventRow) -> Result<Response, ApiError> {
+    let etag = etag(row.version);
+    let body = links::body(state, row).await?;
+    Ok((status, [(ETAG, etag)], Json(body)).into_response())
+}
+
+/// An event version's `ETag`.
+fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).expect("a number is a valid header")
+}
+
+/// The live event, or 404: also when it is private and `viewer` may not see it, with the
+/// same answer as for an unknown id.
+pub async fn find(state: &AppState, id: Uuid, viewer: Viewer) -> Result<EventRow, ApiError> {
+    events::get(&state.store.read, id, viewer.0)
+        .await?
+        .ok_or(ApiError::NotFound("event not found"))
+}
+
+/// The live event, if the caller created it: 404 (also a private event they may not see),
+/// then 403.
+pub async fn find_as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Result<EventRow, ApiError> {
+    let row = find(state, id, user.viewer()).await?;
+    if row.creator_id != user.id {
+        return Err(ApiError::Forbidden("only the creator of the event may do this"));
+    }
+    Ok(row)
+}
+
+/// Events that are not deleted and that the caller may see: private events only to their
+/// creator, members, waitlisted users and invitees (`count` counts only those).
+#[utoipa::path(get, path = "/events", tag = "events",
+    params(super::requests::EventFilters, crate::http::params::Pagination),
+    responses((status = 200, description = "A page of the events the caller may see", body = PageBody<EventBody>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    mut params: Params,
+) -> Result<Json<PageBody<EventBody>>, ApiError> {
+    respond_list(&state, viewer, &mut params, false).await
+}
+
+/// Events that start in the future: the same as `GET /api/events?upcoming=true` (private
+/// ones only for those who may see them).
+#[utoipa::path(get, path = "/events/upcoming", tag = "events",
+    params(super::requests::EventFilters, crate::http::params::Pagination),
+    responses((status = 200, description = "A page of the upcoming events the caller may see", body = PageBody<EventBody>)))]
+pub async fn upcoming(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    mut params: Params,
+) -> Result<Json<PageBody<EventBody>>, ApiError> {
+    respond_list(&state, viewer, &mut params, true).await
+}
+
+async fn respond_list(
+    state: &AppState,
+    viewer: Viewer,
+    params: &mut Params,
+    upcoming: bool,
+) -> Result<Json<PageBody<EventBody>>, ApiError> {
+    let page = params.page();
+    let mut filter = EventFilter {
+        title: params.parse("title", |raw| substring(raw, Title::MAX_CHARS)),
+        location: params.parse("location", |raw| substring(raw, Location::MAX_CHARS)),
+        creator: params.get("creator").map(|c| match Uuid::parse_str(c) {
+            Ok(id) => CreatorFilter::Id(id),
+            Err(_) => CreatorFilter::Username(c.to_owned()),
+        }),
+        status: params.parse("status", |raw| EventStatus::parse(raw).map(|s| s.as_str().to_owned())),
+        start_at_or_after: params.parse("start_after", |raw| day_or_time(raw, false)),
+        start_at_or_before: params.parse("start_before", |raw| day_or_time(raw, true)),
+        start_after: None,
+        category: params.get("category").map(str::to_owned),
+    };
+    // Parsed even when the path already asks for upcoming events, so a bad value is still 400.
+    let asked = params.parse("upcoming", parse_bool).unwrap_or(false);
+    let upcoming = upcoming || asked;
+    if upcoming {
+        filter.start_after = Some(state.clock.now());
+    }
+    let ordering = params
+        .parse("ordering", |raw| {
+            EventOrdering::CHOICES
+                .iter()
+                .find(|(name, _)| *name == raw)
+                .map(|(_, ordering)| *ordering)
+                .ok_or_else(|| {
+                    "must be one of start_time, -start_time, created_at, -created_at, title, -title".to_owned()
+                })
+        })
+        .unwrap_or_default();
+    params.finish()?;
+    let listed = events::list(&state.store.listing, &filter, viewer.0, ordering, page);
+    let rows = tokio::time::timeout(LISTING_BUDGET, listed)
+        .await
+        .map_err(|_| ApiError::Unavailable("the search took too long; narrow it or try again"))??;
+    Ok(Json(params.envelope(page, links::bodies(state, rows).await?)))
+}
+
+/// A substring to search a field for: one longer than the field can match nothing, and
+/// would cost the store a pattern as long.
+fn substring(raw: &str, max_chars: usize) -> Result<String, String> {
+    if raw.chars().count() > max_chars {
+        Err(format!("ensure this value has at most {max_chars} characters"))
+    } else {
+        Ok(raw.to_owned())
+    }
+}
+
+fn parse_bool(raw: &str) -> Result<bool, String> {
+    match raw.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err("must be true or false".to_owned()),
+    }
+}
+
+/// RFC 3339, or a bare `YYYY-MM-DD` meaning the whole UTC day (its start, or its last instant).
+fn day_or_time(raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| "must be an RFC 3339 date-time or YYYY-MM-DD")?;
+    let start = day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+    Ok(if end_of_day {
+        start + chrono::Duration::days(1) - chrono::Duration::microseconds(1)
+    } else {
+        start
+    })
+}
+
+/// One event. A private event exists only for its creator, members, waitlisted users and
+/// invitees: anyone else, anonymous callers included, gets the 404 of an unknown id.
+#[utoipa::path(get, path = "/events/{id}", tag = "events", params(crate::http::params::EventPath),
+    responses(
+        (status = 200, description = "The event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
+        (status = 404, description = "no such event, deleted, or private and the caller may not see it"),
+    ))]
+pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Response, ApiError> {
+    with_etag(&state, StatusCode::OK, find(&state, id, viewer).await?).await
+}
+
+/// Creates an event; the caller is its creator. With `recurrence`, creates a series of
+/// ordinary events (`GET /api/series/{id}`) and answers its first occurrence.
+#[utoipa::path(post, path = "/events", tag = "events", security(("bearer" = [])),
+    request_body = super::requests::EventFields,
+    responses(
+        (status = 201, description = "The new event", body = EventBody, headers(
+            ("Location" = String, description = "The event's URL"),
+            ("ETag" = String, description = "The event's version"))),
+        (status = 403, description = "`ORGANIZERS_ONLY` is on and the caller is not an organizer"),
+        (status = 429, description = "too many creations in the last 24 hours (checked before the body)",
+            headers(("Retry-After" = u64, description = "Seconds until a creation is allowed again"))),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: AuthUser,
+    claim: Option<Extension<ClaimedKey>>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    app::creation::admit(&state, &user.actor()).await?;
+    let mut fields = Fields::new(body.object()?);
+    let title = fields.required("title", &text(Title::parse));
+    let description = fields
+        .optional("description", &text(Description::parse))
+        .unwrap_or_default();
+    let location = fields.nullable("location", &text(Location::parse)).flatten();
+    let start_time = fields.required("start_time", &datetime);
+    let end_time = fields.nullable("end_time", &datetime).flatten();
+    let capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
+    let status = fields.optional("status", &text(EventStatus::parse)).unwrap_or_default();
+    let waitlist_enabled = fields.optional("waitlist_enabled", &boolean).unwrap_or(false);
+    let category = links::category_field(&state, &mut fields).await?.flatten();
+    let visibility = fields
+        .optional("visibility", &text(Visibility::parse))
+        .unwrap_or_default();
+    let guest_registration = fields.optional("guest_registration", &boolean).unwrap_or(false);
+    let ticket_types = fields.optional("ticket_types", &ticket_types).unwrap_or_default();
+    let recurrence = fields.nullable("recurrence", &recurrence).flatten();
+    if let Some(start) = start_time {
+        fields.problems(schedule_problems(start_time, start, end_time, state.clock.now()));
+    }
+    let starts = match (recurrence, start_time) {
+        (Some(recurrence), Some(start)) => recurrence
+            .expand(start)
+            .map_err(|problem| fields.error("recurrence", problem))
+            .ok(),
+        _ => None,
+    };
+    fields.finish()?;
+    let (Some(title), Some(start_time), Some(capacity)) = (title, start_time, capacity) else {
+        unreachable!("finish() reports missing required fields");
+    };
+    let details = EventDetails {
+        title,
+        description,
+        location,
+        start_time,
+        end_time,
+        capacity,
+        status,
+        waitlist_enabled,
+        category,
+        ticket_types,
+        series_id: None,
+        visibility,
+        guest_registration,
+    };
+    let id = Uuid::new_v4();
+    let category = match details.category {
+        Some(category) => state.categories.by_ids(&[category]).await?.remove(&category),
+        None => None,
+    };
+    let answer = move |facts: &[EventFact]| created(id, facts, category.clone());
+    let recording = answering(claim.as_deref(), answer.clone());
+    let recorded = recording.is_some();
+    let facts = app::creation::create(&state, &user.actor(), id, details, starts.as_deref(), recording).await?;
+    Ok(answer(&facts)?.into_response(recorded))
+}
+
+/// The answer to a creation, from the creating fact: the event as it will read.
+fn created(id: Uuid, facts: &[EventFact], category: Option<Category>) -> Result<Answer, ApiError> {
+    let fact = facts
+        .first()
+        .ok_or_else(|| ApiError::internal("a creation recorded nothing"))?;
+    let row = EventRow::created(id, fact).ok_or_else(|| ApiError::internal("a creation recorded no creation"))?;
+    let etag = etag(row.version);
+    let types = match fact {
+        EventFact::EventCreated { details, .. } => details.ticket_types.iter().map(TicketTypeBody::offered).collect(),
+        _ => Vec::new(),
+    };
+    let body = EventBody::from(row)
+        .with_category(category.map(CategoryBody::from))
+        .with_ticket_types(types);
+    let location = HeaderValue::from_str(&format!("/api/events/{id}")).expect("a path is a valid header");
+    Ok(Answer::json(StatusCode::CREATED, &body)?
+        .with_header(ETAG, etag)
+        .with_header(LOCATION, location))
+}
+
+/// `PUT` needs every writable field; `PATCH` takes the ones given.
+async fn change(
+    state: AppState,
+    user: AuthUser,
+    id: Uuid,
+    headers: HeaderMap,
+    body: JsonBody,
+    full: bool,
+) -> Result<Response, ApiError> {
+    let current = find_as_creator(&state, id, &user).await?;
+    let mut fields = Fields::new(body.object()?);
+    let (title, description, start_time, capacity, status, waitlist_enabled, location, end_time);
+    if full {
+        title = fields.required("title", &text(Title::parse));
+        description = fields.required("description", &text(Description::parse));
+        start_time = fields.required("start_time", &datetime);
+        capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
+        status = fields.required("status", &text(EventStatus::parse));
+        waitlist_enabled = fields.required("waitlist_enabled", &boolean);
+        location = fields.required_nullable("location", &text(Location::parse));
+        end_time = fields.required_nullable("end_time", &datetime);
+    } else {
+        title = fields.optional("title", &text(Title::parse));
+        description = fields.optional("description", &text(Description::parse));
+        start_time = fields.optional("start_time", &datetime);
+        capacity = fields.optional("capacity", &|v| Capacity::parse(integer(v)?));
+        status = fields.optional("status", &text(EventStatus::parse));
+        waitlist_enabled = fields.optional("waitlist_enabled", &boolean);
+        location = fields.nullable("location", &text(Location::parse));
+        end_time = fields.nullable("end_time", &datetime);
+    }
+    // Optional in PUT too: a client that knows nothing of categories (or of visibility and
+    // guests) keeps the event's.
+    let category = links::category_field(&state, &mut fields).await?;
+    let visibility = fields.optional("visibility", &text(Visibility::parse));
+    let guest_registration = fields.optional("guest_registration", &boolean);
+    // The aggregate decides on its own state; this only names the problems together early.
+    let start = start_time.unwrap_or(current.start_time);
+    let end = end_time.unwrap_or(current.end_time);
+    fields.problems(schedule_problems(start_time, start, end, state.clock.now()));
+    fields.finish()?;
+    let expected_version = if_match(&headers);
+    let changes = DetailChanges {
+        title,
+        description,
+        location,
+        start_time,
+        end_time,
+        capacity,
+        waitlist_enabled,
+        category,
+        visibility,
+        guest_registration,
+    };
+    let command = EventCommand::UpdateEvent {
+        changes,
+        status,
+        expected_version,
+        actor: user.actor(),
+    };
+    state.commands.execute(id, command, Via::Api).await?;
+    with_etag(&state, StatusCode::OK, find(&state, id, user.viewer()).await?).await
+}
+
+/// The version an `If-Match` header asks for (`"7"`, `7` or `W/"7"`); `*` or none asks for
+/// none. An ETag we never issued asks for version 0, which never matches.
+fn if_match(headers: &HeaderMap) -> Option<u64> {
+    let raw = headers.get(IF_MATCH)?.to_str().unwrap_or("").trim();
+    if raw == "*" {
+        return None;
+    }
+    Some(raw.trim_start_matches("W/").trim_matches('"').parse().unwrap_or(0))
+}
+
+/// Replaces every writable field of an event (creator only).
+#[utoipa::path(put, path = "/events/{id}", tag = "events", security(("bearer" = [])),
+    params(crate::http::params::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
+    request_body = super::requests::EventReplacement,
+    responses(
+        (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
+        (status = 403, description = "only the creator may change the event"),
+        (status = 409, description = "the change conflicts with the event's state (capacity below members_count, …)"),
+        (status = 412, description = "`If-Match` does not match the event's version"),
+    ))]
+pub async fn put(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change(state, user, id, headers, body, true).await
+}
+
+/// Changes the given fields of an event (creator only).
+#[utoipa::path(patch, path = "/events/{id}", tag = "events", security(("bearer" = [])),
+    params(crate::http::params::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
+    request_body = super::requests::EventChanges,
+    responses(
+        (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
+        (status = 403, description = "only the creator may change the event"),
+        (status = 409, description = "the change conflicts with the event's state (capacity below members_count, …)"),
+        (status = 412, description = "`If-Match` does not match the event's version"),
+    ))]
+pub async fn patch(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change(state, user, id, headers, body, false).await
+}
+
+/// Deletes an event (creator only); its log stays readable.
+#[utoipa::path(delete, path = "/events/{id}", tag = "events", security(("bearer" = [])),
+    params(crate::http::params::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the deletion is based on")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "only the creator may delete the event"),
+        (status = 412, description = "`If-Match` does not match the event's version"),
+    ))]
+pub async fn delete(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    find_as_creator(&state, id, &user).await?;
+    let expected_version = if_match(&headers);
+    state
+        .commands
+        .execute(
+            id,
+            EventCommand::DeleteEvent {
+                expected_version,
+                actor: user.actor(),
+            },
+            Via::Api,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

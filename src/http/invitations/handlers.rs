@@ -1,0 +1,160 @@
+//! Invitations: the creator invites by username or id; the invitee accepts or declines.
+
+use aggregates::EventCommand;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use projections::invitations::{self, InvitationRow};
+use uuid::Uuid;
+
+use super::json::InvitationBody;
+use crate::commands::Via;
+use crate::http::error::ApiError;
+use crate::http::events::handlers::find_as_creator;
+use crate::http::extract::{AuthUser, Id, JsonBody};
+use crate::http::fields::{string, text, uuid, Fields};
+use crate::http::query::{PageBody, Params};
+use crate::state::AppState;
+
+const STATUSES: [&str; 3] = ["pending", "accepted", "declined"];
+
+async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
+    invitations::get(&state.store.read, id)
+        .await?
+        .ok_or(ApiError::NotFound("invitation not found"))
+}
+
+/// Invites a user to an event (creator only).
+#[utoipa::path(post, path = "/events/{id}/invitations", tag = "invitations", security(("bearer" = [])),
+    params(crate::http::params::EventPath), request_body = super::requests::Invite,
+    responses(
+        (status = 201, description = "The invitation", body = InvitationBody),
+        (status = 400, description = "invalid fields, or no such user to invite"),
+        (status = 403, description = "only the creator may invite"),
+        (status = 409, description = "the user is already a member, or already invited"),
+    ))]
+pub async fn send(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(event_id): Id,
+    body: JsonBody,
+) -> Result<(StatusCode, Json<InvitationBody>), ApiError> {
+    find_as_creator(&state, event_id, &user).await?;
+    let mut fields = Fields::new(body.object()?);
+    let username = fields.optional("username", &string);
+    let user_id = fields.optional(
+        "user_id",
+        &text(|raw| Uuid::parse_str(raw).map_err(|_| "must be a valid UUID".to_owned())),
+    );
+    let field = if user_id.is_some() { "user_id" } else { "username" };
+    if username.is_none() && user_id.is_none() {
+        fields.error("username", "give the username or the user_id of the user to invite");
+    }
+    fields.finish()?;
+    let invitee = match (user_id, username) {
+        (Some(id), _) => state.users.find(id).await?,
+        (None, Some(name)) => state.users.find_by_username(&name).await?,
+        (None, None) => None,
+    }
+    .ok_or_else(|| ApiError::field(field, "no user with this name or id"))?;
+    let invitation_id = Uuid::new_v4();
+    let command = EventCommand::SendInvitation {
+        invitation_id,
+        invitee: aggregates::Actor::new(invitee.id, invitee.username),
+        actor: user.actor(),
+    };
+    state.commands.execute(event_id, command, Via::Api).await?;
+    Ok((StatusCode::CREATED, Json(find(&state, invitation_id).await?.into())))
+}
+
+/// `status`, if given, must be one of [`STATUSES`].
+fn status_filter(params: &mut Params) -> Option<String> {
+    params.parse("status", |raw| {
+        STATUSES
+            .contains(&raw)
+            .then(|| raw.to_owned())
+            .ok_or_else(|| format!("\"{raw}\" is not a valid choice (pending, accepted, declined)"))
+    })
+}
+
+/// An event's invitations (creator only).
+#[utoipa::path(get, path = "/events/{id}/invitations", tag = "invitations", security(("bearer" = [])),
+    params(crate::http::params::EventPath, super::requests::InvitationFilters, crate::http::params::Pagination),
+    responses(
+        (status = 200, description = "A page of invitations", body = PageBody<InvitationBody>),
+        (status = 403, description = "only the creator may see the invitations"),
+    ))]
+pub async fn of_event(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(event_id): Id,
+    mut params: Params,
+) -> Result<Json<PageBody<InvitationBody>>, ApiError> {
+    find_as_creator(&state, event_id, &user).await?;
+    let status = status_filter(&mut params);
+    let page = params.page();
+    params.finish()?;
+    let rows = invitations::for_event(&state.store.read, event_id, status.as_deref(), page).await?;
+    Ok(Json(params.envelope(page, rows.map(InvitationBody::from))))
+}
+
+/// The invitations the caller received.
+#[utoipa::path(get, path = "/invitations", tag = "invitations", security(("bearer" = [])),
+    params(super::requests::InvitationFilters, crate::http::params::Pagination),
+    responses((status = 200, description = "A page of invitations", body = PageBody<InvitationBody>)))]
+pub async fn received(
+    State(state): State<AppState>,
+    user: AuthUser,
+    mut params: Params,
+) -> Result<Json<PageBody<InvitationBody>>, ApiError> {
+    let status = status_filter(&mut params);
+    let page = params.page();
+    params.finish()?;
+    let rows = invitations::received(&state.store.read, user.id, status.as_deref(), page).await?;
+    Ok(Json(params.envelope(page, rows.map(InvitationBody::from))))
+}
+
+/// Accepts or declines an invitation (invitee only).
+///
+/// Accepting joins the event, even a closed one, but never beyond capacity (full: waitlisted
+/// if enabled, else 409 and the invitation stays pending) and never after it started.
+/// Someone else's invitation is 404, as if it did not exist: invitations are private.
+#[utoipa::path(put, path = "/invitations/{id}", tag = "invitations", security(("bearer" = [])),
+    params(super::requests::InvitationPath), request_body = super::requests::Answer,
+    responses(
+        (status = 200, description = "The answered invitation", body = InvitationBody),
+        (status = 409, description = "already answered, or the event is full or started"),
+    ))]
+pub async fn answer(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    body: JsonBody,
+) -> Result<Json<InvitationBody>, ApiError> {
+    let invitation = find(&state, id).await?;
+    if invitation.invitee_id != user.id {
+        return Err(ApiError::NotFound("invitation not found"));
+    }
+    let mut fields = Fields::new(body.object()?);
+    let accept = fields.required(
+        "status",
+        &text(|raw| match raw {
+            "accepted" => Ok(true),
+            "declined" => Ok(false),
+            other => Err(format!("\"{other}\" is not a valid choice (accepted, declined)")),
+        }),
+    );
+    let ticket_type = fields.optional("ticket_type", &uuid);
+    fields.finish()?;
+    let Some(accept) = accept else {
+        unreachable!("finish() reports missing required fields");
+    };
+    let command = EventCommand::AnswerInvitation {
+        invitation_id: id,
+        accept,
+        ticket_type,
+        actor: user.actor(),
+    };
+    state.commands.execute(invitation.event_id, command, Via::Api).await?;
+    Ok(Json(find(&state, id).await?.into()))
+}

@@ -1,0 +1,46 @@
+//! What this resource's requests carry, as the OpenAPI document describes it. Handlers do
+//! not deserialise into these types: they read bodies field by field (`Fields`) and query
+//! strings parameter by parameter (`Params`), so that a 400 names every bad field at once
+//! and the contract's order of errors holds. These types only describe the same fields.
+#![expect(dead_code, reason = "describes requests for the OpenAPI document; never built")]
+
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::http::wire::{InvitationAnswer, InvitationStatus};
+
+/// Whom to invite: `username` or `user_id`.
+#[derive(ToSchema)]
+#[schema(example = json!({"username": "bea"}))]
+pub struct Invite {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    user_id: Uuid,
+}
+
+#[derive(ToSchema)]
+#[schema(example = json!({"status": "accepted"}))]
+pub struct Answer {
+    /// `accepted` or `declined`.
+    #[schema(value_type = InvitationAnswer)]
+    status: String,
+    /// When accepting an invitation to an event with ticket types: which one.
+    #[serde(default)]
+    ticket_type: Uuid,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvitationFilters {
+    /// `pending`, `accepted` or `declined`.
+    #[param(value_type = Option<InvitationStatus>)]
+    status: Option<String>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct InvitationPath {
+    /// The invitation's id.
+    id: Uuid,
+}

@@ -1,0 +1,21 @@
+//! What this resource's requests carry, as the OpenAPI document describes it. Handlers do
+//! not deserialise into these types: they read bodies field by field (`Fields`) and query
+//! strings parameter by parameter (`Params`), so that a 400 names every bad field at once
+//! and the contract's order of errors holds. These types only describe the same fields.
+#![expect(dead_code, reason = "describes requests for the OpenAPI document; never built")]
+
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnreadFilter {
+    /// `true`: only unread notifications; `false`: only read ones.
+    unread: Option<bool>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct NotificationPath {
+    id: Uuid,
+}

@@ -1,0 +1,130 @@
+//! `/api/series/{id}`: recurring events. A series is a set of ordinary events (each its own
+//! capacity, members and log) that share a `series_id`; a series change is one command per
+//! future occurrence.
+
+use aggregates::event::DetailChanges;
+use aggregates::values::{Capacity, Description, Ending, EventStatus, Frequency, Location, Recurrence, Title};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use projections::events::{self, EventRow};
+use projections::Page;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::json::SeriesBody;
+use crate::app;
+use crate::http::error::ApiError;
+use crate::http::events::links;
+use crate::http::extract::{AuthUser, Id, JsonBody, Viewer};
+use crate::http::fields::{boolean, datetime, integer, text, Fields};
+use crate::state::AppState;
+
+/// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
+pub fn recurrence(value: &Value) -> Result<Recurrence, String> {
+    let Value::Object(map) = value else {
+        return Err("must be an object {freq, interval, count | until}".to_owned());
+    };
+    let mut fields = Fields::new(map.clone());
+    let freq = fields.required("freq", &text(Frequency::parse));
+    let interval = fields.optional("interval", &integer).unwrap_or(1);
+    let count = fields.optional("count", &integer);
+    let until = fields.optional("until", &datetime);
+    let problems = fields.into_problems();
+    if !problems.is_empty() {
+        return Err(problems.join(", "));
+    }
+    let ending = match (count, until) {
+        (Some(count), None) => Ending::Count(u32::try_from(count).unwrap_or(0)),
+        (None, Some(until)) => Ending::Until(until),
+        _ => return Err("give either count or until".to_owned()),
+    };
+    Recurrence::parse(freq.expect("reported when missing"), interval, ending)
+}
+
+/// The series' live occurrences that `viewer` may see, or 404 when none is left.
+async fn occurrences(state: &AppState, id: Uuid, viewer: Viewer) -> Result<Vec<EventRow>, ApiError> {
+    let rows = events::of_series(&state.store.read, id, viewer.0).await?;
+    if rows.is_empty() {
+        return Err(ApiError::NotFound("series not found"));
+    }
+    Ok(rows)
+}
+
+/// The live occurrences, for their creator only: 404, then 403.
+async fn as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Result<Vec<EventRow>, ApiError> {
+    let rows = occurrences(state, id, user.viewer()).await?;
+    if rows[0].creator_id != user.id {
+        return Err(ApiError::Forbidden("only the creator of the series may do this"));
+    }
+    Ok(rows)
+}
+
+async fn series_body(state: &AppState, id: Uuid, viewer: Viewer) -> Result<SeriesBody, ApiError> {
+    let rows = occurrences(state, id, viewer).await?;
+    let count = rows.len() as i64;
+    let page = links::bodies(state, Page { count, items: rows }).await?;
+    Ok(SeriesBody::new(id, page.items))
+}
+
+/// A series and its occurrences (not deleted), by start.
+#[utoipa::path(get, path = "/series/{id}", tag = "series", params(super::requests::SeriesPath),
+    responses(
+        (status = 200, description = "The series", body = SeriesBody),
+        (status = 404, description = "no such series, or none of its occurrences is left (that the \
+            caller may see: private ones only for their creator, members, waitlisted users and invitees)"),
+    ))]
+pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Json<SeriesBody>, ApiError> {
+    Ok(Json(series_body(&state, id, viewer).await?))
+}
+
+/// Changes the given fields of every future occurrence (creator only), also of occurrences
+/// changed alone before: a field the series change names is set everywhere; the fields it
+/// does not name keep each occurrence's own value. Times are changed one occurrence at a time.
+#[utoipa::path(patch, path = "/series/{id}", tag = "series", security(("bearer" = [])),
+    params(super::requests::SeriesPath), request_body = super::requests::SeriesChanges,
+    responses(
+        (status = 200, description = "The series after the change", body = SeriesBody),
+        (status = 403, description = "only the creator may change the series"),
+        (status = 409, description = "an occurrence refuses the change: capacity below its members (checked before any change), or one that only its command can tell (then the ones before it are changed)"),
+    ))]
+pub async fn patch(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Id(id): Id,
+    body: JsonBody,
+) -> Result<Json<SeriesBody>, ApiError> {
+    let rows = as_creator(&state, id, &user).await?;
+    let mut fields = Fields::new(body.object()?);
+    for name in ["start_time", "end_time", "ticket_types", "recurrence"] {
+        if fields.optional(name, &|_| Ok(())).is_some() {
+            fields.error(name, "change this on one occurrence at a time (PATCH /api/events/{id})");
+        }
+    }
+    let changes = DetailChanges {
+        title: fields.optional("title", &text(Title::parse)),
+        description: fields.optional("description", &text(Description::parse)),
+        location: fields.nullable("location", &text(Location::parse)),
+        capacity: fields.optional("capacity", &|v| Capacity::parse(integer(v)?)),
+        waitlist_enabled: fields.optional("waitlist_enabled", &boolean),
+        category: links::category_field(&state, &mut fields).await?,
+        ..DetailChanges::default()
+    };
+    let status = fields.optional("status", &text(EventStatus::parse));
+    fields.finish()?;
+    app::series::change(&state, &user.actor(), &rows, changes, status).await?;
+    Ok(Json(series_body(&state, id, user.viewer()).await?))
+}
+
+/// Deletes the occurrences that have not started (creator only); past ones stay.
+#[utoipa::path(delete, path = "/series/{id}", tag = "series", security(("bearer" = [])),
+    params(super::requests::SeriesPath),
+    responses(
+        (status = 204, description = "The future occurrences are deleted"),
+        (status = 403, description = "only the creator may delete the series"),
+    ))]
+pub async fn delete(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+    let rows = as_creator(&state, id, &user).await?;
+    app::series::delete(&state, &user.actor(), &rows).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
