@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod calendar;
+mod column;
 pub mod email;
 pub mod events;
 pub mod feedback;

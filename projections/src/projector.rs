@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{watch, Notify};
 use tokio::time::{sleep, timeout};
 
@@ -310,21 +310,16 @@ pub enum ProjectorError {
 }
 
 async fn load_checkpoints(pool: &AnyPool) -> Result<HashMap<String, Position>, ProjectorError> {
-    let rows = sqlx::query("SELECT name, tx, pos FROM projection_checkpoints")
+    #[derive(sqlx::FromRow)]
+    struct Checkpoint {
+        name: String,
+        #[sqlx(flatten)]
+        position: Position,
+    }
+    let rows: Vec<Checkpoint> = sqlx::query_as("SELECT name, tx, pos FROM projection_checkpoints")
         .fetch_all(pool)
         .await?;
-    let checkpoints = rows
-        .iter()
-        .map(|row| {
-            Ok((
-                row.try_get("name")?,
-                Position {
-                    tx: row.try_get("tx")?,
-                    pos: row.try_get("pos")?,
-                },
-            ))
-        })
-        .collect::<Result<HashMap<String, Position>, sqlx::Error>>()?;
+    let checkpoints: HashMap<String, Position> = rows.into_iter().map(|row| (row.name, row.position)).collect();
     match PROJECTIONS.iter().find(|p| !checkpoints.contains_key(p.name)) {
         Some(missing) => Err(ProjectorError::MissingCheckpoint(missing.name)),
         None => Ok(checkpoints),

@@ -259,14 +259,10 @@ async fn checkpoints(
             .run(conn)
             .await?;
         }
-        let row = sqlx::query("SELECT tx, pos FROM projection_checkpoints WHERE name = $1")
+        let position = sqlx::query_as("SELECT tx, pos FROM projection_checkpoints WHERE name = $1")
             .bind(projection.name)
             .fetch_one(&mut *conn)
             .await?;
-        let position = Position {
-            tx: row.try_get("tx")?,
-            pos: row.try_get("pos")?,
-        };
         checkpoints.insert(projection.name, position);
     }
     Ok(checkpoints)

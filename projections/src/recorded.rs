@@ -8,7 +8,7 @@ use uuid::Uuid;
 ///
 /// On PostgreSQL `tx` is the appending transaction's id (commit-safe order, see
 /// `src/store/event_log.rs`); on SQLite it is 0 and `pos` alone orders.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
 pub struct Position {
     pub tx: i64,
     pub pos: i64,

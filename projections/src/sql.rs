@@ -1,7 +1,8 @@
 use sqlx::any::AnyRow;
-use sqlx::{Any, AnyPool, Row};
+use sqlx::{Any, AnyPool, FromRow, Row};
 use uuid::Uuid;
 
+use crate::column::UuidText;
 use crate::write::{bind, placeholders, Arg};
 use crate::{Page, PageRequest};
 
@@ -55,11 +56,8 @@ impl Sql {
 
     /// Runs a query whose first column is an event id, and answers the ids.
     pub async fn event_ids(&self, pool: &AnyPool) -> Result<Vec<Uuid>, sqlx::Error> {
-        self.fetch_all(pool)
-            .await?
-            .iter()
-            .map(|row| uuid(row, "event_id"))
-            .collect()
+        let ids = self.rows::<(UuidText,)>(pool).await?;
+        Ok(ids.into_iter().map(|(id,)| id.into()).collect())
     }
 
     fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
@@ -74,16 +72,30 @@ impl Sql {
         self.query().fetch_optional(pool).await
     }
 
-    /// One page of `self`'s rows, decoded by `decode`, with how many there are in all
+    /// Every row, decoded.
+    pub async fn rows<T: for<'r> FromRow<'r, AnyRow>>(&self, pool: &AnyPool) -> Result<Vec<T>, sqlx::Error> {
+        self.fetch_all(pool).await?.iter().map(T::from_row).collect()
+    }
+
+    /// The one row a query always answers (an aggregate's), decoded.
+    pub async fn one<T: for<'r> FromRow<'r, AnyRow>>(&self, pool: &AnyPool) -> Result<T, sqlx::Error> {
+        T::from_row(&self.query().fetch_one(pool).await?)
+    }
+
+    /// The first row if there is one, decoded.
+    pub async fn row<T: for<'r> FromRow<'r, AnyRow>>(&self, pool: &AnyPool) -> Result<Option<T>, sqlx::Error> {
+        self.fetch_optional(pool).await?.as_ref().map(T::from_row).transpose()
+    }
+
+    /// One page of `self`'s rows, decoded, with how many there are in all
     /// (`count`, a `SELECT COUNT(*) …`). Both go in one statement, the count as a first
     /// column: one round trip (on SQLite, one hand-off to the connection's thread) instead
     /// of two. Only a page past the end, which has no row to carry the count, counts apart.
-    pub async fn page<T>(
+    pub async fn page<T: for<'r> FromRow<'r, AnyRow>>(
         &self,
         count: &Sql,
         page: PageRequest,
         pool: &AnyPool,
-        decode: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
     ) -> Result<Page<T>, sqlx::Error> {
         let rows = self.counted(count, page).fetch_all(pool).await?;
         let total = match rows.first() {
@@ -93,7 +105,7 @@ impl Sql {
         };
         Ok(Page {
             count: total,
-            items: rows.iter().map(decode).collect::<Result<_, _>>()?,
+            items: rows.iter().map(T::from_row).collect::<Result<_, _>>()?,
         })
     }
 
@@ -121,7 +133,7 @@ impl Sql {
     }
 
     pub async fn count(&self, pool: &AnyPool) -> Result<i64, sqlx::Error> {
-        self.query().fetch_one(pool).await?.try_get(0)
+        Ok(self.one::<(i64,)>(pool).await?.0)
     }
 }
 
@@ -136,19 +148,6 @@ pub(crate) fn contains_pattern(needle: &str) -> String {
     }
     pattern.push('%');
     pattern
-}
-
-/// Reads a text column holding a UUID.
-pub(crate) fn uuid(row: &AnyRow, column: &str) -> Result<Uuid, sqlx::Error> {
-    let text: String = row.try_get(column)?;
-    Uuid::parse_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
-/// Reads a nullable text column holding a UUID.
-pub(crate) fn opt_uuid(row: &AnyRow, column: &str) -> Result<Option<Uuid>, sqlx::Error> {
-    let text: Option<String> = row.try_get(column)?;
-    text.map(|t| Uuid::parse_str(&t).map_err(|e| sqlx::Error::Decode(Box::new(e))))
-        .transpose()
 }
 
 #[cfg(test)]

@@ -1,23 +1,30 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, FromRow};
 use uuid::Uuid;
 
-use crate::sql::{uuid, Sql};
-use crate::time::from_micros;
+use crate::column::{JsonText, Micros, UuidText};
+use crate::sql::Sql;
 use crate::{Page, PageRequest};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct LogRow {
+    #[sqlx(try_from = "UuidText")]
     pub id: Uuid,
+    #[sqlx(try_from = "UuidText")]
     pub event_id: Uuid,
+    #[sqlx(rename = "title")]
     pub event_title: String,
     pub sequence: i64,
+    #[sqlx(rename = "type")]
     pub kind: String,
     pub action: String,
+    #[sqlx(try_from = "UuidText")]
     pub actor_id: Uuid,
     pub actor_username: String,
+    #[sqlx(try_from = "JsonText")]
     pub metadata: Value,
+    #[sqlx(try_from = "Micros")]
     pub timestamp: DateTime<Utc>,
 }
 
@@ -49,21 +56,5 @@ pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Resu
     );
     where_clause(&mut select);
     select.push(" ORDER BY l.tx DESC, l.pos DESC");
-    select
-        .page(&count, page, pool, |row| {
-            let metadata: String = row.try_get("metadata")?;
-            Ok(LogRow {
-                id: uuid(row, "id")?,
-                event_id: uuid(row, "event_id")?,
-                event_title: row.try_get("title")?,
-                sequence: row.try_get("sequence")?,
-                kind: row.try_get("type")?,
-                action: row.try_get("action")?,
-                actor_id: uuid(row, "actor_id")?,
-                actor_username: row.try_get("actor_username")?,
-                metadata: serde_json::from_str(&metadata).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                timestamp: from_micros(row.try_get("timestamp")?),
-            })
-        })
-        .await
+    select.page(&count, page, pool).await
 }

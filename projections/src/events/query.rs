@@ -1,38 +1,48 @@
 use aggregates::EventFact;
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, FromRow};
 use uuid::Uuid;
 
-use crate::sql::{contains_pattern, opt_uuid, uuid, Sql};
+use crate::column::{Flag, Micros, OptMicros, OptUuidText, UuidText};
+use crate::sql::{contains_pattern, Sql};
 use crate::time::{from_micros, to_micros};
 use crate::{Page, PageRequest};
 
 /// An event as the listing shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct EventRow {
+    #[sqlx(try_from = "UuidText")]
     pub id: Uuid,
     pub title: String,
     pub description: String,
     pub location: Option<String>,
+    #[sqlx(try_from = "Micros")]
     pub start_time: DateTime<Utc>,
+    #[sqlx(try_from = "OptMicros")]
     pub end_time: Option<DateTime<Utc>>,
     pub capacity: i64,
     pub status: String,
+    #[sqlx(try_from = "Flag")]
     pub waitlist_enabled: bool,
+    #[sqlx(try_from = "UuidText")]
     pub creator_id: Uuid,
     pub creator_username: String,
     pub members_count: i64,
     pub waitlist_count: i64,
+    #[sqlx(try_from = "Micros")]
     pub created_at: DateTime<Utc>,
+    #[sqlx(try_from = "Micros")]
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    #[sqlx(try_from = "OptUuidText")]
     pub category_id: Option<Uuid>,
     /// How many ticket types the event sells.
     pub ticket_types: i64,
+    #[sqlx(try_from = "OptUuidText")]
     pub series_id: Option<Uuid>,
     /// `public` or `private`.
     pub visibility: String,
+    #[sqlx(try_from = "Flag")]
     pub guest_registration: bool,
 }
 
@@ -125,7 +135,7 @@ pub async fn get(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<Even
     ));
     sql.bind(id);
     seen_by(&mut sql, "event_view", viewer);
-    sql.fetch_optional(pool).await?.map(|row| decode(&row)).transpose()
+    sql.row(pool).await
 }
 
 /// The live occurrences of a series that `viewer` may see, by start (at most 200).
@@ -136,7 +146,7 @@ pub async fn of_series(pool: &AnyPool, series_id: Uuid, viewer: Viewer) -> Resul
     sql.bind(series_id);
     seen_by(&mut sql, "event_view", viewer);
     sql.push(" ORDER BY start_time, id");
-    sql.fetch_all(pool).await?.iter().map(decode).collect()
+    sql.rows(pool).await
 }
 
 /// Live events that ended before `cutoff` (one without an end ends at its start), oldest first.
@@ -145,7 +155,7 @@ pub async fn ended_before(pool: &AnyPool, cutoff: DateTime<Utc>) -> Result<Vec<E
         "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND COALESCE(end_time, start_time) < "
     ));
     sql.bind(crate::to_micros(cutoff)).push(" ORDER BY start_time, id");
-    sql.fetch_all(pool).await?.iter().map(decode).collect()
+    sql.rows(pool).await
 }
 
 /// Who created an event, deleted or not; `None` if it never existed or `viewer` may not
@@ -154,10 +164,8 @@ pub async fn creator_of(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Opti
     let mut sql = Sql::new("SELECT creator_id FROM event_view WHERE id = ");
     sql.bind(id);
     seen_by(&mut sql, "event_view", viewer);
-    match sql.fetch_optional(pool).await? {
-        Some(row) => Ok(Some(uuid(&row, "creator_id")?)),
-        None => Ok(None),
-    }
+    let creator = sql.row::<(UuidText,)>(pool).await?;
+    Ok(creator.map(|(id,)| id.into()))
 }
 
 /// The events `viewer` may see that match `filter`, one page of them, with their count.
@@ -176,7 +184,7 @@ pub async fn list(
     where_clause(&mut select, filter, substrings);
     seen_by(&mut select, "event_view", viewer);
     select.push(ordering.sql());
-    select.page(&count, page, pool, decode).await
+    select.page(&count, page, pool).await
 }
 
 /// How a substring of a title or location is found (migration 0013).
@@ -216,8 +224,7 @@ impl Substrings {
                 probe
                     .bind(phrase(column, needle))
                     .push(" LIMIT (SELECT n FROM k))) < (SELECT n FROM k) AS rare");
-                let rare = probe.fetch_optional(pool).await?;
-                if rare.map(|row| row.try_get::<i64, _>("rare")).transpose()? == Some(1) {
+                if probe.row::<(i64,)>(pool).await? == Some((1,)) {
                     return Ok(Self::Fts);
                 }
             }
@@ -288,32 +295,6 @@ fn where_clause(sql: &mut Sql, filter: &EventFilter, substrings: Substrings) {
             .bind(category.as_str())
             .push(")");
     }
-}
-
-fn decode(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
-    Ok(EventRow {
-        id: uuid(row, "id")?,
-        title: row.try_get("title")?,
-        description: row.try_get("description")?,
-        location: row.try_get("location")?,
-        start_time: from_micros(row.try_get("start_time")?),
-        end_time: row.try_get::<Option<i64>, _>("end_time")?.map(from_micros),
-        capacity: row.try_get("capacity")?,
-        status: row.try_get("status")?,
-        waitlist_enabled: row.try_get::<i64, _>("waitlist_enabled")? != 0,
-        creator_id: uuid(row, "creator_id")?,
-        creator_username: row.try_get("creator_username")?,
-        members_count: row.try_get("members_count")?,
-        waitlist_count: row.try_get("waitlist_count")?,
-        created_at: from_micros(row.try_get("created_at")?),
-        updated_at: from_micros(row.try_get("updated_at")?),
-        version: row.try_get("version")?,
-        category_id: opt_uuid(row, "category_id")?,
-        ticket_types: row.try_get("ticket_types")?,
-        series_id: opt_uuid(row, "series_id")?,
-        visibility: row.try_get("visibility")?,
-        guest_registration: row.try_get::<i64, _>("guest_registration")? != 0,
-    })
 }
 
 impl EventRow {

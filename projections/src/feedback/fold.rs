@@ -34,6 +34,25 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             "DELETE FROM feedback_view WHERE event_id = $1",
             args![event.event_id],
         )],
-        _ => Vec::new(),
+        EventFact::EventCreated { .. }
+        | EventFact::EventUpdated { .. }
+        | EventFact::EventClosed { .. }
+        | EventFact::EventOpened { .. }
+        | EventFact::MemberJoined { .. }
+        | EventFact::MemberWaitlisted { .. }
+        | EventFact::MemberLeft { .. }
+        | EventFact::MemberRemoved { .. }
+        | EventFact::MemberPromoted { .. }
+        | EventFact::InvitationSent { .. }
+        | EventFact::InvitationAccepted { .. }
+        | EventFact::InvitationDeclined { .. }
+        | EventFact::InvitationWithdrawn { .. }
+        | EventFact::TicketCheckedIn { .. }
+        | EventFact::ReminderSent { .. }
+        | EventFact::GuestRegistered { .. }
+        | EventFact::GuestConfirmed { .. }
+        | EventFact::GuestPromoted { .. }
+        | EventFact::GuestCancelled { .. }
+        | EventFact::GuestRemoved { .. } => Vec::new(),
     }
 }

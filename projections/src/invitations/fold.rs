@@ -36,7 +36,24 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             "DELETE FROM invitation_view WHERE event_id = $1",
             args![event.event_id],
         )],
-        _ => Vec::new(),
+        EventFact::EventCreated { .. }
+        | EventFact::EventUpdated { .. }
+        | EventFact::EventClosed { .. }
+        | EventFact::EventOpened { .. }
+        | EventFact::MemberJoined { .. }
+        | EventFact::MemberWaitlisted { .. }
+        | EventFact::MemberLeft { .. }
+        | EventFact::MemberRemoved { .. }
+        | EventFact::MemberPromoted { .. }
+        | EventFact::FeedbackLeft { .. }
+        | EventFact::FeedbackWithdrawn { .. }
+        | EventFact::TicketCheckedIn { .. }
+        | EventFact::ReminderSent { .. }
+        | EventFact::GuestRegistered { .. }
+        | EventFact::GuestConfirmed { .. }
+        | EventFact::GuestPromoted { .. }
+        | EventFact::GuestCancelled { .. }
+        | EventFact::GuestRemoved { .. } => Vec::new(),
     }
 }
 

@@ -1,23 +1,29 @@
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, FromRow};
 use uuid::Uuid;
 
-use crate::sql::{uuid, Sql};
-use crate::time::from_micros;
+use crate::column::{Micros, OptMicros, UuidText};
+use crate::sql::Sql;
 use crate::{Page, PageRequest};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct InvitationRow {
+    #[sqlx(try_from = "UuidText")]
     pub id: Uuid,
+    #[sqlx(try_from = "UuidText")]
     pub event_id: Uuid,
+    #[sqlx(rename = "title")]
     pub event_title: String,
+    #[sqlx(try_from = "UuidText")]
     pub inviter_id: Uuid,
     pub inviter_username: String,
+    #[sqlx(try_from = "UuidText")]
     pub invitee_id: Uuid,
     pub invitee_username: String,
     pub status: String,
+    #[sqlx(try_from = "Micros")]
     pub sent_at: DateTime<Utc>,
+    #[sqlx(try_from = "OptMicros")]
     pub responded_at: Option<DateTime<Utc>>,
 }
 
@@ -27,26 +33,11 @@ const COLUMNS: &str = "SELECT i.id, i.event_id, e.title, i.inviter_id, i.inviter
 const FROM: &str = " FROM invitation_view i JOIN event_view e ON e.id = i.event_id
     WHERE e.deleted_at IS NULL AND ";
 
-fn row(row: &AnyRow) -> Result<InvitationRow, sqlx::Error> {
-    Ok(InvitationRow {
-        id: uuid(row, "id")?,
-        event_id: uuid(row, "event_id")?,
-        event_title: row.try_get("title")?,
-        inviter_id: uuid(row, "inviter_id")?,
-        inviter_username: row.try_get("inviter_username")?,
-        invitee_id: uuid(row, "invitee_id")?,
-        invitee_username: row.try_get("invitee_username")?,
-        status: row.try_get("status")?,
-        sent_at: from_micros(row.try_get("sent_at")?),
-        responded_at: row.try_get::<Option<i64>, _>("responded_at")?.map(from_micros),
-    })
-}
-
 /// One invitation, if its event is still there.
 pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<InvitationRow>, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
     select.push(FROM).push("i.id = ").bind(id);
-    select.fetch_optional(pool).await?.as_ref().map(row).transpose()
+    select.row(pool).await
 }
 
 /// Newest first, optionally only those with `status`.
@@ -68,7 +59,7 @@ async fn list(
     let mut select = Sql::new(COLUMNS);
     filter(&mut select);
     select.push(" ORDER BY i.sent_at DESC, i.id");
-    select.page(&count, page, pool, row).await
+    select.page(&count, page, pool).await
 }
 
 /// The invitations an event's creator sent.

@@ -1,18 +1,20 @@
 use chrono::{DateTime, Utc};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, FromRow};
 use uuid::Uuid;
 
-use crate::sql::{uuid, Sql};
-use crate::time::from_micros;
+use crate::column::{Flag, Micros, UuidText};
+use crate::sql::Sql;
 use crate::{Page, PageRequest};
 
 /// A seat's holder: a user (id, username), or a guest (guest id, name, and their address
 /// in `guest_email`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct MemberRow {
+    #[sqlx(try_from = "UuidText")]
     pub user_id: Uuid,
     pub username: String,
     pub guest_email: Option<String>,
+    #[sqlx(try_from = "Micros")]
     pub joined_at: DateTime<Utc>,
 }
 
@@ -26,14 +28,18 @@ pub struct WaitlistRow {
 }
 
 /// One of a user's seats, with what the listing shows of its event.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct MembershipRow {
+    #[sqlx(try_from = "UuidText")]
     pub event_id: Uuid,
     pub title: String,
+    #[sqlx(try_from = "Micros")]
     pub start_time: DateTime<Utc>,
     pub visibility: String,
+    #[sqlx(try_from = "Flag")]
     pub guest_registration: bool,
     pub status: String,
+    #[sqlx(try_from = "Micros")]
     pub joined_at: DateTime<Utc>,
 }
 
@@ -51,16 +57,7 @@ async fn seats(
     let mut select = Sql::new("SELECT user_id, username, guest_email, joined_at FROM member_view WHERE event_id = ");
     filter(&mut select);
     select.push(" ORDER BY queue");
-    select
-        .page(&count, page, pool, |row| {
-            Ok(MemberRow {
-                user_id: uuid(row, "user_id")?,
-                username: row.try_get("username")?,
-                guest_email: row.try_get("guest_email")?,
-                joined_at: from_micros(row.try_get("joined_at")?),
-            })
-        })
-        .await
+    select.page(&count, page, pool).await
 }
 
 /// The event's members in the order they took their seats.
@@ -97,19 +94,7 @@ pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Re
             m.joined_at{FROM}"
     ));
     select.bind(user_id).push(" ORDER BY e.start_time, m.event_id");
-    select
-        .page(&count, page, pool, |row| {
-            Ok(MembershipRow {
-                event_id: uuid(row, "event_id")?,
-                title: row.try_get("title")?,
-                start_time: from_micros(row.try_get("start_time")?),
-                visibility: row.try_get("visibility")?,
-                guest_registration: row.try_get::<i64, _>("guest_registration")? != 0,
-                status: row.try_get("status")?,
-                joined_at: from_micros(row.try_get("joined_at")?),
-            })
-        })
-        .await
+    select.page(&count, page, pool).await
 }
 
 /// Every event a user holds a seat in or waits for (for deleting their account).

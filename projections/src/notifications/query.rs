@@ -1,30 +1,38 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, FromRow};
 use uuid::Uuid;
 
+use crate::column::{JsonText, Micros, OptMicros, UuidText};
 use crate::events::visible_to;
-use crate::sql::{uuid, Sql};
-use crate::time::from_micros;
+use crate::sql::Sql;
 use crate::{Page, PageRequest, Position};
 
 /// A notification as its user sees it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct NotificationRow {
+    #[sqlx(try_from = "UuidText")]
     pub id: Uuid,
+    #[sqlx(try_from = "UuidText")]
     pub user_id: Uuid,
     pub kind: String,
+    #[sqlx(try_from = "UuidText")]
     pub event_id: Uuid,
     /// The event's current title (also after it was deleted); empty for a private event the
     /// user no longer sees.
+    #[sqlx(rename = "title")]
     pub event_title: String,
+    #[sqlx(try_from = "UuidText")]
     pub actor_id: Uuid,
     pub actor_username: String,
+    #[sqlx(try_from = "JsonText")]
     pub detail: Value,
     /// The position of the fact it tells of.
+    #[sqlx(flatten)]
     pub position: Position,
+    #[sqlx(try_from = "Micros")]
     pub created_at: DateTime<Utc>,
+    #[sqlx(try_from = "OptMicros")]
     pub read_at: Option<DateTime<Utc>>,
 }
 
@@ -39,26 +47,6 @@ fn from() -> String {
         LEFT JOIN notification_reads r ON r.user_id = n.user_id AND r.notification_id = n.id WHERE ",
         visible_to("e", "n.user_id")
     )
-}
-
-fn row(row: &AnyRow) -> Result<NotificationRow, sqlx::Error> {
-    let detail: String = row.try_get("detail")?;
-    Ok(NotificationRow {
-        id: uuid(row, "id")?,
-        user_id: uuid(row, "user_id")?,
-        kind: row.try_get("kind")?,
-        event_id: uuid(row, "event_id")?,
-        event_title: row.try_get("title")?,
-        actor_id: uuid(row, "actor_id")?,
-        actor_username: row.try_get("actor_username")?,
-        detail: serde_json::from_str(&detail).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        position: Position {
-            tx: row.try_get("tx")?,
-            pos: row.try_get("pos")?,
-        },
-        created_at: from_micros(row.try_get("created_at")?),
-        read_at: row.try_get::<Option<i64>, _>("read_at")?.map(from_micros),
-    })
 }
 
 /// A user's notifications, newest first; `unread` keeps only the unread (or only the read).
@@ -78,7 +66,7 @@ pub async fn list(
         };
     }
     select.push(" ORDER BY n.tx DESC, n.pos DESC");
-    select.page(&count, page, pool, row).await
+    select.page(&count, page, pool).await
 }
 
 /// Notifications of facts after `after` (only `user`'s, if given), oldest first: for the
@@ -100,5 +88,5 @@ pub async fn since(pool: &AnyPool, after: Position, user: Option<Uuid>) -> Resul
         .push(" AND n.pos > ")
         .bind(after.pos)
         .push(")) ORDER BY n.tx, n.pos, n.user_id");
-    select.fetch_all(pool).await?.iter().map(row).collect()
+    select.rows(pool).await
 }

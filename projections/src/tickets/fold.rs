@@ -76,7 +76,41 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             "UPDATE ticket_view SET status = 'void' WHERE event_id = $1 AND status <> 'void'",
             args![event.event_id],
         )],
-        _ => Vec::new(),
+        // History from before tickets, and seats in line: no ticket to issue or void.
+        EventFact::MemberJoined { ticket: None, .. }
+        | EventFact::MemberPromoted { ticket: None, .. }
+        | EventFact::GuestConfirmed {
+            place: GuestPlace::Waitlist { .. },
+            ..
+        }
+        | EventFact::GuestCancelled {
+            seat: Seat::Waitlist,
+            ..
+        }
+        | EventFact::GuestRemoved {
+            seat: Seat::Waitlist,
+            ..
+        }
+        | EventFact::MemberLeft {
+            seat: Seat::Waitlist,
+            ..
+        }
+        | EventFact::MemberRemoved {
+            seat: Seat::Waitlist,
+            ..
+        } => Vec::new(),
+        EventFact::EventUpdated { .. }
+        | EventFact::EventClosed { .. }
+        | EventFact::EventOpened { .. }
+        | EventFact::MemberWaitlisted { .. }
+        | EventFact::InvitationSent { .. }
+        | EventFact::InvitationAccepted { .. }
+        | EventFact::InvitationDeclined { .. }
+        | EventFact::InvitationWithdrawn { .. }
+        | EventFact::FeedbackLeft { .. }
+        | EventFact::FeedbackWithdrawn { .. }
+        | EventFact::ReminderSent { .. }
+        | EventFact::GuestRegistered { .. } => Vec::new(),
     }
 }
 

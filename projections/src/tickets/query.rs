@@ -1,16 +1,17 @@
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyPool, FromRow};
 use uuid::Uuid;
 
-use crate::sql::{opt_uuid, uuid, Sql};
-use crate::time::from_micros;
+use crate::column::{Micros, OptMicros, OptUuidText, UuidText};
+use crate::sql::Sql;
 use crate::{Page, PageRequest};
 
 /// A ticket type and how many of its seats are taken.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct TicketTypeRow {
+    #[sqlx(try_from = "UuidText")]
     pub id: Uuid,
+    #[sqlx(try_from = "UuidText")]
     pub event_id: Uuid,
     pub name: String,
     pub price: String,
@@ -20,18 +21,26 @@ pub struct TicketTypeRow {
 }
 
 /// A ticket, with the event it admits to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct TicketRow {
+    #[sqlx(try_from = "UuidText")]
     pub code: Uuid,
+    #[sqlx(try_from = "UuidText")]
     pub event_id: Uuid,
+    #[sqlx(rename = "title")]
     pub event_title: String,
+    #[sqlx(rename = "start_time", try_from = "Micros")]
     pub event_start_time: DateTime<Utc>,
+    #[sqlx(try_from = "UuidText")]
     pub user_id: Uuid,
     pub username: String,
+    #[sqlx(try_from = "OptUuidText")]
     pub ticket_type_id: Option<Uuid>,
     /// `valid`, `checked_in` or `void`.
     pub status: String,
+    #[sqlx(try_from = "Micros")]
     pub issued_at: DateTime<Utc>,
+    #[sqlx(try_from = "OptMicros")]
     pub checked_in_at: Option<DateTime<Utc>>,
 }
 
@@ -50,19 +59,7 @@ pub async fn types_of(pool: &AnyPool, event_ids: &[Uuid]) -> Result<Vec<TicketTy
         sql.bind(*id);
     }
     sql.push(") ORDER BY event_id, ordinal");
-    sql.fetch_all(pool).await?.iter().map(decode_type).collect()
-}
-
-fn decode_type(row: &AnyRow) -> Result<TicketTypeRow, sqlx::Error> {
-    Ok(TicketTypeRow {
-        id: uuid(row, "id")?,
-        event_id: uuid(row, "event_id")?,
-        name: row.try_get("name")?,
-        price: row.try_get("price")?,
-        currency: row.try_get("currency")?,
-        quantity: row.try_get("quantity")?,
-        members_count: row.try_get("members_count")?,
-    })
+    sql.rows(pool).await
 }
 
 const SELECT: &str = "SELECT t.code, t.event_id, e.title, e.start_time, t.user_id, t.username, t.ticket_type_id, \
@@ -75,7 +72,7 @@ pub async fn get(pool: &AnyPool, event_id: Uuid, code: Uuid) -> Result<Option<Ti
         .bind(code)
         .push(" AND t.event_id = ")
         .bind(event_id);
-    sql.fetch_optional(pool).await?.as_ref().map(decode).transpose()
+    sql.row(pool).await
 }
 
 /// The user's tickets that still admit (valid or checked in), of events not deleted, by
@@ -89,20 +86,5 @@ pub async fn of_user(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Result
     // `$1` is written into the text: both statements bind the user first.
     count.add(user_id);
     select.add(user_id);
-    select.page(&count, page, pool, decode).await
-}
-
-fn decode(row: &AnyRow) -> Result<TicketRow, sqlx::Error> {
-    Ok(TicketRow {
-        code: uuid(row, "code")?,
-        event_id: uuid(row, "event_id")?,
-        event_title: row.try_get("title")?,
-        event_start_time: from_micros(row.try_get("start_time")?),
-        user_id: uuid(row, "user_id")?,
-        username: row.try_get("username")?,
-        ticket_type_id: opt_uuid(row, "ticket_type_id")?,
-        status: row.try_get("status")?,
-        issued_at: from_micros(row.try_get("issued_at")?),
-        checked_in_at: row.try_get::<Option<i64>, _>("checked_in_at")?.map(from_micros),
-    })
+    select.page(&count, page, pool).await
 }
