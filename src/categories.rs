@@ -83,6 +83,7 @@ impl Categories {
     }
 
     /// Every category by name, one page.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list(&self, page: PageRequest) -> Result<Page<Category>, sqlx::Error> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM categories")
             .fetch_one(&self.pool)
@@ -97,6 +98,7 @@ impl Categories {
     }
 
     /// Creates a category; `None` if the slug is taken.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create(&self, name: &str, slug: &str) -> Result<Option<Category>, sqlx::Error> {
         let category = Category {
             id: Uuid::new_v4(),
@@ -119,6 +121,7 @@ impl Categories {
 
     /// Renames a category and/or changes its slug; `Ok(None)` if there is no such category,
     /// `Err` with a unique violation if the slug is taken.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn update(
         &self,
         id: Uuid,
@@ -135,6 +138,7 @@ impl Categories {
     }
 
     /// The category with this slug or id.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn find(&self, slug_or_id: &str) -> Result<Option<Category>, sqlx::Error> {
         let row = sqlx::query("SELECT id, name, slug FROM categories WHERE slug = $1 OR id = $1")
             .bind(slug_or_id)
@@ -144,6 +148,7 @@ impl Categories {
     }
 
     /// The categories with these ids, by id (for showing events).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn by_ids(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Category>, sqlx::Error> {
         let mut found = HashMap::new();
         for id in ids {

@@ -97,6 +97,7 @@ impl Commands {
     }
 
     /// Runs `command` on event `event_id` and waits until the read models show its facts.
+    #[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
     pub async fn execute(
         &self,
         event_id: Uuid,
@@ -108,6 +109,7 @@ impl Commands {
 
     /// The same, recording the request's answer (built by `answer` from the facts) in the
     /// transaction that commits them: a retry of a committed command is always replayed.
+    #[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
     pub async fn execute_answering(
         &self,
         event_id: Uuid,

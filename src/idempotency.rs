@@ -112,6 +112,7 @@ impl IdempotencyKeys {
     }
 
     /// Says this process is alive.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn heartbeat(&self) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO service_instances (id, seen_at) VALUES ($1, $2)
@@ -125,6 +126,7 @@ impl IdempotencyKeys {
     }
 
     /// Forgets processes silent for longer than any claim is kept (once, at start).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn forget_silent(&self) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM service_instances WHERE seen_at < $1")
             .bind(projections::to_micros(Utc::now() - RETENTION))
@@ -147,6 +149,7 @@ impl IdempotencyKeys {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn claim(
         &self,
         user_id: Uuid,
@@ -214,6 +217,7 @@ impl IdempotencyKeys {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn record(&self, user_id: Uuid, key: &str, answer: &StoredAnswer) -> Result<(), sqlx::Error> {
         let headers = StoredAnswer::headers_text(&answer.headers);
         sqlx::query("UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 WHERE user_id = $1 AND key = $2")
@@ -228,6 +232,7 @@ impl IdempotencyKeys {
     }
 
     /// Gives a claim back (the request failed on our side): a retry may run it again.
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn release(&self, user_id: Uuid, key: &str) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL")
             .bind(user_id.to_string())

@@ -68,6 +68,7 @@ impl CreationThrottle {
     }
 
     /// Refuses at once when not even one more creation fits (before the body is read).
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn admit(&self, pool: &AnyPool, user_id: Uuid, now: DateTime<Utc>) -> Result<(), ThrottleError> {
         if self.per_day == 0 {
             return Ok(());
@@ -76,6 +77,7 @@ impl CreationThrottle {
     }
 
     /// Takes `count` slots for `user_id`'s creations, or refuses if they do not all fit.
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn reserve(
         &self,
         pool: &AnyPool,
@@ -162,6 +164,7 @@ impl Reservation {
     /// Creates one event with a slot of this reservation. When it fails, the slots of the
     /// creations that certainly did not happen are given back: this one's if the command
     /// refused it (nothing was written), and those of any not yet run.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn create(
         &mut self,
         commands: &Commands,

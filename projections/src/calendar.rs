@@ -47,6 +47,7 @@ pub struct DueRow {
 
 /// Live events starting after `from` and at or before `to`, unless their last change was
 /// their reminder (a later change may have moved them: the aggregate decides).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn starting_between(
     pool: &AnyPool,
     from: DateTime<Utc>,
@@ -68,6 +69,7 @@ pub async fn starting_between(
 }
 
 /// One event, deleted or not; `None` if it never existed or `viewer` may not see it.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn event(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<CalendarRow>, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
     select.push(" WHERE e.id = ").bind(id);
@@ -76,6 +78,7 @@ pub async fn event(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<Ca
 }
 
 /// Every event `user_id` has a seat in (deleted ones too, until they leave), by start time.
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
 pub async fn joined_by(pool: &AnyPool, user_id: Uuid) -> Result<Vec<CalendarRow>, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
     select

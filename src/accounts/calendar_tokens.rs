@@ -19,6 +19,7 @@ impl CalendarTokens {
     }
 
     /// A new token for `user_id`; the one before, if any, stops working.
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn rotate(&self, user_id: Uuid) -> Result<String, sqlx::Error> {
         let token = random_token();
         // One statement: a delete and an insert let two racing rotations both delete
@@ -36,6 +37,7 @@ impl CalendarTokens {
     }
 
     /// Revokes the user's token; answers whether there was one.
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn revoke(&self, user_id: Uuid) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("DELETE FROM calendar_tokens WHERE user_id = $1")
             .bind(user_id.to_string())
@@ -45,6 +47,7 @@ impl CalendarTokens {
     }
 
     /// Whose calendar a token opens, if it is current.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn user_of(&self, token: &str) -> Result<Option<Uuid>, sqlx::Error> {
         let row = sqlx::query("SELECT user_id FROM calendar_tokens WHERE token_hash = $1")
             .bind(hash(token))

@@ -93,6 +93,7 @@ impl Tokens {
         derive_key(self.encoding.as_bytes(), purpose)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn issue(&self, user_id: Uuid) -> Result<IssuedTokens, TokenError> {
         let family = Uuid::new_v4().to_string();
         let refresh = self.insert_refresh(&self.pool, user_id, &family).await?;
@@ -141,6 +142,7 @@ impl Tokens {
     }
 
     /// The username behind a verified token, unless it was logged out or the user is gone.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn is_active(&self, claims: &Claims) -> Result<Option<String>, sqlx::Error> {
         let row = sqlx::query(
             "SELECT username FROM users WHERE id = $1
@@ -154,6 +156,7 @@ impl Tokens {
     }
 
     /// Trades a refresh token for a new pair. Reusing a rotated token revokes its family.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn refresh(&self, token: &str) -> Result<IssuedTokens, TokenError> {
         let now = now_micros();
         let mut tx = begin_write(&self.pool).await?;
@@ -200,6 +203,7 @@ impl Tokens {
     }
 
     /// Revokes this access token at once, and the refresh token if it is the user's.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn logout(&self, claims: &Claims, refresh: Option<&str>) -> Result<(), sqlx::Error> {
         let now = now_micros();
         sqlx::query("DELETE FROM revoked_access_tokens WHERE expires_at < $1")
@@ -225,6 +229,7 @@ impl Tokens {
     }
 
     /// After a password change every refresh token of the user stops working.
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     pub async fn revoke_all(&self, user_id: Uuid) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
             .bind(user_id.to_string())

@@ -104,6 +104,7 @@ impl Users {
     }
 
     /// Creates the user; `None` if the username is taken (in any case).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn create(&self, new: NewUser) -> Result<Option<User>, sqlx::Error> {
         let id = Uuid::new_v4();
         let inserted = sqlx::query(
@@ -128,6 +129,7 @@ impl Users {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn find(&self, id: Uuid) -> Result<Option<User>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
         let row = sqlx::query(&sql)
@@ -138,6 +140,7 @@ impl Users {
     }
 
     /// The user and their password hash, by username in any case.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn find_for_login(&self, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE username_key = $1");
         let mut row = sqlx::query(&sql)
@@ -155,10 +158,12 @@ impl Users {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn find_by_username(&self, username: &str) -> Result<Option<User>, sqlx::Error> {
         Ok(self.find_for_login(username).await?.map(|(user, _)| user))
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn password_hash(&self, id: Uuid) -> Result<Option<String>, sqlx::Error> {
         let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
             .bind(id.to_string())
@@ -167,6 +172,7 @@ impl Users {
         row.map(|row| row.try_get(0)).transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn update(&self, id: Uuid, changes: UserChanges) -> Result<Option<User>, sqlx::Error> {
         sqlx::query(
             "UPDATE users SET email = COALESCE($2, email), first_name = COALESCE($3, first_name),
@@ -191,6 +197,7 @@ impl Users {
 
     /// Makes the user (by username, in any case) an administrator and/or an organizer;
     /// `None` if there is no such user.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn promote(&self, username: &str, admin: bool, organizer: bool) -> Result<Option<User>, sqlx::Error> {
         let Some(user) = self.find_by_username(username).await? else {
             return Ok(None);
@@ -206,6 +213,7 @@ impl Users {
     }
 
     /// Deletes the account; its refresh tokens go with it and the username is free again.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn delete(&self, id: Uuid) -> Result<(), sqlx::Error> {
         let mut tx = begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1")

@@ -14,6 +14,7 @@ const AFTER: &str = "
      ORDER BY sequence";
 
 /// The events of `aggregate_type`'s `aggregate_id` after `sequence`, in order.
+#[tracing::instrument(level = "debug", skip_all, fields(aggregate_id = %aggregate_id))]
 pub async fn events_after(
     backend: &Backend,
     aggregate_type: &str,

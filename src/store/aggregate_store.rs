@@ -131,6 +131,7 @@ where
 
     /// Decides and commits `submission` on `aggregate_id`, together with whatever else is
     /// queued there.
+    #[tracing::instrument(level = "debug", skip_all, fields(aggregate_id = %aggregate_id))]
     pub async fn submit(&self, aggregate_id: &str, submission: Submission<A>, services: &A::Services) -> Answer<A> {
         let cell = self.cell(aggregate_id);
         let ticket = self.tickets.fetch_add(1, Ordering::Relaxed);
@@ -312,6 +313,7 @@ where
     }
 
     /// The aggregate as this store holds it, brought up to date with the store.
+    #[tracing::instrument(level = "debug", skip_all, fields(aggregate_id = %aggregate_id))]
     pub async fn current(&self, aggregate_id: &str) -> Result<A, AggregateError<A::Error>>
     where
         A: Clone,
@@ -326,6 +328,7 @@ where
     }
 
     /// The aggregate replayed from its whole history, bypassing what is kept in memory.
+    #[tracing::instrument(level = "debug", skip_all, fields(aggregate_id = %aggregate_id))]
     pub async fn replay(&self, aggregate_id: &str) -> Result<A, AggregateError<A::Error>> {
         let mut slot = Slot::default();
         self.catch_up(&mut slot, aggregate_id).await?;

@@ -67,6 +67,7 @@ macro_rules! in_transaction {
 
 /// Appends `events` (of one aggregate type, in sequence order) and records `answers`, all or
 /// nothing. Answers the position of each event, in the order given.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn append(
     backend: &Backend,
     aggregate_type: &str,

@@ -165,6 +165,7 @@ fn recorded(event: SerializedEvent, position: Position, recorded_at: DateTime<Ut
 impl EventLog {
     /// Who created an event, read from its first fact in the store (not from a read model,
     /// which may lag behind); `None` if the store holds no such event.
+    #[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
     pub async fn creator(&self, event_id: Uuid) -> Result<Option<Uuid>, BoxError> {
         let id = event_id.to_string();
         let rows: Result<Vec<Recorded>, BoxError> = on_backend!(&self.0, pool => {
@@ -176,6 +177,7 @@ impl EventLog {
     }
 
     /// An event's stored domain events, oldest first.
+    #[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
     pub async fn history(&self, event_id: Uuid, page: PageRequest) -> Result<Page<HistoryRow>, sqlx::Error> {
         let id = event_id.to_string();
         on_backend!(&self.0, pool => {

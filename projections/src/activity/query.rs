@@ -37,6 +37,7 @@ pub struct LogFilter {
 }
 
 /// Entries newest first, each with its event's current title.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(pool: &AnyPool, filter: &LogFilter, page: PageRequest) -> Result<Page<LogRow>, sqlx::Error> {
     let where_clause = |sql: &mut Sql| {
         sql.push(" WHERE l.creator_id = ").bind(filter.creator_id);

@@ -129,6 +129,7 @@ pub(crate) fn seen_by(sql: &mut Sql, table: &str, viewer: Viewer) {
 }
 
 /// An event that exists, is not deleted, and `viewer` may see.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<EventRow>, sqlx::Error> {
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND id = "
@@ -139,6 +140,7 @@ pub async fn get(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<Even
 }
 
 /// The live occurrences of a series that `viewer` may see, by start (at most 200).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn of_series(pool: &AnyPool, series_id: Uuid, viewer: Viewer) -> Result<Vec<EventRow>, sqlx::Error> {
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND series_id = "
@@ -150,6 +152,7 @@ pub async fn of_series(pool: &AnyPool, series_id: Uuid, viewer: Viewer) -> Resul
 }
 
 /// Live events that ended before `cutoff` (one without an end ends at its start), oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ended_before(pool: &AnyPool, cutoff: DateTime<Utc>) -> Result<Vec<EventRow>, sqlx::Error> {
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM event_view WHERE deleted_at IS NULL AND COALESCE(end_time, start_time) < "
@@ -160,6 +163,7 @@ pub async fn ended_before(pool: &AnyPool, cutoff: DateTime<Utc>) -> Result<Vec<E
 
 /// Who created an event, deleted or not; `None` if it never existed or `viewer` may not
 /// see it.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn creator_of(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Option<Uuid>, sqlx::Error> {
     let mut sql = Sql::new("SELECT creator_id FROM event_view WHERE id = ");
     sql.bind(id);
@@ -169,6 +173,7 @@ pub async fn creator_of(pool: &AnyPool, id: Uuid, viewer: Viewer) -> Result<Opti
 }
 
 /// The events `viewer` may see that match `filter`, one page of them, with their count.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     pool: &AnyPool,
     filter: &EventFilter,

@@ -31,6 +31,7 @@ pub struct FeedbackPage {
 
 const COLUMNS: &str = "SELECT id, event_id, user_id, username, rating, comment, created_at FROM feedback_view WHERE ";
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<FeedbackRow>, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
     select.push("id = ").bind(id);
@@ -38,6 +39,7 @@ pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<FeedbackRow>, sqlx::
 }
 
 /// An event's feedback, newest first.
+#[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
 pub async fn list(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Result<FeedbackPage, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
     select
@@ -58,6 +60,7 @@ pub async fn list(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Result<F
 }
 
 /// The events a user left feedback on (for deleting their account).
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
 pub async fn events_of_author(pool: &AnyPool, user_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut select = Sql::new("SELECT event_id FROM feedback_view WHERE user_id = ");
     select.bind(user_id);

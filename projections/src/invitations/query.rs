@@ -34,6 +34,7 @@ const FROM: &str = " FROM invitation_view i JOIN event_view e ON e.id = i.event_
     WHERE e.deleted_at IS NULL AND ";
 
 /// One invitation, if its event is still there.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get(pool: &AnyPool, id: Uuid) -> Result<Option<InvitationRow>, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
     select.push(FROM).push("i.id = ").bind(id);
@@ -63,6 +64,7 @@ async fn list(
 }
 
 /// The invitations an event's creator sent.
+#[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
 pub async fn for_event(
     pool: &AnyPool,
     event_id: Uuid,
@@ -73,6 +75,7 @@ pub async fn for_event(
 }
 
 /// The invitations a user received.
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
 pub async fn received(
     pool: &AnyPool,
     user_id: Uuid,
@@ -83,6 +86,7 @@ pub async fn received(
 }
 
 /// The events where a user has an invitation (for deleting their account).
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
 pub async fn events_of_invitee(pool: &AnyPool, user_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut select = Sql::new("SELECT DISTINCT event_id FROM invitation_view WHERE invitee_id = ");
     select.bind(user_id);

@@ -61,11 +61,13 @@ async fn seats(
 }
 
 /// The event's members in the order they took their seats.
+#[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
 pub async fn members(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Result<Page<MemberRow>, sqlx::Error> {
     seats(pool, event_id, "member", page).await
 }
 
 /// The event's waitlist in promotion order; positions start at 1.
+#[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
 pub async fn waitlist(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Result<Page<WaitlistRow>, sqlx::Error> {
     let first = page.offset() + 1;
     let page = seats(pool, event_id, "waitlisted", page).await?;
@@ -84,6 +86,7 @@ pub async fn waitlist(pool: &AnyPool, event_id: Uuid, page: PageRequest) -> Resu
 }
 
 /// The events a user holds a seat in or waits for, soonest first.
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
 pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Result<Page<MembershipRow>, sqlx::Error> {
     const FROM: &str = " FROM member_view m JOIN event_view e ON e.id = m.event_id
         WHERE e.deleted_at IS NULL AND m.user_id = ";
@@ -98,6 +101,7 @@ pub async fn memberships(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Re
 }
 
 /// Every event a user holds a seat in or waits for (for deleting their account).
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
 pub async fn events_of_user(pool: &AnyPool, user_id: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
     let mut select = Sql::new("SELECT event_id FROM member_view WHERE user_id = ");
     select.bind(user_id);

@@ -50,6 +50,7 @@ fn from() -> String {
 }
 
 /// A user's notifications, newest first; `unread` keeps only the unread (or only the read).
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
 pub async fn list(
     pool: &AnyPool,
     user_id: Uuid,
@@ -74,6 +75,7 @@ pub async fn list(
 ///
 /// The projector writes a batch's rows in one transaction and batches in position order,
 /// so once a row is seen here no row before it can appear later.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn since(pool: &AnyPool, after: Position, user: Option<Uuid>) -> Result<Vec<NotificationRow>, sqlx::Error> {
     let mut select = Sql::new(COLUMNS);
     select.push(&from());

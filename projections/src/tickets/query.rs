@@ -45,6 +45,7 @@ pub struct TicketRow {
 }
 
 /// The ticket types of these events, each event's in the order they were given.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn types_of(pool: &AnyPool, event_ids: &[Uuid]) -> Result<Vec<TicketTypeRow>, sqlx::Error> {
     if event_ids.is_empty() {
         return Ok(Vec::new());
@@ -66,6 +67,7 @@ const SELECT: &str = "SELECT t.code, t.event_id, e.title, e.start_time, t.user_i
     t.status, t.issued_at, t.checked_in_at FROM ticket_view t JOIN event_view e ON e.id = t.event_id WHERE ";
 
 /// The ticket with this code, if `event_id` issued it (void or not).
+#[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]
 pub async fn get(pool: &AnyPool, event_id: Uuid, code: Uuid) -> Result<Option<TicketRow>, sqlx::Error> {
     let mut sql = Sql::new(SELECT);
     sql.push("t.code = ")
@@ -77,6 +79,7 @@ pub async fn get(pool: &AnyPool, event_id: Uuid, code: Uuid) -> Result<Option<Ti
 
 /// The user's tickets that still admit (valid or checked in), of events not deleted, by
 /// the events' start.
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
 pub async fn of_user(pool: &AnyPool, user_id: Uuid, page: PageRequest) -> Result<Page<TicketRow>, sqlx::Error> {
     let filter = "t.user_id = $1 AND t.status <> 'void' AND e.deleted_at IS NULL";
     let mut count = Sql::new(&format!(
