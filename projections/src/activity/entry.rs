@@ -197,3 +197,26 @@ pub fn describe(fact: &EventFact) -> Entry {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of fact as release 1 stored it (the domain's upcasting fixture).
+    const STORED: &str = include_str!("../../../aggregates/src/event/tests/fixtures/facts-v1.json");
+
+    #[test]
+    fn every_fact_reads_as_a_type_that_the_filter_and_the_document_know() {
+        let stored: Vec<Value> = serde_json::from_str(STORED).unwrap();
+        assert!(stored.len() > 20, "the fixture holds every kind of fact");
+        for entry in stored {
+            let fact: EventFact = serde_json::from_value(entry["payload"].clone()).unwrap();
+            let kind = describe(&fact).kind;
+            assert!(
+                LOG_TYPES.contains(&kind),
+                "{kind} (of {}) is not in LOG_TYPES",
+                entry["event_type"]
+            );
+        }
+    }
+}
