@@ -135,6 +135,8 @@ fn measure(url: &str, args: &Args, mode: Mode) -> Result<Outcome, BoxError> {
             category: None,
             ticket_types: Vec::new(),
             series_id: None,
+            visibility: Default::default(),
+            guest_registration: false,
         };
         let create = EventCommand::CreateEvent {
             details,

@@ -201,6 +201,8 @@ async fn history(
         category: None,
         ticket_types: Vec::new(),
         series_id: None,
+        visibility: Default::default(),
+        guest_registration: false,
     };
     let mut event = Event::default();
     let mut facts = decide(
