@@ -33,7 +33,7 @@ const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
         (status = 404, description = "no such event, it was deleted, or it is private and the caller \
             (by `Authorization`, if any) may not see it"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn event(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Response, ApiError> {
     let row = calendar::event(&state.store.read, id, viewer.0)
         .await?
@@ -51,7 +51,7 @@ pub async fn event(State(state): State<AppState>, viewer: Viewer, Id(id): Id) ->
             content((String = "text/calendar"))),
         (status = 404, description = "no such token (never issued, rotated or revoked)"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn subscription(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
     let user = state
         .calendar_tokens
@@ -66,7 +66,7 @@ pub async fn subscription(State(state): State<AppState>, Path(token): Path<Strin
 #[utoipa::path(post, path = "/users/me/calendar-token", tag = "calendar", security(("bearer" = [])),
     responses((status = 201, description = "The new token and the subscription URL; shown only now",
         body = CalendarTokenBody)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn rotate(
     State(state): State<AppState>,
     user: AuthUser,
@@ -80,7 +80,7 @@ pub async fn rotate(
 /// Revokes the caller's calendar token (also when there is none).
 #[utoipa::path(delete, path = "/users/me/calendar-token", tag = "calendar", security(("bearer" = [])),
     responses((status = 204, description = "Revoked: the subscription URL answers 404 from now on")))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn revoke(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     state.calendar_tokens.revoke(user.id).await?;
     Ok(StatusCode::NO_CONTENT)

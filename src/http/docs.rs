@@ -23,7 +23,7 @@ const BASE: &str = "<head><base href=\"/api/docs/\">";
 /// The interactive documentation.
 #[utoipa::path(get, path = "/docs", tag = "operations",
     responses((status = 200, description = "Swagger UI for `/api/openapi.json`", content_type = "text/html")))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn page() -> Result<Response, ApiError> {
     serve("index.html")
 }
@@ -35,7 +35,7 @@ pub async fn page() -> Result<Response, ApiError> {
         (status = 200, description = "The file"),
         (status = 404, description = "no such file"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn asset(Path(file): Path<String>) -> Result<Response, ApiError> {
     serve(&file)
 }

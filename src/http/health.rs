@@ -22,7 +22,7 @@ const MAX_LAG_SECONDS: f64 = 30.0;
 /// The process runs.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "The process runs")))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn healthz() -> StatusCode {
     StatusCode::OK
 }
@@ -42,7 +42,7 @@ pub struct Readiness {
         (status = 200, description = "Ready to serve", body = Readiness),
         (status = 503, description = "the store does not take a write or answer, or the read models lag behind"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, ApiError> {
     let checks = async {
         probe_write(&state.store.read).await?;

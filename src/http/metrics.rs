@@ -74,7 +74,7 @@ pub async fn track(request: Request, next: Next) -> Response {
 /// tried again later) and `email_outbox_depth` (messages waiting).
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain")))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     match tokio::time::timeout(STORE_TIMEOUT, projection_lag(&state.store)).await {
         Ok(Ok(lags)) => {

@@ -310,7 +310,7 @@ fn add(operation: &mut Operation, status: &str, response: Response) {
 /// `GET /api/openapi.json`: this document.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document of this service", content_type = "application/json")))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn document(Extension(Document(json)): Extension<Document>) -> impl IntoResponse {
     ([(CONTENT_TYPE, "application/json")], json)
 }

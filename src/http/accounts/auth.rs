@@ -33,7 +33,7 @@ pub fn name(value: &Value) -> Result<String, String> {
         (status = 201, description = "The new user", body = UserBody),
         (status = 409, description = "a user with that username already exists"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(StatusCode, Json<UserBody>), ApiError> {
     let mut fields = Fields::new(body.object()?);
     let username = fields.required("username", &text(Username::parse_new));
@@ -69,7 +69,7 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(
         (status = 200, description = "A token pair", body = TokensBody),
         (status = 401, description = "wrong username or password (the same answer for both)"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json<TokensBody>, ApiError> {
     const WRONG: &str = "no active account found with the given credentials";
     let mut fields = Fields::new(body.object()?);
@@ -93,7 +93,7 @@ pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json
         (status = 200, description = "A new token pair", body = TokensBody),
         (status = 401, description = "the refresh token is revoked, expired or forged"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn refresh(State(state): State<AppState>, body: JsonBody) -> Result<Json<TokensBody>, ApiError> {
     let mut fields = Fields::new(body.object()?);
     let refresh = fields.required("refresh", &string);
@@ -112,7 +112,7 @@ pub async fn refresh(State(state): State<AppState>, body: JsonBody) -> Result<Js
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
     request_body(content = super::requests::Logout, description = "Optional: an empty body is `{}`"),
     responses((status = 204, description = "Logged out")))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn logout(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new(body.object_or_empty()?);
     let refresh = fields.optional("refresh", &string);

@@ -28,7 +28,7 @@ async fn current(state: &AppState, user: &AuthUser) -> Result<User, ApiError> {
 /// The caller's account.
 #[utoipa::path(get, path = "/users/me", tag = "users", security(("bearer" = [])),
     responses((status = 200, description = "The caller", body = UserBody)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<UserBody>, ApiError> {
     Ok(Json(UserBody::from(&current(&state, &user).await?)))
 }
@@ -37,7 +37,7 @@ pub async fn me(State(state): State<AppState>, user: AuthUser) -> Result<Json<Us
 #[utoipa::path(patch, path = "/users/me", tag = "users", security(("bearer" = [])),
     request_body = super::requests::UserChanges,
     responses((status = 200, description = "The changed account", body = UserBody)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn update_me(
     State(state): State<AppState>,
     user: AuthUser,
@@ -113,7 +113,7 @@ fn notification_changes(value: &Value) -> Result<EmailNotificationChanges, Strin
 /// feedback go with it, and the username becomes free again.
 #[utoipa::path(delete, path = "/users/me", tag = "users", security(("bearer" = [])),
     responses((status = 204, description = "Deleted")))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, ApiError> {
     app::accounts::delete_account(&state, &user.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -123,7 +123,7 @@ pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<
 #[utoipa::path(get, path = "/users/me/events", tag = "users", security(("bearer" = [])),
     params(crate::http::params::Pagination),
     responses((status = 200, description = "A page of memberships", body = PageBody<MembershipBody>)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn my_events(
     State(state): State<AppState>,
     user: AuthUser,

@@ -27,7 +27,7 @@ async fn require_admin(state: &AppState, user: &AuthUser) -> Result<(), ApiError
 /// Every category, by name.
 #[utoipa::path(get, path = "/categories", tag = "categories", params(crate::http::params::Pagination),
     responses((status = 200, description = "A page of categories", body = PageBody<CategoryBody>)))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(State(state): State<AppState>, mut params: Params) -> Result<Json<PageBody<CategoryBody>>, ApiError> {
     let page = params.page();
     params.finish()?;
@@ -44,7 +44,7 @@ pub async fn list(State(state): State<AppState>, mut params: Params) -> Result<J
         (status = 403, description = "only administrators may manage categories"),
         (status = 409, description = "a category with this slug already exists"),
     ))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Response, ApiError> {
     require_admin(&state, &user).await?;
     let mut fields = Fields::new(body.object()?);
@@ -88,7 +88,7 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
         (status = 404, description = "no such category"),
         (status = 409, description = "a category with this slug already exists"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn update(
     State(state): State<AppState>,
     user: AuthUser,

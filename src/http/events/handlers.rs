@@ -65,7 +65,7 @@ pub async fn find_as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Res
 #[utoipa::path(get, path = "/events", tag = "events",
     params(super::requests::EventFilters, crate::http::params::Pagination),
     responses((status = 200, description = "A page of the events the caller may see", body = PageBody<EventBody>)))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -79,7 +79,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/events/upcoming", tag = "events",
     params(super::requests::EventFilters, crate::http::params::Pagination),
     responses((status = 200, description = "A page of the upcoming events the caller may see", body = PageBody<EventBody>)))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn upcoming(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -172,7 +172,7 @@ fn day_or_time(raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
         (status = 200, description = "The event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
         (status = 404, description = "no such event, deleted, or private and the caller may not see it"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Response, ApiError> {
     with_etag(&state, StatusCode::OK, find(&state, id, viewer).await?).await
 }
@@ -189,7 +189,7 @@ pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> R
         (status = 429, description = "too many creations in the last 24 hours (checked before the body)",
             headers(("Retry-After" = u64, description = "Seconds until a creation is allowed again"))),
     ))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn create(
     State(state): State<AppState>,
     user: AuthUser,
@@ -360,7 +360,7 @@ fn if_match(headers: &HeaderMap) -> Option<u64> {
         (status = 409, description = "the change conflicts with the event's state (capacity below members_count, …)"),
         (status = 412, description = "`If-Match` does not match the event's version"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn put(
     State(state): State<AppState>,
     user: AuthUser,
@@ -381,7 +381,7 @@ pub async fn put(
         (status = 409, description = "the change conflicts with the event's state (capacity below members_count, …)"),
         (status = 412, description = "`If-Match` does not match the event's version"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn patch(
     State(state): State<AppState>,
     user: AuthUser,
@@ -400,7 +400,7 @@ pub async fn patch(
         (status = 403, description = "only the creator may delete the event"),
         (status = 412, description = "`If-Match` does not match the event's version"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn delete(
     State(state): State<AppState>,
     user: AuthUser,

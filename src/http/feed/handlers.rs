@@ -43,7 +43,7 @@ use crate::state::AppState;
             )),
         (status = 400, description = "`after`, `page_size` or `Last-Event-ID` is not valid"),
     ))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn feed(
     State(state): State<AppState>,
     user: AuthUser,

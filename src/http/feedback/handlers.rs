@@ -27,7 +27,7 @@ use crate::state::AppState;
         (status = 403, description = "only users who were members when the event started may leave feedback (checked first)"),
         (status = 409, description = "the event has not started, or the caller left feedback already"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %event_id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %event_id, user = %user.id))]
 pub async fn leave(
     State(state): State<AppState>,
     user: AuthUser,
@@ -60,7 +60,7 @@ pub async fn leave(
 #[utoipa::path(get, path = "/events/{id}/feedback", tag = "feedback",
     params(crate::http::params::EventPath, crate::http::params::Pagination),
     responses((status = 200, description = "A page of feedback", body = FeedbackPage)))]
-#[tracing::instrument(skip_all, fields(id = %event_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %event_id))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,

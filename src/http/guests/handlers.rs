@@ -36,7 +36,7 @@ use crate::state::AppState;
         (status = 429, description = "too many registrations from this address or client in the last hour (see `Retry-After`)"),
         (status = 503, description = "email is turned off (`EMAIL_URL=none`), so no confirmation could be sent"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn register(
     State(state): State<AppState>,
     Id(id): Id,
@@ -106,7 +106,7 @@ fn token_of(body: JsonBody) -> Result<String, ApiError> {
         (status = 404, description = "the token is unknown, expired or used already (which, is not said)"),
         (status = 409, description = "the event is full (without waitlist), closed or started, or the address holds a seat already"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn confirm(
     State(state): State<AppState>,
     claim: Option<Extension<ClaimedKey>>,
@@ -158,7 +158,7 @@ fn seated(event_id: Uuid, facts: &[EventFact]) -> Result<Answer, ApiError> {
         (status = 400, description = "no token given"),
         (status = 404, description = "the token is unknown, or its seat was given back already"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn cancel(State(state): State<AppState>, body: JsonBody) -> Result<StatusCode, ApiError> {
     let token = token_of(body)?;
     state.guests.cancel(&token).await?;
@@ -173,7 +173,7 @@ pub async fn cancel(State(state): State<AppState>, body: JsonBody) -> Result<Sta
         (status = 403, description = "only the creator may remove guests"),
         (status = 404, description = "no such event, or no such guest in its seats or waitlist"),
     ))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn remove(
     State(state): State<AppState>,
     user: AuthUser,

@@ -32,7 +32,7 @@ pub struct LinkToken {
 /// The page of a confirmation link: a button that confirms.
 #[utoipa::path(get, path = "/guests/confirm", tag = "guests", params(LinkToken),
     responses((status = 200, description = "A page with a button that confirms the registration", content_type = "text/html")))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn confirm_page(Query(link): Query<LinkToken>) -> Response {
     let form = button("/guests/confirm", &link.token, "Confirm my seat");
     page(StatusCode::OK, "Confirm your registration", &form)
@@ -48,7 +48,7 @@ pub async fn confirm_page(Query(link): Query<LinkToken>) -> Response {
         (status = 404, description = "the link is not valid (expired or used already)", content_type = "text/html"),
         (status = 409, description = "the event is full, closed or started", content_type = "text/html"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn confirm_form(State(state): State<AppState>, form: Result<Form<LinkToken>, FormRejection>) -> Response {
     let token = match token_of(form) {
         Ok(token) => token,
@@ -63,7 +63,7 @@ pub async fn confirm_form(State(state): State<AppState>, form: Result<Form<LinkT
 /// The page of a cancel link: a button that gives the seat back.
 #[utoipa::path(get, path = "/guests/cancel", tag = "guests", params(LinkToken),
     responses((status = 200, description = "A page with a button that cancels the seat", content_type = "text/html")))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn cancel_page(Query(link): Query<LinkToken>) -> Response {
     let form = button("/guests/cancel", &link.token, "Give my seat back");
     page(StatusCode::OK, "Cancel your registration", &form)
@@ -77,7 +77,7 @@ pub async fn cancel_page(Query(link): Query<LinkToken>) -> Response {
         (status = 400, description = "no token in the form", content_type = "text/html"),
         (status = 404, description = "the link is not valid, or the seat was given back already", content_type = "text/html"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn cancel_form(State(state): State<AppState>, form: Result<Form<LinkToken>, FormRejection>) -> Response {
     let token = match token_of(form) {
         Ok(token) => token,

@@ -33,7 +33,7 @@ async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
         (status = 403, description = "only the creator may invite"),
         (status = 409, description = "the user is already a member, or already invited"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %event_id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %event_id, user = %user.id))]
 pub async fn send(
     State(state): State<AppState>,
     user: AuthUser,
@@ -85,7 +85,7 @@ fn status_filter(params: &mut Params) -> Option<String> {
         (status = 200, description = "A page of invitations", body = PageBody<InvitationBody>),
         (status = 403, description = "only the creator may see the invitations"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %event_id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %event_id, user = %user.id))]
 pub async fn of_event(
     State(state): State<AppState>,
     user: AuthUser,
@@ -104,7 +104,7 @@ pub async fn of_event(
 #[utoipa::path(get, path = "/invitations", tag = "invitations", security(("bearer" = [])),
     params(super::requests::InvitationFilters, crate::http::params::Pagination),
     responses((status = 200, description = "A page of invitations", body = PageBody<InvitationBody>)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn received(
     State(state): State<AppState>,
     user: AuthUser,
@@ -128,7 +128,7 @@ pub async fn received(
         (status = 200, description = "The answered invitation", body = InvitationBody),
         (status = 409, description = "already answered, or the event is full or started"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn answer(
     State(state): State<AppState>,
     user: AuthUser,

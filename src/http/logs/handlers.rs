@@ -56,7 +56,7 @@ async fn respond(
 #[utoipa::path(get, path = "/logs", tag = "logs", security(("bearer" = [])),
     params(super::requests::LogEventFilter, super::requests::LogTypeFilter, crate::http::params::Pagination),
     responses((status = 200, description = "A page of log entries", body = PageBody<LogBody>)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn all(
     State(state): State<AppState>,
     user: AuthUser,
@@ -72,7 +72,7 @@ pub async fn all(
         (status = 200, description = "A page of log entries", body = PageBody<LogBody>),
         (status = 403, description = "only the creator may see the event's log"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn of_event(
     State(state): State<AppState>,
     user: AuthUser,
@@ -90,7 +90,7 @@ pub async fn of_event(
         (status = 200, description = "A page of domain events", body = PageBody<HistoryBody>),
         (status = 403, description = "only the creator may see the event's history"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn history(
     State(state): State<AppState>,
     user: AuthUser,

@@ -31,7 +31,7 @@ use crate::state::AppState;
         (status = 400, description = "`ticket_type` missing, unknown, or given to an event without types"),
         (status = 409, description = "the event (or the ticket type) is full, closed or started, or the caller is already in it"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn join(
     State(state): State<AppState>,
     user: AuthUser,
@@ -99,7 +99,7 @@ fn joined(event_id: Uuid, user: &AuthUser, facts: &[EventFact]) -> Result<Answer
         (status = 204, description = "Left"),
         (status = 409, description = "the caller is neither a member nor waitlisted"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn leave(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     state
         .commands
@@ -115,7 +115,7 @@ pub async fn leave(State(state): State<AppState>, user: AuthUser, Id(id): Id) ->
         (status = 204, description = "Left"),
         (status = 409, description = "the caller is neither a member nor waitlisted"),
     ))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn leave_alias(state: State<AppState>, user: AuthUser, id: Id) -> Result<StatusCode, ApiError> {
     leave(state, user, id).await
 }
@@ -127,7 +127,7 @@ pub async fn leave_alias(state: State<AppState>, user: AuthUser, id: Id) -> Resu
         (status = 204, description = "Removed"),
         (status = 403, description = "only the creator may remove members"),
     ))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn remove(
     State(state): State<AppState>,
     user: AuthUser,
@@ -155,7 +155,7 @@ pub async fn remove(
         (status = 200, description = "A page of members", body = PageBody<MemberBody>),
         (status = 403, description = "only the creator may see the members"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn list_members(
     State(state): State<AppState>,
     user: AuthUser,
@@ -176,7 +176,7 @@ pub async fn list_members(
         (status = 200, description = "A page of the waitlist", body = PageBody<WaitlistBody>),
         (status = 403, description = "only the creator may see the waitlist"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn waitlist(
     State(state): State<AppState>,
     user: AuthUser,
@@ -193,7 +193,7 @@ pub async fn waitlist(
 /// An event's seats: capacity, members, free seats and waitlist length.
 #[utoipa::path(get, path = "/events/{id}/capacity", tag = "membership", params(crate::http::params::EventPath),
     responses((status = 200, description = "The event's seats", body = CapacityBody)))]
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn capacity(
     State(state): State<AppState>,
     viewer: Viewer,

@@ -26,7 +26,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/notifications", tag = "live", security(("bearer" = [])),
     params(super::requests::UnreadFilter, crate::http::params::Pagination),
     responses((status = 200, description = "A page of notifications", body = PageBody<NotificationBody>)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn list(
     State(state): State<AppState>,
     user: AuthUser,
@@ -49,7 +49,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/notifications/{id}/read", tag = "live", security(("bearer" = [])),
     params(super::requests::NotificationPath),
     responses((status = 204, description = "Read")))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn read(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     let now = state.clock.now();
     match notifications::mark_read(&state.store.read, user.id, id, now).await? {
@@ -61,7 +61,7 @@ pub async fn read(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> 
 /// Marks every notification the caller has now as read.
 #[utoipa::path(post, path = "/notifications/read-all", tag = "live", security(("bearer" = [])),
     responses((status = 200, description = "How many were marked", body = MarkedBody)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn read_all(State(state): State<AppState>, user: AuthUser) -> Result<Json<MarkedBody>, ApiError> {
     let marked = notifications::mark_all_read(&state.store.read, user.id, state.clock.now()).await?;
     Ok(Json(MarkedBody { marked }))
@@ -78,7 +78,7 @@ pub async fn read_all(State(state): State<AppState>, user: AuthUser) -> Result<J
             content((SseMessage = "text/event-stream", example = "id: 0-42\ndata: {\"id\":\"…\",\"type\":\"invited\",…}\n\n"))),
         (status = 400, description = "`Last-Event-ID` is not a position"),
     ))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn stream(
     State(state): State<AppState>,
     user: AuthUser,

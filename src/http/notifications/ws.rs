@@ -52,7 +52,7 @@ const UNAUTHORIZED: u16 = 4401;
         (status = 400, description = "not a WebSocket upgrade request"),
         (status = 401, description = "the token in `Sec-WebSocket-Protocol` is invalid, expired or revoked"),
     ))]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ws(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -74,7 +74,7 @@ async fn series_body(state: &AppState, id: Uuid, viewer: Viewer) -> Result<Serie
         (status = 404, description = "no such series, or none of its occurrences is left (that the \
             caller may see: private ones only for their creator, members, waitlisted users and invitees)"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Json<SeriesBody>, ApiError> {
     Ok(Json(series_body(&state, id, viewer).await?))
 }
@@ -89,7 +89,7 @@ pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> R
         (status = 403, description = "only the creator may change the series"),
         (status = 409, description = "an occurrence refuses the change: capacity below its members (checked before any change), or one that only its command can tell (then the ones before it are changed)"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn patch(
     State(state): State<AppState>,
     user: AuthUser,
@@ -125,7 +125,7 @@ pub async fn patch(
         (status = 204, description = "The future occurrences are deleted"),
         (status = 403, description = "only the creator may delete the series"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn delete(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     let rows = as_creator(&state, id, &user).await?;
     app::series::delete(&state, &user.actor(), &rows).await?;

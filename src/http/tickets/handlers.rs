@@ -55,7 +55,7 @@ async fn find(state: &AppState, id: Uuid, code: Uuid) -> Result<TicketRow, ApiEr
 #[utoipa::path(get, path = "/users/me/tickets", tag = "tickets", security(("bearer" = [])),
     params(crate::http::params::Pagination),
     responses((status = 200, description = "A page of tickets", body = PageBody<TicketBody>)))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn mine(
     State(state): State<AppState>,
     user: AuthUser,
@@ -75,7 +75,7 @@ pub async fn mine(
         (status = 403, description = "only the creator may look tickets up"),
         (status = 404, description = "no such event, or the event never issued this code"),
     ))]
-#[tracing::instrument(skip_all, fields(user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn get(
     State(state): State<AppState>,
     user: AuthUser,
@@ -95,7 +95,7 @@ pub async fn get(
         (status = 404, description = "no such event, or the event never issued this code"),
         (status = 409, description = "already checked in (the detail says when), or void"),
     ))]
-#[tracing::instrument(skip_all, fields(id = %id, user = %user.id))]
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn check_in(
     State(state): State<AppState>,
     user: AuthUser,
