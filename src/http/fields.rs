@@ -1,4 +1,9 @@
 //! Reads a JSON object field by field, collecting every problem before answering 400.
+//!
+//! Handlers do not deserialise bodies into the request types of each resource's
+//! `requests.rs`: they read them field by field here (and query strings parameter by
+//! parameter, `Params`), so that a 400 names every bad field at once and the contract's
+//! order of errors holds. Those types only describe the same fields to the OpenAPI document.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};

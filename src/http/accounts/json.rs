@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::accounts::{EmailNotifications, IssuedTokens, User};
-use crate::http::wire::choices::{Role, SeatStatus, TokenType};
 use crate::http::wire::rfc3339;
+use crate::http::wire::{Role, SeatStatus, TokenType};
 
 /// A user account. The password is never returned.
 #[derive(Serialize, ToSchema)]

@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use crate::http::categories::json::CategoryBody;
 use crate::http::tickets::json::TicketTypeBody;
-use crate::http::wire::choices::{EventStatus, Visibility};
 use crate::http::wire::{rfc3339, rfc3339_opt, UserRef};
+use crate::http::wire::{EventStatus, Visibility};
 
 /// An event. `ETag` carries its `version`.
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,8 +5,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::http::wire::choices::SeatStatus;
 use crate::http::wire::rfc3339;
+use crate::http::wire::SeatStatus;
 
 /// A registration: no seat yet. The address received a link to confirm it by `expires_at`.
 #[derive(Serialize, ToSchema)]

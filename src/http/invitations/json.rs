@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::http::wire::choices::InvitationStatus;
+use crate::http::wire::InvitationStatus;
 use crate::http::wire::{rfc3339, rfc3339_opt, UserRef};
 
 /// An invitation to an event.

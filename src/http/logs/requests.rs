@@ -1,7 +1,5 @@
-//! What this resource's requests carry, as the OpenAPI document describes it. Handlers do
-//! not deserialise into these types: they read bodies field by field (`Fields`) and query
-//! strings parameter by parameter (`Params`), so that a 400 names every bad field at once
-//! and the contract's order of errors holds. These types only describe the same fields.
+//! This resource's request bodies and parameters, as the OpenAPI document describes them
+//! (see `crate::http::fields` for why handlers do not deserialise into them).
 #![expect(dead_code, reason = "describes requests for the OpenAPI document; never built")]
 
 use utoipa::IntoParams;

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::http::wire::choices::SeatStatus;
+use crate::http::wire::SeatStatus;
 use crate::http::wire::{rfc3339, UserRef};
 
 /// A seat, or a place on the waitlist.

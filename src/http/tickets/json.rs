@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::http::wire::choices::TicketStatus;
+use crate::http::wire::TicketStatus;
 use crate::http::wire::{rfc3339, rfc3339_opt, UserRef};
 
 /// A kind of seat an event sells.
