@@ -15,25 +15,43 @@ pub async fn rebuild(database_url: &str, projection: Option<&str>) -> Result<(),
     let selected = rebuild::select(projection)?;
     let store = Store::connect(database_url).await?;
     store.migrate().await?;
-    let total = rebuild::count_events(&store.read).await?;
-    let bar = ProgressBar::new(total).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} events, {per_sec}, {eta} left")
-            .map_err(|e| e.to_string())?,
-    );
+    let bar = progress_bar(&store).await?;
     let started = Instant::now();
-    let replayed = rebuild::rebuild(&store.event_log(), &store.read, &selected, |done| {
-        bar.set_position(done)
+    let rebuilt = rebuild::rebuild(&store.event_log(), &store.read, &selected, |phase, done| {
+        bar.set_message(phase.to_string());
+        bar.set_position(done);
     })
     .await?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let names: Vec<_> = selected.iter().map(|p| p.name).collect();
     println!(
-        "rebuilt {} from {replayed} events in {seconds:.2} s ({:.0} events/s)",
+        "rebuilt {} from {} events in {seconds:.2} s ({:.0} events/s, peak RSS {}, checkpoints held {} ms)",
         names.join(", "),
-        replayed as f64 / seconds.max(f64::EPSILON)
+        rebuilt.events,
+        rebuilt.events as f64 / seconds.max(f64::EPSILON),
+        peak_rss(),
+        rebuilt.swap.as_millis()
     );
     Ok(())
+}
+
+/// A bar over the store's events that shows the replay's phase and rate.
+async fn progress_bar(store: &Store) -> Result<ProgressBar, BoxError> {
+    let total = rebuild::count_events(&store.read).await?;
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} events, {per_sec}, {eta} left ({msg})")
+        .map_err(|e| e.to_string())?;
+    Ok(ProgressBar::new(total).with_style(style))
+}
+
+/// This process's peak resident memory, as Linux reports it (`VmHWM`); "unknown" elsewhere.
+fn peak_rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or_else(|| "unknown".to_owned(), |kb| format!("{} MiB", kb / 1024))
 }
 
 /// Compares the read models with a rebuild; answers the differences after printing them.
@@ -41,11 +59,19 @@ pub async fn verify(database_url: &str, projection: Option<&str>) -> Result<Vec<
     let selected = rebuild::select(projection)?;
     let store = Store::connect(database_url).await?;
     store.migrate().await?;
+    let started = Instant::now();
+    let events = rebuild::count_events(&store.read).await?;
     let differences = rebuild::verify(&store.event_log(), &store.read, &selected).await?;
     for difference in &differences {
         println!("{difference}");
     }
-    println!("{} differences", differences.len());
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{} differences; verified {events} events in {seconds:.2} s ({:.0} events/s, peak RSS {})",
+        differences.len(),
+        events as f64 / seconds.max(f64::EPSILON),
+        peak_rss()
+    );
     Ok(differences)
 }
 

@@ -10,7 +10,6 @@ mod column;
 pub mod email;
 pub mod events;
 pub mod feedback;
-mod inline;
 pub mod invitations;
 pub mod members;
 pub mod notifications;
@@ -25,5 +24,5 @@ mod write;
 
 pub use page::{Page, PageRequest};
 pub use projector::{Fold, Projection, Projector, ProjectorError, ProjectorHandle, PROJECTIONS};
-pub use recorded::{EventSource, Position, Recorded};
+pub use recorded::{EventSource, Position, Recorded, Streams};
 pub use time::{from_micros, to_micros};

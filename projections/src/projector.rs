@@ -6,8 +6,7 @@ use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{watch, Notify};
 use tokio::time::{sleep, timeout};
 
-use crate::inline::run_inline;
-use crate::write::{args, run_all, Write};
+use crate::write::{run_all, run_inline, Write};
 use crate::{
     activity, email, events, feedback, invitations, members, notifications, tickets, EventSource, Position, Recorded,
 };
@@ -26,28 +25,15 @@ pub struct Table {
     pub name: &'static str,
     /// The columns that order its rows uniquely.
     pub key: &'static str,
-    /// Whether the projection only ever adds rows to it, never looking one up: a replay
-    /// then fills a copy of it that has no indexes.
-    pub appended: bool,
+    /// The column naming the event whose history a row comes from: every row of every
+    /// read model is one event's, changed only by that event's facts, which is what lets a
+    /// replay fold one event at a time.
+    pub stream: &'static str,
 }
 
 impl Table {
-    /// A table whose rows the projection finds again to change them.
-    const fn kept(name: &'static str, key: &'static str) -> Self {
-        Self {
-            name,
-            key,
-            appended: false,
-        }
-    }
-
-    /// A table the projection only adds rows to.
-    const fn appended(name: &'static str, key: &'static str) -> Self {
-        Self {
-            name,
-            key,
-            appended: true,
-        }
+    pub(crate) const fn new(name: &'static str, key: &'static str, stream: &'static str) -> Self {
+        Self { name, key, stream }
     }
 }
 
@@ -74,42 +60,42 @@ pub const PROJECTIONS: [Projection; 8] = [
     Projection {
         name: "events",
         fold: Fold::Run(events::project),
-        tables: &[Table::kept("event_view", "id")],
+        tables: &[Table::new("event_view", "id", "id")],
     },
     Projection {
         name: "members",
         fold: Fold::Each(members::project),
-        tables: &[Table::kept("member_view", "event_id, user_id")],
+        tables: &[Table::new("member_view", "event_id, user_id", "event_id")],
     },
     Projection {
         name: "activity",
         fold: Fold::Each(activity::project),
-        tables: &[Table::appended("activity_log", "id")],
+        tables: &[Table::new("activity_log", "id", "event_id")],
     },
     Projection {
         name: "invitations",
         fold: Fold::Each(invitations::project),
-        tables: &[Table::kept("invitation_view", "id")],
+        tables: &[Table::new("invitation_view", "id", "event_id")],
     },
     Projection {
         name: "feedback",
         fold: Fold::Each(feedback::project),
-        tables: &[Table::kept("feedback_view", "id")],
+        tables: &[Table::new("feedback_view", "id", "event_id")],
     },
     Projection {
         name: "tickets",
         fold: Fold::Each(tickets::project),
         tables: &[
-            Table::kept("ticket_type_view", "id"),
-            Table::kept("ticket_view", "code"),
+            Table::new("ticket_type_view", "id", "event_id"),
+            Table::new("ticket_view", "code", "event_id"),
         ],
     },
     Projection {
         name: "notifications",
         fold: Fold::Each(notifications::project),
         tables: &[
-            Table::appended("notification_view", "user_id, id"),
-            Table::kept("notification_audience", "event_id, user_id, role"),
+            Table::new("notification_view", "user_id, id", "event_id"),
+            Table::new("notification_audience", "event_id, user_id, role", "event_id"),
         ],
     },
     // Never replayed (see `rebuild::NOT_REPLAYED`): a replay would send every message again.
@@ -117,8 +103,8 @@ pub const PROJECTIONS: [Projection; 8] = [
         name: email::PROJECTION,
         fold: Fold::Each(email::project),
         tables: &[
-            Table::kept("email_audience", "event_id, user_id"),
-            Table::kept("email_outbox", "event_id, sequence, recipient"),
+            Table::new("email_audience", "event_id, user_id", "event_id"),
+            Table::new("email_outbox", "event_id, sequence, recipient", "event_id"),
         ],
     },
 ];
@@ -273,24 +259,30 @@ async fn move_checkpoints(
         .iter()
         .all(|projection| checkpoints.get(projection.name) == Some(&first))
     {
-        let moved = Write::new(
-            "UPDATE projection_checkpoints SET tx = $1, pos = $2 WHERE tx = $3 AND pos = $4",
-            args![last.tx, last.pos, first.tx, first.pos],
-        )
-        .run(tx)
-        .await?;
+        let moved = sqlx::query("UPDATE projection_checkpoints SET tx = $1, pos = $2 WHERE tx = $3 AND pos = $4")
+            .bind(last.tx)
+            .bind(last.pos)
+            .bind(first.tx)
+            .bind(first.pos)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         // The statement moves every row at `first`, so as many as were read there.
         let expected = checkpoints.values().filter(|done| **done == first).count();
         return Ok(moved == expected as u64);
     }
     for projection in &PROJECTIONS {
         let done = at(projection.name);
-        let moved = Write::new(
-            "UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1 AND tx = $4 AND pos = $5",
-            args![projection.name, last.tx, last.pos, done.tx, done.pos],
-        )
-        .run(tx)
-        .await?;
+        let moved =
+            sqlx::query("UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1 AND tx = $4 AND pos = $5")
+                .bind(projection.name)
+                .bind(last.tx)
+                .bind(last.pos)
+                .bind(done.tx)
+                .bind(done.pos)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if moved != 1 {
             return Ok(false);
         }

@@ -54,14 +54,34 @@ pub struct Recorded {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// Reads the event store in global order; implemented per backend in the service.
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Reads the event store in global order, or history by history; implemented per backend
+/// in the service.
 pub trait EventSource: Send + Sync + 'static {
     /// Up to `limit` events after `after`, oldest first, never skipping one that commits late.
-    fn read_after(
+    fn read_after(&self, after: Position, limit: i64) -> impl Future<Output = Result<Vec<Recorded>, Error>> + Send;
+
+    /// The first position that is not yet safe to read: every event before it has committed,
+    /// and every event that commits later comes after it.
+    fn horizon(&self) -> impl Future<Output = Result<Position, Error>> + Send;
+
+    /// Whole histories, each in sequence order, but only their events before `before`.
+    fn read_streams(
         &self,
-        after: Position,
-        limit: i64,
-    ) -> impl Future<Output = Result<Vec<Recorded>, Box<dyn std::error::Error + Send + Sync>>> + Send;
+        streams: Streams,
+        before: Position,
+    ) -> impl Future<Output = Result<Vec<Recorded>, Error>> + Send;
+}
+
+/// Which histories [`EventSource::read_streams`] reads.
+#[derive(Debug, Clone)]
+pub enum Streams {
+    /// The next `count` events in the order of their ids, after `after` (from the first for
+    /// `None`).
+    After { after: Option<Uuid>, count: i64 },
+    /// These events'.
+    These(Vec<Uuid>),
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use aggregates::EventFact;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::SerializedEvent;
-use projections::{EventSource, Page, PageRequest, Position, Recorded};
+use projections::{EventSource, Page, PageRequest, Position, Recorded, Streams};
 use serde_json::Value;
 use sqlx::Row;
 use uuid::Uuid;
@@ -79,6 +79,39 @@ const SQLITE_READ_AFTER: &str = "
      ORDER BY rowid
      LIMIT $2";
 
+/// Histories for a replay, by the primary key's order: the next `$2` events after `$1`
+/// (found by their creating fact, which every history starts with), or those named; of
+/// each, the facts before the position given.
+const PG_READ_STREAMS: &str = "
+    SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version,
+           payload, metadata, recorded_at
+      FROM events
+     WHERE aggregate_type = 'Event'
+       AND aggregate_id IN (
+           SELECT aggregate_id FROM events
+            WHERE aggregate_type = 'Event' AND sequence = 1
+              AND ($5::text[] IS NULL AND aggregate_id > $1 OR aggregate_id = ANY($5::text[]))
+              AND (tx, position) < ($3::bigint::text::xid8, $4)
+            ORDER BY aggregate_id
+            LIMIT $2)
+       AND (tx, position) < ($3::bigint::text::xid8, $4)
+     ORDER BY aggregate_id, sequence";
+
+const SQLITE_READ_STREAMS: &str = "
+    SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version,
+           payload, metadata, recorded_at
+      FROM events
+     WHERE aggregate_type = 'Event'
+       AND aggregate_id IN (
+           SELECT aggregate_id FROM events
+            WHERE aggregate_type = 'Event' AND sequence = 1
+              AND ($4 IS NULL AND aggregate_id > $1 OR aggregate_id IN (SELECT value FROM json_each($4)))
+              AND rowid < $3
+            ORDER BY aggregate_id
+            LIMIT $2)
+       AND rowid < $3
+     ORDER BY aggregate_id, sequence";
+
 const HISTORY: &str = "
     SELECT sequence, event_type, event_version, payload, metadata, recorded_at
       FROM events
@@ -143,6 +176,55 @@ impl EventSource for EventLog {
             }
             Backend::Sqlite(pool) => {
                 let query = sqlx::query(SQLITE_READ_AFTER).bind(after.pos).bind(limit);
+                decode_recorded!(query.fetch_all(pool).await?)
+            }
+        }
+    }
+
+    async fn horizon(&self) -> Result<Position, BoxError> {
+        Ok(match &self.0 {
+            Backend::Postgres(pool) => Position {
+                tx: sqlx::query_scalar(PG_HORIZON).fetch_one(pool).await?,
+                pos: 0,
+            },
+            Backend::Sqlite(pool) => Position {
+                tx: 0,
+                pos: sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events")
+                    .fetch_one(pool)
+                    .await?,
+            },
+        })
+    }
+
+    async fn read_streams(&self, streams: Streams, before: Position) -> Result<Vec<Recorded>, BoxError> {
+        let (after, count, these) = match streams {
+            Streams::After { after, count } => (after.map(|id| id.to_string()).unwrap_or_default(), count, None),
+            Streams::These(ids) => {
+                let count = ids.len() as i64;
+                (
+                    String::new(),
+                    count,
+                    Some(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
+                )
+            }
+        };
+        match &self.0 {
+            Backend::Postgres(pool) => {
+                let query = sqlx::query(PG_READ_STREAMS)
+                    .bind(after)
+                    .bind(count)
+                    .bind(before.tx)
+                    .bind(before.pos)
+                    .bind(these);
+                decode_recorded!(query.fetch_all(pool).await?)
+            }
+            Backend::Sqlite(pool) => {
+                let these = these.map(|ids| serde_json::Value::from(ids).to_string());
+                let query = sqlx::query(SQLITE_READ_STREAMS)
+                    .bind(after)
+                    .bind(count)
+                    .bind(before.pos)
+                    .bind(these);
                 decode_recorded!(query.fetch_all(pool).await?)
             }
         }

@@ -31,7 +31,7 @@ async fn rebuild(app: &TestApp) {
         .await
         .expect("the store opens");
     let all = projections::rebuild::select(None).expect("every projection");
-    projections::rebuild::rebuild(&store.event_log(), &store.read, &all, |_| {})
+    projections::rebuild::rebuild(&store.event_log(), &store.read, &all, |_, _| {})
         .await
         .expect("the rebuild runs");
 }

@@ -35,3 +35,35 @@ async fn a_rebuild_repairs_damaged_read_models_while_joins_go_on(app: TestApp) {
     let log = app.all_pages(&format!("/api/logs/{event}"), &creator).await;
     assert_eq!(log.len(), 31, "the creation and 30 joins");
 }
+
+both_stores!(fifty_joins_during_a_rebuild_are_all_answered_and_none_waits_for_it);
+async fn fifty_joins_during_a_rebuild_are_all_answered_and_none_waits_for_it(app: TestApp) {
+    let creator = app.user("creator").await;
+    // History enough that the replay is still going when the joins arrive.
+    for n in 0..20 {
+        let earlier = app
+            .event_id(&creator, json!({"capacity": 100, "title": format!("earlier {n}")}))
+            .await;
+        app.join_all(&earlier, &app.users(&format!("guest{n}-"), 5).await).await;
+    }
+    let event = app.event_id(&creator, json!({"capacity": 100})).await;
+    let users = app.users("joiner", 50).await;
+
+    let mut joins = tokio::task::JoinSet::new();
+    for user in users {
+        let (api, event) = (app.api.clone(), event.clone());
+        joins.spawn(async move { api.join(&event, &user).await.status });
+    }
+    let replayed = app.rebuild().await;
+    let statuses = joins.join_all().await;
+
+    assert_eq!(statuses, [201; 50], "every join is answered 201, none 503");
+    assert!(
+        replayed >= 121,
+        "the 21 creations and 100 earlier joins at least, not {replayed}"
+    );
+    app.assert_verified().await;
+    assert_eq!(app.capacity(&event).await["members_count"], 50);
+    let log = app.all_pages(&format!("/api/logs/{event}"), &creator).await;
+    assert_eq!(log.len(), 51, "the creation and 50 joins");
+}

@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::describe;
 use crate::time::to_micros;
-use crate::write::{args, Write};
+use crate::write::{eq, lookup, Write};
 use crate::Recorded;
 
 /// Log entry ids are derived from (event, sequence), so a rebuild writes the same ids.
@@ -22,23 +22,35 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         format!("{}/{}", event.event_id, event.sequence).as_bytes(),
     );
     let actor = event.fact.actor();
-    vec![Write::new(
-        "INSERT INTO activity_log (id, event_id, sequence, tx, pos, type, action, actor_id,
-            actor_username, metadata, timestamp, creator_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-            (SELECT creator_id FROM event_view WHERE id = $2))",
-        args![
-            id,
-            event.event_id,
-            event.sequence,
-            event.position.tx,
-            event.position.pos,
-            entry.kind,
-            entry.action,
-            actor.id,
-            actor.username.as_str(),
-            metadata.to_string(),
-            to_micros(event.fact.at()),
+    vec![Write::insert(
+        "activity_log",
+        &[
+            "id",
+            "event_id",
+            "sequence",
+            "tx",
+            "pos",
+            "type",
+            "action",
+            "actor_id",
+            "actor_username",
+            "metadata",
+            "timestamp",
+            "creator_id",
+        ],
+        [
+            id.into(),
+            event.event_id.into(),
+            event.sequence.into(),
+            event.position.tx.into(),
+            event.position.pos.into(),
+            entry.kind.into(),
+            entry.action.into(),
+            actor.id.into(),
+            actor.username.as_str().into(),
+            metadata.to_string().into(),
+            to_micros(event.fact.at()).into(),
+            lookup("event_view", "creator_id", [eq("id", event.event_id)]),
         ],
     )]
 }

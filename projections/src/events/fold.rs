@@ -1,12 +1,14 @@
 use std::collections::BTreeMap;
 
-use aggregates::event::{GuestPlace, Seat};
+use aggregates::event::{DetailChanges, GuestPlace, Seat};
 use aggregates::EventFact;
 use uuid::Uuid;
 
 use crate::time::to_micros;
-use crate::write::{args, Arg, Write};
+use crate::write::{add, eq, to, values, Arg, Change, Write};
 use crate::Recorded;
+
+const TABLE: &str = "event_view";
 
 /// The row writes a run of recorded events makes to `event_view`: each event's own changes,
 /// then one UPDATE per event row with its latest version and time and its seat counters
@@ -26,11 +28,15 @@ pub fn project(events: &[&Recorded]) -> Vec<Write> {
         stamp.waitlisted += waitlisted;
     }
     writes.extend(stamps.into_iter().map(|(id, stamp)| {
-        Write::new(
-            "UPDATE event_view SET version = $2, updated_at = $3,
-                    members_count = members_count + $4, waitlist_count = waitlist_count + $5
-             WHERE id = $1",
-            args![id, stamp.version, stamp.updated_at, stamp.members, stamp.waitlisted],
+        Write::update(
+            TABLE,
+            [
+                to("version", stamp.version),
+                to("updated_at", stamp.updated_at),
+                add("members_count", stamp.members),
+                add("waitlist_count", stamp.waitlisted),
+            ],
+            [eq("id", id)],
         )
     }));
     writes
@@ -48,111 +54,76 @@ struct Stamp {
 /// The writes of the fields an event changes, and how it moves the seat counters
 /// (members, waitlisted).
 fn changes(event: &Recorded) -> (Vec<Write>, (i64, i64)) {
-    let id = || Arg::from(event.event_id);
     let fields = |writes| (writes, (0, 0));
     let seats = |moved| (Vec::new(), moved);
     match &event.fact {
-        EventFact::EventCreated { details, actor, at } => fields(vec![Write::new(
-            "INSERT INTO event_view (id, title, title_key, description, location, location_key,
-                start_time, end_time, capacity, status, waitlist_enabled, creator_id, creator_username,
-                members_count, waitlist_count, created_at, updated_at, version, category_id, ticket_types, series_id,
-                visibility, guest_registration)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $14, 0, $15, $16, $17,
-                $18, $19)",
-            [
-                id(),
-                details.title.as_str().into(),
-                details.title.as_str().to_lowercase().into(),
-                details.description.as_str().into(),
+        EventFact::EventCreated { details, actor, at } => fields(vec![Write::insert(
+            TABLE,
+            &[
+                "id",
+                "title",
+                "title_key",
+                "description",
+                "location",
+                "location_key",
+                "start_time",
+                "end_time",
+                "capacity",
+                "status",
+                "waitlist_enabled",
+                "creator_id",
+                "creator_username",
+                "members_count",
+                "waitlist_count",
+                "created_at",
+                "updated_at",
+                "version",
+                "category_id",
+                "ticket_types",
+                "series_id",
+                "visibility",
+                "guest_registration",
+            ],
+            values![
+                event.event_id,
+                details.title.as_str(),
+                details.title.as_str().to_lowercase(),
+                details.description.as_str(),
                 Arg::OptText(details.location.as_ref().map(|l| l.as_str().to_owned())),
                 Arg::OptText(details.location.as_ref().map(|l| l.as_str().to_lowercase())),
-                to_micros(details.start_time).into(),
+                to_micros(details.start_time),
                 Arg::OptInt(details.end_time.map(to_micros)),
-                (details.capacity.get() as i64).into(),
-                details.status.as_str().into(),
-                i64::from(details.waitlist_enabled).into(),
-                actor.id.into(),
-                actor.username.as_str().into(),
-                to_micros(*at).into(),
+                details.capacity.get() as i64,
+                details.status.as_str(),
+                i64::from(details.waitlist_enabled),
+                actor.id,
+                actor.username.as_str(),
+                0,
+                0,
+                to_micros(*at),
+                to_micros(*at),
+                0,
                 Arg::OptText(details.category.map(|c| c.to_string())),
-                (details.ticket_types.len() as i64).into(),
+                details.ticket_types.len() as i64,
                 Arg::OptText(details.series_id.map(|s| s.to_string())),
-                details.visibility.as_str().into(),
-                i64::from(details.guest_registration).into(),
+                details.visibility.as_str(),
+                i64::from(details.guest_registration),
             ],
         )]),
         EventFact::EventUpdated { changes, .. } => {
-            let mut writes = Vec::new();
-            let mut set = |sql, values: Vec<Arg>| writes.push(Write::new(sql, [id()].into_iter().chain(values)));
-            if let Some(title) = &changes.title {
-                set(
-                    "UPDATE event_view SET title = $2, title_key = $3 WHERE id = $1",
-                    vec![title.as_str().into(), title.as_str().to_lowercase().into()],
-                );
-            }
-            if let Some(description) = &changes.description {
-                set(
-                    "UPDATE event_view SET description = $2 WHERE id = $1",
-                    vec![description.as_str().into()],
-                );
-            }
-            if let Some(location) = &changes.location {
-                let text = location.as_ref().map(|l| l.as_str().to_owned());
-                let key = text.as_ref().map(|l| l.to_lowercase());
-                set(
-                    "UPDATE event_view SET location = $2, location_key = $3 WHERE id = $1",
-                    vec![Arg::OptText(text), Arg::OptText(key)],
-                );
-            }
-            if let Some(start) = changes.start_time {
-                set(
-                    "UPDATE event_view SET start_time = $2 WHERE id = $1",
-                    vec![to_micros(start).into()],
-                );
-            }
-            if let Some(end) = changes.end_time {
-                set(
-                    "UPDATE event_view SET end_time = $2 WHERE id = $1",
-                    vec![Arg::OptInt(end.map(to_micros))],
-                );
-            }
-            if let Some(capacity) = changes.capacity {
-                set(
-                    "UPDATE event_view SET capacity = $2 WHERE id = $1",
-                    vec![(capacity.get() as i64).into()],
-                );
-            }
-            if let Some(enabled) = changes.waitlist_enabled {
-                set(
-                    "UPDATE event_view SET waitlist_enabled = $2 WHERE id = $1",
-                    vec![i64::from(enabled).into()],
-                );
-            }
-            if let Some(category) = changes.category {
-                set(
-                    "UPDATE event_view SET category_id = $2 WHERE id = $1",
-                    vec![Arg::OptText(category.map(|c| c.to_string()))],
-                );
-            }
-            if let Some(visibility) = changes.visibility {
-                set(
-                    "UPDATE event_view SET visibility = $2 WHERE id = $1",
-                    vec![visibility.as_str().into()],
-                );
-            }
-            if let Some(guests) = changes.guest_registration {
-                set(
-                    "UPDATE event_view SET guest_registration = $2 WHERE id = $1",
-                    vec![i64::from(guests).into()],
-                );
-            }
-            fields(writes)
+            let set = updated(changes);
+            fields(if set.is_empty() {
+                Vec::new()
+            } else {
+                vec![Write::update(TABLE, set, [eq("id", event.event_id)])]
+            })
         }
         EventFact::EventClosed { .. } => fields(vec![status(event, "closed")]),
         EventFact::EventOpened { .. } => fields(vec![status(event, "open")]),
-        EventFact::EventDeleted { at, .. } => fields(vec![Write::new(
-            "UPDATE event_view SET deleted_at = $2 WHERE id = $1",
-            args![event.event_id, to_micros(*at)],
+        EventFact::EventDeleted { at, .. } => fields(vec![Write::update(
+            TABLE,
+            [to("deleted_at", to_micros(*at))],
+            [eq("id", event.event_id)],
         )]),
         EventFact::MemberJoined { .. } => seats((1, 0)),
         EventFact::MemberWaitlisted { .. } => seats((0, 1)),
@@ -181,10 +152,62 @@ fn changes(event: &Recorded) -> (Vec<Write>, (i64, i64)) {
 }
 
 fn status(event: &Recorded, status: &str) -> Write {
-    Write::new(
-        "UPDATE event_view SET status = $2 WHERE id = $1",
-        args![event.event_id, status],
-    )
+    Write::update(TABLE, [to("status", status)], [eq("id", event.event_id)])
+}
+
+/// The columns an update of the details sets: every field it changes. Destructured whole,
+/// so a new field does not compile until its column is written here.
+fn updated(changes: &DetailChanges) -> Vec<(&'static str, Change)> {
+    let DetailChanges {
+        title,
+        description,
+        location,
+        start_time,
+        end_time,
+        capacity,
+        waitlist_enabled,
+        category,
+        visibility,
+        guest_registration,
+    } = changes;
+    let mut set = Vec::new();
+    if let Some(title) = title {
+        set.push(to("title", title.as_str()));
+        set.push(to("title_key", title.as_str().to_lowercase()));
+    }
+    if let Some(description) = description {
+        set.push(to("description", description.as_str()));
+    }
+    if let Some(location) = location {
+        let text = location.as_ref().map(|l| l.as_str().to_owned());
+        set.push(to(
+            "location_key",
+            Arg::OptText(text.as_ref().map(|l| l.to_lowercase())),
+        ));
+        set.push(to("location", Arg::OptText(text)));
+    }
+    if let Some(start) = start_time {
+        set.push(to("start_time", to_micros(*start)));
+    }
+    if let Some(end) = end_time {
+        set.push(to("end_time", Arg::OptInt(end.map(to_micros))));
+    }
+    if let Some(capacity) = capacity {
+        set.push(to("capacity", capacity.get() as i64));
+    }
+    if let Some(enabled) = waitlist_enabled {
+        set.push(to("waitlist_enabled", i64::from(*enabled)));
+    }
+    if let Some(category) = category {
+        set.push(to("category_id", Arg::OptText(category.map(|c| c.to_string()))));
+    }
+    if let Some(visibility) = visibility {
+        set.push(to("visibility", visibility.as_str()));
+    }
+    if let Some(guests) = guest_registration {
+        set.push(to("guest_registration", i64::from(*guests)));
+    }
+    set
 }
 
 #[cfg(test)]
@@ -225,6 +248,20 @@ mod tests {
         recorded(event_id, sequence, fact)
     }
 
+    /// The stamp of an event row: its version and time, and members added.
+    fn stamp(id: Uuid, version: i64, second: u32, members: i64) -> Write {
+        Write::update(
+            TABLE,
+            [
+                to("version", version),
+                to("updated_at", to_micros(at(second))),
+                add("members_count", members),
+                add("waitlist_count", 0),
+            ],
+            [eq("id", id)],
+        )
+    }
+
     #[test]
     fn a_run_of_seat_changes_stamps_each_event_row_once_with_the_sums() {
         let (popular, quiet) = (Uuid::from_u128(1), Uuid::from_u128(2));
@@ -245,17 +282,7 @@ mod tests {
 
         let writes = project(&run.iter().collect::<Vec<_>>());
 
-        let stamps: Vec<_> = writes.iter().map(|write| write.args.clone()).collect();
-        assert_eq!(
-            stamps,
-            [
-                args![popular, 7, to_micros(at(7)), 2, 0].to_vec(),
-                args![quiet, 7, to_micros(at(7)), 1, 0].to_vec(),
-            ]
-        );
-        assert!(writes
-            .iter()
-            .all(|write| write.sql.contains("members_count = members_count + $4")));
+        assert_eq!(writes, [stamp(popular, 7, 7, 2), stamp(quiet, 7, 7, 1)]);
     }
 
     #[test]
@@ -274,11 +301,12 @@ mod tests {
 
         let writes = project(&run.iter().collect::<Vec<_>>());
 
-        let statements: Vec<_> = writes.iter().map(|write| &write.sql[..30]).collect();
         assert_eq!(
-            statements,
-            ["UPDATE event_view SET status =", "UPDATE event_view SET version "]
+            writes,
+            [
+                Write::update(TABLE, [to("status", "closed")], [eq("id", id)]),
+                stamp(id, 2, 2, 1)
+            ]
         );
-        assert_eq!(writes[1].args, args![id, 2, to_micros(at(2)), 1, 0]);
     }
 }

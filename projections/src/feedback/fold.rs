@@ -1,8 +1,10 @@
 use aggregates::EventFact;
 
 use crate::time::to_micros;
-use crate::write::{args, Write};
+use crate::write::{eq, values, Write};
 use crate::Recorded;
+
+const TABLE: &str = "feedback_view";
 
 /// The row writes one recorded event makes to `feedback_view`.
 pub fn project(event: &Recorded) -> Vec<Write> {
@@ -13,10 +15,18 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             comment,
             actor,
             at,
-        } => vec![Write::new(
-            "INSERT INTO feedback_view (id, event_id, user_id, username, rating, comment, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            args![
+        } => vec![Write::insert(
+            TABLE,
+            &[
+                "id",
+                "event_id",
+                "user_id",
+                "username",
+                "rating",
+                "comment",
+                "created_at",
+            ],
+            values![
                 *feedback_id,
                 event.event_id,
                 actor.id,
@@ -26,14 +36,8 @@ pub fn project(event: &Recorded) -> Vec<Write> {
                 to_micros(*at)
             ],
         )],
-        EventFact::FeedbackWithdrawn { feedback_id, .. } => vec![Write::new(
-            "DELETE FROM feedback_view WHERE id = $1",
-            args![*feedback_id],
-        )],
-        EventFact::EventDeleted { .. } => vec![Write::new(
-            "DELETE FROM feedback_view WHERE event_id = $1",
-            args![event.event_id],
-        )],
+        EventFact::FeedbackWithdrawn { feedback_id, .. } => vec![Write::delete(TABLE, [eq("id", *feedback_id)])],
+        EventFact::EventDeleted { .. } => vec![Write::delete(TABLE, [eq("event_id", event.event_id)])],
         EventFact::EventCreated { .. }
         | EventFact::EventUpdated { .. }
         | EventFact::EventClosed { .. }

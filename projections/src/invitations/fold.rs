@@ -1,8 +1,10 @@
 use aggregates::EventFact;
 
 use crate::time::to_micros;
-use crate::write::{args, Write};
+use crate::write::{eq, to, values, Write};
 use crate::Recorded;
+
+const TABLE: &str = "invitation_view";
 
 /// The row writes one recorded event makes to `invitation_view`.
 pub fn project(event: &Recorded) -> Vec<Write> {
@@ -12,30 +14,33 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             invitee,
             actor,
             at,
-        } => vec![Write::new(
-            "INSERT INTO invitation_view (id, event_id, inviter_id, inviter_username, invitee_id,
-                invitee_username, status, sent_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
-            args![
+        } => vec![Write::insert(
+            TABLE,
+            &[
+                "id",
+                "event_id",
+                "inviter_id",
+                "inviter_username",
+                "invitee_id",
+                "invitee_username",
+                "status",
+                "sent_at",
+            ],
+            values![
                 *invitation_id,
                 event.event_id,
                 actor.id,
                 actor.username.as_str(),
                 invitee.id,
                 invitee.username.as_str(),
+                "pending",
                 to_micros(*at)
             ],
         )],
         EventFact::InvitationAccepted { invitation_id, at, .. } => vec![answered(*invitation_id, "accepted", *at)],
         EventFact::InvitationDeclined { invitation_id, at, .. } => vec![answered(*invitation_id, "declined", *at)],
-        EventFact::InvitationWithdrawn { invitation_id, .. } => vec![Write::new(
-            "DELETE FROM invitation_view WHERE id = $1",
-            args![*invitation_id],
-        )],
-        EventFact::EventDeleted { .. } => vec![Write::new(
-            "DELETE FROM invitation_view WHERE event_id = $1",
-            args![event.event_id],
-        )],
+        EventFact::InvitationWithdrawn { invitation_id, .. } => vec![Write::delete(TABLE, [eq("id", *invitation_id)])],
+        EventFact::EventDeleted { .. } => vec![Write::delete(TABLE, [eq("event_id", event.event_id)])],
         EventFact::EventCreated { .. }
         | EventFact::EventUpdated { .. }
         | EventFact::EventClosed { .. }
@@ -58,8 +63,9 @@ pub fn project(event: &Recorded) -> Vec<Write> {
 }
 
 fn answered(invitation_id: uuid::Uuid, status: &str, at: chrono::DateTime<chrono::Utc>) -> Write {
-    Write::new(
-        "UPDATE invitation_view SET status = $2, responded_at = $3 WHERE id = $1",
-        args![invitation_id, status, to_micros(at)],
+    Write::update(
+        TABLE,
+        [to("status", status), to("responded_at", to_micros(at))],
+        [eq("id", invitation_id)],
     )
 }

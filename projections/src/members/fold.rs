@@ -3,8 +3,10 @@ use aggregates::{Actor, EventFact};
 use uuid::Uuid;
 
 use crate::time::to_micros;
-use crate::write::{args, Arg, Write};
+use crate::write::{eq, to, values, Arg, Write};
 use crate::Recorded;
+
+const TABLE: &str = "member_view";
 
 /// The row writes one recorded event makes to `member_view`.
 ///
@@ -30,10 +32,7 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::GuestCancelled { guest, .. } | EventFact::GuestRemoved { guest, .. } => {
             vec![delete(event, guest.id)]
         }
-        EventFact::EventDeleted { .. } => vec![Write::new(
-            "DELETE FROM member_view WHERE event_id = $1",
-            args![event.event_id],
-        )],
+        EventFact::EventDeleted { .. } => vec![Write::delete(TABLE, [eq("event_id", event.event_id)])],
         EventFact::EventCreated { .. }
         | EventFact::EventUpdated { .. }
         | EventFact::EventClosed { .. }
@@ -51,32 +50,37 @@ pub fn project(event: &Recorded) -> Vec<Write> {
 }
 
 fn promote(event: &Recorded, holder: Uuid, at: i64) -> Write {
-    Write::new(
-        "UPDATE member_view SET status = 'member', joined_at = $3, queue = $4
-         WHERE event_id = $1 AND user_id = $2",
-        args![event.event_id, holder, at, event.sequence],
+    Write::update(
+        TABLE,
+        [to("status", "member"), to("joined_at", at), to("queue", event.sequence)],
+        [eq("event_id", event.event_id), eq("user_id", holder)],
     )
 }
 
 fn delete(event: &Recorded, holder: Uuid) -> Write {
-    Write::new(
-        "DELETE FROM member_view WHERE event_id = $1 AND user_id = $2",
-        args![event.event_id, holder],
-    )
+    Write::delete(TABLE, [eq("event_id", event.event_id), eq("user_id", holder)])
 }
 
 /// A guest's row holds their guest id as `user_id` and their address as `guest_email`.
 fn insert(event: &Recorded, member: &Actor, status: &str, at: i64, guest_email: Option<&str>) -> Write {
-    Write::new(
-        "INSERT INTO member_view (event_id, user_id, username, status, joined_at, queue, guest_email)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [
-            event.event_id.into(),
-            member.id.into(),
-            member.username.as_str().into(),
-            status.into(),
-            at.into(),
-            event.sequence.into(),
+    Write::insert(
+        TABLE,
+        &[
+            "event_id",
+            "user_id",
+            "username",
+            "status",
+            "joined_at",
+            "queue",
+            "guest_email",
+        ],
+        values![
+            event.event_id,
+            member.id,
+            member.username.as_str(),
+            status,
+            at,
+            event.sequence,
             Arg::OptText(guest_email.map(str::to_owned)),
         ],
     )

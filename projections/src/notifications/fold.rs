@@ -3,8 +3,25 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::time::to_micros;
-use crate::write::{args, Write};
+use crate::write::{self, eq, is_in, ne, values, Filter, Select, Write};
 use crate::Recorded;
+
+const NOTIFICATIONS: &str = "notification_view";
+const AUDIENCE: &str = "notification_audience";
+
+/// `notification_view`'s columns, the notified user's last.
+const COLUMNS: [&str; 10] = [
+    "id",
+    "event_id",
+    "kind",
+    "actor_id",
+    "actor_username",
+    "detail",
+    "tx",
+    "pos",
+    "created_at",
+    "user_id",
+];
 
 /// Every notification `type`.
 pub const KINDS: [&str; 8] = [
@@ -87,17 +104,18 @@ pub fn project(event: &Recorded) -> Vec<Write> {
 }
 
 fn join(event_id: Uuid, user_id: Uuid, role: &str) -> Write {
-    Write::new(
-        "INSERT INTO notification_audience (event_id, user_id, role) VALUES ($1, $2, $3)
-         ON CONFLICT (event_id, user_id, role) DO NOTHING",
-        args![event_id, user_id, role],
+    Write::insert(
+        AUDIENCE,
+        &["event_id", "user_id", "role"],
+        values![event_id, user_id, role],
     )
+    .or_ignore()
 }
 
 fn leave(event_id: Uuid, user_id: Uuid) -> Write {
-    Write::new(
-        "DELETE FROM notification_audience WHERE event_id = $1 AND user_id = $2 AND role <> 'creator'",
-        args![event_id, user_id],
+    Write::delete(
+        AUDIENCE,
+        [eq("event_id", event_id), eq("user_id", user_id), ne("role", "creator")],
     )
 }
 
@@ -113,7 +131,7 @@ fn notify(event: &Recorded, to: To, kind: &str, detail: Value) -> Write {
 
 /// A notification naming `actor` as its cause.
 fn notify_as(event: &Recorded, actor: &Actor, to: To, kind: &str, detail: Value) -> Write {
-    let values = args![
+    let values = values![
         notification_id(event.event_id, event.sequence),
         event.event_id,
         kind,
@@ -125,25 +143,23 @@ fn notify_as(event: &Recorded, actor: &Actor, to: To, kind: &str, detail: Value)
         to_micros(event.fact.at())
     ];
     match to {
-        To::User(user) => Write::new(
-            "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
-                created_at, user_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            values.into_iter().chain(args![user]),
-        ),
-        To::Creator => audience(values, ["creator", "creator"]),
-        To::Participants => audience(values, ["member", "waitlist"]),
-        To::Members => audience(values, ["member", "member"]),
+        To::User(user) => Write::insert(NOTIFICATIONS, &COLUMNS, values.into_iter().chain(values![user])),
+        To::Creator => audience(event, actor, values, &["creator"]),
+        To::Participants => audience(event, actor, values, &["member", "waitlist"]),
+        To::Members => audience(event, actor, values, &["member"]),
     }
 }
 
-/// Everyone of the event's audience in one of two roles, but the actor.
-fn audience(values: impl IntoIterator<Item = crate::write::Arg>, roles: [&str; 2]) -> Write {
-    Write::new(
-        "INSERT INTO notification_view (id, event_id, kind, actor_id, actor_username, detail, tx, pos,
-            created_at, user_id)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, user_id FROM notification_audience
-          WHERE event_id = $2 AND role IN ($10, $11) AND user_id <> $4",
-        values.into_iter().chain(args![roles[0], roles[1]]),
-    )
+/// Everyone of the event's audience in one of `roles`, but the actor.
+fn audience(event: &Recorded, actor: &Actor, values: [write::Value; 9], roles: &[&str]) -> Write {
+    let each = Select {
+        table: AUDIENCE,
+        column: "user_id",
+        filter: Filter(vec![
+            eq("event_id", event.event_id),
+            is_in("role", roles.iter().map(|&role| role.into())),
+            ne("user_id", actor.id),
+        ]),
+    };
+    Write::insert_each(NOTIFICATIONS, &COLUMNS, values, each)
 }

@@ -3,8 +3,11 @@ use aggregates::values::Ticket;
 use aggregates::{Actor, EventFact};
 
 use crate::time::to_micros;
-use crate::write::{args, Arg, Write};
+use crate::write::{add, eq, lookup, ne, to, values, Arg, Write};
 use crate::Recorded;
+
+const TYPES: &str = "ticket_type_view";
+const TICKETS: &str = "ticket_view";
 
 /// The row writes one recorded event makes to `ticket_type_view` and `ticket_view`.
 ///
@@ -17,16 +20,26 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             .iter()
             .zip(0i64..)
             .map(|(t, ordinal)| {
-                Write::new(
-                    "INSERT INTO ticket_type_view (id, event_id, name, price, currency, quantity, members_count, ordinal)
-                     VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
-                    args![
+                Write::insert(
+                    TYPES,
+                    &[
+                        "id",
+                        "event_id",
+                        "name",
+                        "price",
+                        "currency",
+                        "quantity",
+                        "members_count",
+                        "ordinal",
+                    ],
+                    values![
                         t.id,
                         event.event_id,
                         t.name.as_str(),
                         t.price.as_str(),
                         t.currency.as_str(),
                         t.quantity.get() as i64,
+                        0,
                         ordinal
                     ],
                 )
@@ -68,13 +81,15 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             seat: Seat::Member,
             ..
         } => void(event, member),
-        EventFact::TicketCheckedIn { code, at, .. } => vec![Write::new(
-            "UPDATE ticket_view SET status = 'checked_in', checked_in_at = $2 WHERE code = $1",
-            args![*code, to_micros(*at)],
+        EventFact::TicketCheckedIn { code, at, .. } => vec![Write::update(
+            TICKETS,
+            [to("status", "checked_in"), to("checked_in_at", to_micros(*at))],
+            [eq("code", *code)],
         )],
-        EventFact::EventDeleted { .. } => vec![Write::new(
-            "UPDATE ticket_view SET status = 'void' WHERE event_id = $1 AND status <> 'void'",
-            args![event.event_id],
+        EventFact::EventDeleted { .. } => vec![Write::update(
+            TICKETS,
+            [to("status", "void")],
+            [eq("event_id", event.event_id), ne("status", "void")],
         )],
         // History from before tickets, and seats in line: no ticket to issue or void.
         EventFact::MemberJoined { ticket: None, .. }
@@ -84,20 +99,16 @@ pub fn project(event: &Recorded) -> Vec<Write> {
             ..
         }
         | EventFact::GuestCancelled {
-            seat: Seat::Waitlist,
-            ..
+            seat: Seat::Waitlist, ..
         }
         | EventFact::GuestRemoved {
-            seat: Seat::Waitlist,
-            ..
+            seat: Seat::Waitlist, ..
         }
         | EventFact::MemberLeft {
-            seat: Seat::Waitlist,
-            ..
+            seat: Seat::Waitlist, ..
         }
         | EventFact::MemberRemoved {
-            seat: Seat::Waitlist,
-            ..
+            seat: Seat::Waitlist, ..
         } => Vec::new(),
         EventFact::EventUpdated { .. }
         | EventFact::EventClosed { .. }
@@ -115,39 +126,48 @@ pub fn project(event: &Recorded) -> Vec<Write> {
 }
 
 fn issue(event: &Recorded, member: &Actor, ticket: &Ticket) -> Vec<Write> {
-    let mut writes = vec![Write::new(
-        "INSERT INTO ticket_view (code, event_id, user_id, username, ticket_type_id, status, issued_at)
-         VALUES ($1, $2, $3, $4, $5, 'valid', $6)",
-        [
-            ticket.code.into(),
-            event.event_id.into(),
-            member.id.into(),
-            member.username.as_str().into(),
+    let mut writes = vec![Write::insert(
+        TICKETS,
+        &[
+            "code",
+            "event_id",
+            "user_id",
+            "username",
+            "ticket_type_id",
+            "status",
+            "issued_at",
+        ],
+        values![
+            ticket.code,
+            event.event_id,
+            member.id,
+            member.username.as_str(),
             Arg::OptText(ticket.ticket_type.map(|t| t.to_string())),
-            to_micros(event.fact.at()).into(),
+            "valid",
+            to_micros(event.fact.at()),
         ],
     )];
     if let Some(ticket_type) = ticket.ticket_type {
-        writes.push(Write::new(
-            "UPDATE ticket_type_view SET members_count = members_count + 1 WHERE id = $1",
-            args![ticket_type],
-        ));
+        writes.push(Write::update(TYPES, [add("members_count", 1)], [eq("id", ticket_type)]));
     }
     writes
 }
 
 /// The member's current ticket goes void and its seat back to its type.
 fn void(event: &Recorded, member: &Actor) -> Vec<Write> {
+    let current = || {
+        [
+            eq("event_id", event.event_id),
+            eq("user_id", member.id),
+            ne("status", "void"),
+        ]
+    };
     vec![
-        Write::new(
-            "UPDATE ticket_type_view SET members_count = members_count - 1
-             WHERE id = (SELECT ticket_type_id FROM ticket_view
-                         WHERE event_id = $1 AND user_id = $2 AND status <> 'void')",
-            args![event.event_id, member.id],
+        Write::update(
+            TYPES,
+            [add("members_count", -1)],
+            [eq("id", lookup(TICKETS, "ticket_type_id", current()))],
         ),
-        Write::new(
-            "UPDATE ticket_view SET status = 'void' WHERE event_id = $1 AND user_id = $2 AND status <> 'void'",
-            args![event.event_id, member.id],
-        ),
+        Write::update(TICKETS, [to("status", "void")], current()),
     ]
 }

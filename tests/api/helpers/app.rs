@@ -260,9 +260,10 @@ impl TestApp {
     pub async fn rebuild(&self) -> u64 {
         let store = Store::connect(&self.database_url).await.expect("the store opens");
         let all = rebuild::select(None).expect("every projection");
-        rebuild::rebuild(&store.event_log(), &store.read, &all, |_| {})
+        rebuild::rebuild(&store.event_log(), &store.read, &all, |_, _| {})
             .await
             .expect("rebuild runs")
+            .events
     }
 
     /// Runs a statement on the service's database behind its back.

@@ -6,7 +6,9 @@
 
 use sqlx::AnyConnection;
 
-use crate::write::{insert_rows, placeholders, runs, Arg, Run, Write};
+use super::render::{insert_rows, statement};
+use super::run::runs;
+use super::{Arg, Write};
 
 /// A script is cut after the statement that makes it this long.
 const SCRIPT_BYTES: usize = 1 << 20;
@@ -14,10 +16,10 @@ const SCRIPT_BYTES: usize = 1 << 20;
 /// Rows one INSERT of a run carries.
 const ROWS_PER_INSERT: usize = 1_000;
 
-/// Runs `writes` in order, as [`crate::write::run_all`] does, a script at a time. For
-/// PostgreSQL only: values are written as PostgreSQL literals.
+/// Runs `writes` in order, as [`super::run_all`] does, a script at a time. For PostgreSQL
+/// only: values are written as PostgreSQL literals.
 pub async fn run_inline(writes: Vec<Write>, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    for script in scripts(writes) {
+    for script in scripts(&writes) {
         // Without arguments, a statement goes in the simple protocol, which takes several.
         sqlx::Executor::execute(&mut *conn, script.as_str()).await?;
     }
@@ -25,21 +27,18 @@ pub async fn run_inline(writes: Vec<Write>, conn: &mut AnyConnection) -> Result<
 }
 
 /// `writes` as scripts of about [`SCRIPT_BYTES`] each, runs of one INSERT gathered.
-fn scripts(writes: Vec<Write>) -> Vec<String> {
+fn scripts(writes: &[Write]) -> Vec<String> {
     let mut scripts = vec![String::new()];
     for run in runs(writes) {
         let script = scripts.last_mut().expect("never empty");
-        match run {
-            Run::One(write) => with_values(write.sql, &write.args, script),
-            Run::Inserts { tuple, rows } => {
-                let width = rows[0].args.len();
+        match run.as_slice() {
+            [write] => statement(write, script, &mut literal),
+            rows => {
                 for (i, chunk) in rows.chunks(ROWS_PER_INSERT).enumerate() {
                     if i > 0 {
                         script.push_str(";\n");
                     }
-                    insert_rows(chunk[0].sql, tuple, width, chunk.len(), script, |row, n, out| {
-                        literal(value(&chunk[row].args, n), out);
-                    });
+                    insert_rows(chunk, script, &mut literal);
                 }
             }
         }
@@ -52,21 +51,10 @@ fn scripts(writes: Vec<Write>) -> Vec<String> {
     scripts
 }
 
-/// Appends `sql` with each `$n` replaced by the literal of `args[n - 1]`.
-fn with_values(sql: &str, args: &[Arg], out: &mut String) {
-    placeholders(sql, out, |n, out| literal(value(args, n), out));
-}
-
-/// The value of `$n`.
-fn value(args: &[Arg], n: usize) -> &Arg {
-    let arg = n.checked_sub(1).and_then(|i| args.get(i));
-    arg.expect("a fold binds every placeholder it writes")
-}
-
 /// `arg` as a PostgreSQL literal of the type it has as a bound parameter, so a statement
 /// means what it means bound. Quotes are doubled and backslashes are plain characters (the
-/// rebuild's session sets `standard_conforming_strings`); PostgreSQL text holds no NUL, so
-/// none can come from the store.
+/// connection's `standard_conforming_strings` is on, PostgreSQL's default); PostgreSQL text
+/// holds no NUL, so none can come from the store.
 fn literal(arg: &Arg, out: &mut String) {
     match arg {
         Arg::Int(value) | Arg::OptInt(Some(value)) => {
@@ -85,48 +73,47 @@ fn literal(arg: &Arg, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::write::args;
+    use crate::write::{args, eq, to, values};
+
+    fn with_values(write: &Write) -> String {
+        let mut out = String::new();
+        statement(write, &mut out, &mut literal);
+        out
+    }
 
     #[test]
     fn values_are_written_as_typed_literals_with_quotes_doubled() {
-        let args = [
-            Arg::from(r"it's \ 'x'"),
-            Arg::from(-7),
-            Arg::OptText(None),
-            Arg::OptInt(None),
-            Arg::OptInt(Some(3)),
-        ];
-        let mut out = String::new();
-        with_values(
-            "UPDATE t SET a = $2, b = $3, c = $4, d = $5 WHERE id = $1",
-            &args,
-            &mut out,
+        let write = Write::update(
+            "t",
+            [
+                to("a", -7),
+                to("b", Arg::OptText(None)),
+                to("c", Arg::OptInt(None)),
+                to("d", Arg::OptInt(Some(3))),
+            ],
+            [eq("id", r"it's \ 'x'")],
         );
         assert_eq!(
-            out,
+            with_values(&write),
             r"UPDATE t SET a = '-7'::int8, b = NULL::text, c = NULL::int8, d = '3'::int8 WHERE id = 'it''s \ ''x'''::text"
         );
     }
 
     #[test]
-    fn a_placeholder_with_more_digits_takes_its_own_value() {
+    fn a_raw_statement_s_placeholders_take_their_own_values() {
         let args: Vec<Arg> = (1..=11).map(Arg::from).collect();
-        let mut out = String::new();
-        with_values("$1 $11 $1$", &args, &mut out);
-        assert_eq!(out, "'1'::int8 '11'::int8 '1'::int8$");
+        assert_eq!(
+            with_values(&Write::sql("$1 $11 $1$", args)),
+            "'1'::int8 '11'::int8 '1'::int8$"
+        );
     }
 
     #[test]
     fn runs_of_one_insert_become_one_statement_between_the_others() {
-        let insert = "INSERT INTO t (a) VALUES ($1)";
-        let writes = vec![
-            Write::new(insert, args![1]),
-            Write::new(insert, args![2]),
-            Write::new("DELETE FROM t WHERE a = $1", args![1]),
-            Write::new(insert, args![3]),
-        ];
+        let insert = |a: i64| Write::insert("t", &["a"], values![a]);
+        let writes = vec![insert(1), insert(2), Write::delete("t", [eq("a", 1)]), insert(3)];
         assert_eq!(
-            scripts(writes),
+            scripts(&writes),
             ["INSERT INTO t (a) VALUES ('1'::int8), ('2'::int8);\n\
               DELETE FROM t WHERE a = '1'::int8;\n\
               INSERT INTO t (a) VALUES ('3'::int8);\n"]
@@ -136,8 +123,8 @@ mod tests {
     #[test]
     fn long_scripts_are_cut_between_statements() {
         let text = "x".repeat(SCRIPT_BYTES / 2);
-        let write = || Write::new("DELETE FROM t WHERE a = $1", args![text.as_str()]);
-        let found = scripts(vec![write(), write(), write()]);
+        let write = || Write::delete("t", [eq("a", text.as_str())]);
+        let found = scripts(&[write(), write(), write()]);
         assert_eq!(found.len(), 2);
         assert!(found.iter().all(|script| script.ends_with("'::text;\n")));
     }
@@ -145,6 +132,6 @@ mod tests {
     #[test]
     #[should_panic(expected = "binds every placeholder")]
     fn a_placeholder_without_a_value_is_a_bug_not_a_null() {
-        with_values("$2", &args![1], &mut String::new());
+        with_values(&Write::sql("$2", args![1]));
     }
 }

@@ -1,0 +1,543 @@
+//! Read models rebuilt from the store: `rebuild` replaces them, `verify` compares them.
+//!
+//! Both replay the history one event at a time (an event's rows change only by its own
+//! facts): a page of whole histories is read in the order of their ids, folded in memory by
+//! the projections' own writes (`memory`), and each final row is written once into scratch
+//! tables (`scratch`, `load`: `COPY` on PostgreSQL), while the service goes on with the live
+//! ones. What arrived meanwhile is caught up by folding the histories it touched again.
+//!
+//! Then one short transaction takes the projections' checkpoint rows (live projectors wait),
+//! catches up the last arrivals and either swaps the scratch tables in (`rebuild`) or
+//! compares them with the live ones set against set and rolls back (`verify`).
+
+mod load;
+mod memory;
+mod scratch;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use sqlx::any::AnyRow;
+use sqlx::postgres::PgConnection;
+use sqlx::{AnyConnection, AnyPool, Connection, Row};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use self::memory::{Memory, Row as Rows};
+use self::scratch::Scratch;
+use crate::projector::Table;
+use crate::{EventSource, Position, Projection, Recorded, Streams, PROJECTIONS};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Events a page of histories aims at: the number of histories read is adjusted to it.
+const PAGE_EVENTS: i64 = 20_000;
+
+/// Pages folded but not yet written: with the page being read and the one being folded,
+/// what a replay holds in memory.
+const PAGES_IN_FLIGHT: usize = 2;
+
+/// Catch-up rounds before the swap; each folds again what arrived during the last.
+const CATCH_UP_ROUNDS: usize = 3;
+
+/// Events read per look at what arrived.
+const TAIL_BATCH: i64 = 10_000;
+
+/// Where a replay is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading, folding and writing the history.
+    Replay,
+    /// Building the scratch tables' keys and indexes.
+    Index,
+    /// Folding again the histories that changed meanwhile.
+    CatchUp,
+    /// Holding the checkpoints: swapping, or comparing.
+    Swap,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Replay => "read, fold, load",
+            Self::Index => "index",
+            Self::CatchUp => "catch up",
+            Self::Swap => "swap",
+        })
+    }
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy)]
+pub struct Rebuilt {
+    /// Events folded, those folded again in a catch-up counted again.
+    pub events: u64,
+    /// How long live projectors waited for the checkpoints.
+    pub swap: Duration,
+}
+
+/// A row that the live read model and the rebuilt one disagree on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub table: &'static str,
+    pub key: String,
+    /// The row as `column=value` pairs; `None` where that side has no such row.
+    pub live: Option<String>,
+    pub rebuilt: Option<String>,
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let show = |row: &Option<String>| row.clone().unwrap_or_else(|| "(missing)".to_owned());
+        write!(
+            f,
+            "{} [{}]\n  live:    {}\n  rebuilt: {}",
+            self.table,
+            self.key,
+            show(&self.live),
+            show(&self.rebuilt)
+        )
+    }
+}
+
+/// Projections that `rebuild` and `verify` leave alone. The email outbox records what was
+/// delivered (and what is still to be): replayed, it would send every message again, and
+/// its sent marks are not history's to rebuild. Its checkpoint stays where it is, so its
+/// projection carries on with the facts that come after.
+const NOT_REPLAYED: [&str; 1] = [crate::email::PROJECTION];
+
+/// Every projection that is replayed.
+fn replayed() -> impl Iterator<Item = &'static Projection> {
+    PROJECTIONS.iter().filter(|p| !NOT_REPLAYED.contains(&p.name))
+}
+
+/// The projections called `name`, or all that are replayed; an unknown name, or one that
+/// is never replayed, is an error.
+pub fn select(name: Option<&str>) -> Result<Vec<&'static Projection>, String> {
+    match name {
+        None => Ok(replayed().collect()),
+        Some(name) if NOT_REPLAYED.contains(&name) => Err(format!(
+            "the {name:?} projection is never rebuilt: its outbox keeps what was already sent"
+        )),
+        Some(name) => replayed().find(|p| p.name == name).map(|p| vec![p]).ok_or_else(|| {
+            let names: Vec<_> = replayed().map(|p| p.name).collect();
+            format!("no projection {name:?}; there are {}", names.join(", "))
+        }),
+    }
+}
+
+/// How many events the store holds: the length of a full replay.
+pub async fn count_events(pool: &AnyPool) -> Result<u64, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+        .fetch_one(pool)
+        .await?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// Replaces `projections`' read models with a replay of the whole history. `progress`
+/// hears the phase and the running count of events.
+pub async fn rebuild<S: EventSource>(
+    source: &S,
+    pool: &AnyPool,
+    projections: &[&'static Projection],
+    mut progress: impl FnMut(Phase, u64),
+) -> Result<Rebuilt, Error> {
+    let mut replay = Replay::start(source, pool, projections).await?;
+    replay.bulk(&mut progress).await?;
+    for _ in 0..CATCH_UP_ROUNDS {
+        if replay.catch_up(&mut progress).await? == 0 {
+            break;
+        }
+    }
+    let Replay {
+        mut conn,
+        scratch,
+        reached,
+        mut events,
+        ..
+    } = replay;
+    progress(Phase::Swap, events);
+    let mut tx = conn.begin().await?;
+    let held = Instant::now();
+    checkpoints(&mut tx, projections).await?;
+    let (arrived, last, touched) = tail(source, reached, None).await?;
+    let tables = scratch.tables().to_vec();
+    let every = projections.iter().map(|p| (p.name, last)).collect();
+    refold(source, &mut tx, &scratch, &tables, &touched, &every).await?;
+    scratch.swap(&mut tx).await?;
+    for projection in projections {
+        sqlx::query("UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1")
+            .bind(projection.name)
+            .bind(last.tx)
+            .bind(last.pos)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    let swap = held.elapsed();
+    events += arrived;
+    scratch.drop(&mut conn).await?;
+    Ok(Rebuilt { events, swap })
+}
+
+/// Replays the history up to each live checkpoint and compares the result with the live
+/// read models; changes nothing.
+pub async fn verify<S: EventSource>(
+    source: &S,
+    pool: &AnyPool,
+    projections: &[&'static Projection],
+) -> Result<Vec<Difference>, Error> {
+    let mut replay = Replay::start(source, pool, projections).await?;
+    replay.bulk(&mut |_, _| {}).await?;
+    let Replay {
+        mut conn,
+        scratch,
+        reached,
+        ..
+    } = replay;
+    let mut tx = conn.begin().await?;
+    let live = checkpoints(&mut tx, projections).await?;
+    // The live read models may be behind the replay or ahead of it: the histories with
+    // events between the two are folded again up to the live checkpoints.
+    let from = live.values().copied().chain([reached]).min().unwrap_or_default();
+    let until = live.values().copied().chain([reached]).max().unwrap_or_default();
+    let (_, _, touched) = tail(source, from, Some(until)).await?;
+    for at in live.values().collect::<BTreeSet<_>>() {
+        let tables: Vec<Table> = projections
+            .iter()
+            .filter(|p| live[p.name] == *at)
+            .flat_map(|p| p.tables.iter().copied())
+            .collect();
+        refold(source, &mut tx, &scratch, &tables, &touched, &live).await?;
+    }
+    let differences = scratch.compare(&mut tx).await?;
+    tx.rollback().await?;
+    scratch.drop(&mut conn).await?;
+    Ok(differences)
+}
+
+/// A replay under way: its own connection, its scratch tables, how far it has read.
+struct Replay<'a, S> {
+    source: &'a S,
+    conn: AnyConnection,
+    /// For `COPY`, on PostgreSQL.
+    url: String,
+    scratch: Scratch,
+    projections: &'a [&'static Projection],
+    reached: Position,
+    events: u64,
+}
+
+impl<'a, S: EventSource> Replay<'a, S> {
+    async fn start(source: &'a S, pool: &AnyPool, projections: &'a [&'static Projection]) -> Result<Self, Error> {
+        let mut conn = pool.acquire().await?.detach();
+        let tables = projections.iter().flat_map(|p| p.tables.iter().copied()).collect();
+        let scratch = Scratch::create(&mut conn, tables).await?;
+        Ok(Self {
+            source,
+            conn,
+            url: pool.connect_options().database_url.to_string(),
+            scratch,
+            projections,
+            reached: Position::default(),
+            events: 0,
+        })
+    }
+
+    /// Folds every history up to the store's horizon into the scratch tables, page by
+    /// page: the next page is read while this one is folded, and written by a task of its
+    /// own while the next is folded.
+    async fn bulk(&mut self, progress: &mut impl FnMut(Phase, u64)) -> Result<(), Error> {
+        let before = self.source.horizon().await?;
+        let (pages, mut written) = mpsc::channel::<Vec<(Table, Vec<Rows>)>>(PAGES_IN_FLIGHT);
+        let copy = if self.scratch.postgres() {
+            Some(PgConnection::connect(&self.url).await?)
+        } else {
+            None
+        };
+        let names: Vec<(&'static str, String)> = self
+            .scratch
+            .tables()
+            .iter()
+            .map(|table| (table.name, self.scratch.name(table)))
+            .collect();
+        let scratch_name = move |table: &Table| {
+            names
+                .iter()
+                .find(|(name, _)| *name == table.name)
+                .map(|(_, n)| n.clone())
+        };
+        let conn = &mut self.conn;
+        let writer = async move {
+            let mut copy = copy;
+            while let Some(page) = written.recv().await {
+                for (table, rows) in page {
+                    let Some(name) = scratch_name(&table) else { continue };
+                    match &mut copy {
+                        Some(copy) => load::copy(copy, &name, &rows).await?,
+                        None => {
+                            let mut tx = conn.begin().await?;
+                            load::insert(&mut tx, &name, &rows).await?;
+                            tx.commit().await?;
+                        }
+                    }
+                }
+            }
+            if let Some(copy) = copy {
+                copy.close().await?;
+            }
+            Ok::<_, Error>(())
+        };
+        let source = self.source;
+        let (mut events, mut reached) = (self.events, self.reached);
+        let mut memory = Memory::new(replayed().flat_map(|p| p.tables.iter().copied()));
+        let reader = async {
+            let mut count = 100;
+            let mut page = source
+                .read_streams(Streams::After { after: None, count }, before)
+                .await?;
+            while let Some(last) = page.last().map(|event| event.event_id) {
+                count = next_count(count, page.len());
+                let next = source.read_streams(
+                    Streams::After {
+                        after: Some(last),
+                        count,
+                    },
+                    before,
+                );
+                let folded = async {
+                    let rows = fold(&mut memory, &page)?;
+                    pages.send(rows).await.map_err(|_| "the writer stopped")?;
+                    Ok::<_, Error>(())
+                };
+                let (next, folded) = tokio::join!(next, folded);
+                folded?;
+                events += page.len() as u64;
+                if let Some(max) = page.iter().map(|event| event.position).max() {
+                    reached = reached.max(max);
+                }
+                progress(Phase::Replay, events);
+                page = next?;
+            }
+            drop(pages);
+            Ok::<_, Error>(())
+        };
+        let (read, wrote) = tokio::join!(reader, writer);
+        read?;
+        wrote?;
+        (self.events, self.reached) = (events, reached);
+        progress(Phase::Index, self.events);
+        self.scratch.index(&mut self.conn).await?;
+        Ok(())
+    }
+
+    /// Folds again the histories that events after `reached` touched; answers how many
+    /// events arrived.
+    async fn catch_up(&mut self, progress: &mut impl FnMut(Phase, u64)) -> Result<u64, Error> {
+        let (arrived, last, touched) = tail(self.source, self.reached, None).await?;
+        if arrived == 0 {
+            return Ok(0);
+        }
+        let tables = self.scratch.tables().to_vec();
+        let every = self.projections.iter().map(|p| (p.name, last)).collect();
+        refold(self.source, &mut self.conn, &self.scratch, &tables, &touched, &every).await?;
+        self.reached = last;
+        self.events += arrived;
+        progress(Phase::CatchUp, self.events);
+        Ok(arrived)
+    }
+}
+
+/// How many histories the next page reads, so that it holds about [`PAGE_EVENTS`] events.
+fn next_count(count: i64, events: usize) -> i64 {
+    let per_history = (events as i64 / count.max(1)).max(1);
+    (PAGE_EVENTS / per_history).clamp(1, 10_000)
+}
+
+/// The final rows of a page of whole histories, by table. Every replayed projection is
+/// folded (one may read another's rows: the log reads the event's creator), in the order
+/// the live projector runs them.
+fn fold(memory: &mut Memory, page: &[Recorded]) -> Result<Vec<(Table, Vec<Rows>)>, Error> {
+    let events: Vec<&Recorded> = page.iter().collect();
+    for projection in replayed() {
+        for write in projection.project(&events) {
+            memory.apply(&write)?;
+        }
+    }
+    let tables: Vec<Table> = replayed().flat_map(|p| p.tables.iter().copied()).collect();
+    Ok(memory
+        .drain()
+        .filter_map(|(name, rows)| tables.iter().find(|t| t.name == name).map(|t| (*t, rows)))
+        .collect())
+}
+
+/// The events after `after` (up to `until`, or all there are): how many, the last
+/// position, and the histories they belong to.
+async fn tail<S: EventSource>(
+    source: &S,
+    after: Position,
+    until: Option<Position>,
+) -> Result<(u64, Position, Vec<Uuid>), Error> {
+    let (mut count, mut last, mut touched) = (0, after, BTreeSet::new());
+    loop {
+        let batch = source.read_after(last, TAIL_BATCH).await?;
+        let within: Vec<_> = batch
+            .iter()
+            .filter(|event| until.is_none_or(|until| event.position <= until))
+            .collect();
+        for event in &within {
+            touched.insert(event.event_id);
+            last = event.position;
+        }
+        count += within.len() as u64;
+        if within.len() < batch.len() || batch.len() < TAIL_BATCH as usize {
+            return Ok((count, last, touched.into_iter().collect()));
+        }
+    }
+}
+
+/// Folds the histories `streams` again into the scratch tables of `tables`, each
+/// projection's up to its entry in `until`.
+async fn refold<S: EventSource>(
+    source: &S,
+    conn: &mut AnyConnection,
+    scratch: &Scratch,
+    tables: &[Table],
+    streams: &[Uuid],
+    until: &Marks,
+) -> Result<(), Error> {
+    if streams.is_empty() || tables.is_empty() {
+        return Ok(());
+    }
+    scratch.forget(conn, tables, streams).await?;
+    let owner = |table: &Table| {
+        PROJECTIONS
+            .iter()
+            .find(|p| p.tables.iter().any(|t| t.name == table.name))
+    };
+    let at = tables
+        .iter()
+        .filter_map(|table| owner(table).and_then(|p| until.get(p.name)))
+        .max()
+        .copied()
+        .unwrap_or_default();
+    let before = Position {
+        tx: at.tx,
+        pos: at.pos + 1,
+    };
+    let mut memory = Memory::new(replayed().flat_map(|p| p.tables.iter().copied()));
+    for chunk in streams.chunks(500) {
+        let events = source.read_streams(Streams::These(chunk.to_vec()), before).await?;
+        for (table, rows) in fold(&mut memory, &events)? {
+            if tables.iter().any(|t| t.name == table.name) {
+                load::insert(conn, &scratch.name(&table), &rows).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A position per projection.
+type Marks = BTreeMap<&'static str, Position>;
+
+/// The projections' checkpoints, their rows locked: live projectors wait until the
+/// transaction ends.
+async fn checkpoints(conn: &mut AnyConnection, projections: &[&'static Projection]) -> Result<Marks, sqlx::Error> {
+    let mut checkpoints = BTreeMap::new();
+    for projection in projections {
+        sqlx::query("UPDATE projection_checkpoints SET tx = tx WHERE name = $1")
+            .bind(projection.name)
+            .execute(&mut *conn)
+            .await?;
+        let position = sqlx::query_as("SELECT tx, pos FROM projection_checkpoints WHERE name = $1")
+            .bind(projection.name)
+            .fetch_one(&mut *conn)
+            .await?;
+        checkpoints.insert(projection.name, position);
+    }
+    Ok(checkpoints)
+}
+
+/// One value as text, whatever its type on either database.
+fn cell(row: &AnyRow, index: usize) -> Result<String, sqlx::Error> {
+    if let Ok(value) = row.try_get::<Option<i64>, _>(index) {
+        return Ok(value.map_or_else(|| "null".to_owned(), |v| v.to_string()));
+    }
+    if let Ok(value) = row.try_get::<Option<String>, _>(index) {
+        return Ok(value.map_or_else(|| "null".to_owned(), |v| format!("{v:?}")));
+    }
+    let value: Option<f64> = row.try_get(index)?;
+    Ok(value.map_or_else(|| "null".to_owned(), |v| v.to_string()))
+}
+
+/// Merges two key-ordered row lists into their differences.
+fn compare(table: &'static str, live: Vec<(String, String)>, rebuilt: Vec<(String, String)>) -> Vec<Difference> {
+    let live: BTreeMap<_, _> = live.into_iter().collect();
+    let mut rebuilt: BTreeMap<_, _> = rebuilt.into_iter().collect();
+    let mut differences = Vec::new();
+    for (key, row) in live {
+        match rebuilt.remove(&key) {
+            Some(other) if other == row => {}
+            other => differences.push(Difference {
+                table,
+                key,
+                live: Some(row),
+                rebuilt: other,
+            }),
+        }
+    }
+    differences.extend(rebuilt.into_iter().map(|(key, row)| Difference {
+        table,
+        key,
+        live: None,
+        rebuilt: Some(row),
+    }));
+    differences
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, value: &str) -> (String, String) {
+        (key.to_owned(), value.to_owned())
+    }
+
+    #[test]
+    fn compare_names_changed_missing_and_extra_rows() {
+        let live = vec![row("a", "x=1"), row("b", "x=2"), row("c", "x=3")];
+        let rebuilt = vec![row("a", "x=1"), row("b", "x=9"), row("d", "x=4")];
+        let found = compare("t", live, rebuilt);
+        let keys: Vec<_> = found
+            .iter()
+            .map(|d| (d.key.as_str(), d.live.is_some(), d.rebuilt.is_some()))
+            .collect();
+        assert_eq!(keys, [("b", true, true), ("c", true, false), ("d", false, true)]);
+    }
+
+    #[test]
+    fn identical_tables_have_no_differences() {
+        let rows = vec![row("a", "x=1"), row("b", "x=2")];
+        assert!(compare("t", rows.clone(), rows).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_projection_is_refused_with_the_known_names() {
+        assert_eq!(select(None).unwrap().len(), PROJECTIONS.len() - NOT_REPLAYED.len());
+        assert_eq!(select(Some("members")).unwrap()[0].name, "members");
+        let Err(refused) = select(Some("nope")) else {
+            panic!("an unknown projection was accepted");
+        };
+        assert!(refused.contains("events, members, activity"), "{refused}");
+        assert!(!refused.contains("email"), "{refused}");
+    }
+
+    #[test]
+    fn the_email_outbox_is_never_replayed() {
+        assert!(select(None).unwrap().iter().all(|p| p.name != "email"));
+        let Err(refused) = select(Some("email")) else {
+            panic!("the email projection was selected for a replay");
+        };
+        assert!(refused.contains("never rebuilt"), "{refused}");
+    }
+}

@@ -1,0 +1,141 @@
+//! Writes run as bound statements: how the live projector writes to SQLite, in process,
+//! where a statement costs no round trip and SQLite keeps each one prepared.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection};
+
+use super::render::{insert_rows, shape, statement};
+use super::{Arg, Write};
+
+/// `query` with `args` bound to its placeholders in order.
+pub(crate) fn bind<'q>(
+    mut query: Query<'q, Any, AnyArguments<'q>>,
+    args: &'q [Arg],
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for arg in args {
+        query = match arg {
+            Arg::Text(v) => query.bind(v.as_str()),
+            Arg::OptText(v) => query.bind(v.as_deref()),
+            Arg::Int(v) => query.bind(*v),
+            Arg::OptInt(v) => query.bind(*v),
+        };
+    }
+    query
+}
+
+/// Most bind parameters one multi-row INSERT carries (SQLite allows 32,766).
+const MAX_PARAMS: usize = 30_000;
+
+/// Runs `writes` in order, each run of one plain INSERT as multi-row INSERTs: a batch's
+/// log entries then cost a few statements instead of one each. Runs are cut into chunks of
+/// powers of two rows, so only a handful of distinct statements get prepared.
+pub async fn run_all(writes: Vec<Write>, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    for run in runs(&writes) {
+        match run.as_slice() {
+            [write] => Bound::one(write).run(conn).await?,
+            rows => {
+                let width = Bound::one(rows[0]).args.len().max(1);
+                let mut rest = rows;
+                while !rest.is_empty() {
+                    let fits = (MAX_PARAMS / width).max(1).min(rest.len());
+                    let (chunk, tail) = rest.split_at(1 << fits.ilog2());
+                    Bound::rows(chunk).run(conn).await?;
+                    rest = tail;
+                }
+            }
+        };
+    }
+    Ok(())
+}
+
+/// `writes`, in order, as the runs they are sent in: alone, or consecutive inserts of one
+/// shape together.
+pub(crate) fn runs(writes: &[Write]) -> Vec<Vec<&Write>> {
+    let mut runs: Vec<(Option<String>, Vec<&Write>)> = Vec::new();
+    for write in writes {
+        let shape = shape(write);
+        match runs.last_mut() {
+            Some((last, run)) if shape.is_some() && *last == shape => run.push(write),
+            _ => runs.push((shape, vec![write])),
+        }
+    }
+    runs.into_iter().map(|(_, run)| run).collect()
+}
+
+/// A statement with its placeholders numbered and their values.
+struct Bound {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Bound {
+    fn numbered(render: impl FnOnce(&mut String, &mut dyn FnMut(&Arg, &mut String))) -> Self {
+        let mut args = Vec::new();
+        let mut sql = String::new();
+        render(&mut sql, &mut |arg, out| {
+            args.push(arg.clone());
+            out.push_str(&format!("${}", args.len()));
+        });
+        Self { sql, args }
+    }
+
+    fn one(write: &Write) -> Self {
+        Self::numbered(|sql, value| statement(write, sql, value))
+    }
+
+    fn rows(rows: &[&Write]) -> Self {
+        Self::numbered(|sql, value| insert_rows(rows, sql, value))
+    }
+
+    async fn run(self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        bind(sqlx::query::<Any>(&self.sql), &self.args).execute(conn).await?;
+        Ok(())
+    }
+}
+
+/// Appends `sql` to `out`, each placeholder `$n` replaced by what `each(n, out)` appends.
+pub(crate) fn placeholders(sql: &str, out: &mut String, mut each: impl FnMut(usize, &mut String)) {
+    let mut chars = sql.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let start = i + 1;
+        let mut end = start;
+        if c == '$' {
+            while let Some((j, _)) = chars.next_if(|(_, d)| d.is_ascii_digit()) {
+                end = j + 1;
+            }
+        }
+        match sql[start..end].parse::<usize>() {
+            Ok(n) => each(n, out),
+            Err(_) => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write::{eq, values};
+
+    #[test]
+    fn consecutive_inserts_of_one_shape_make_one_run_between_the_others() {
+        let insert = |a: i64| Write::insert("t", &["a"], values![a]);
+        let writes = [insert(1), insert(2), Write::delete("t", [eq("a", 1)]), insert(3)];
+        let sizes: Vec<_> = runs(&writes).iter().map(Vec::len).collect();
+        assert_eq!(sizes, [2, 1, 1]);
+        let rows = Bound::rows(&runs(&writes)[0]);
+        assert_eq!(rows.sql, "INSERT INTO t (a) VALUES ($1), ($2)");
+        assert_eq!(rows.args, [Arg::Int(1), Arg::Int(2)]);
+    }
+
+    #[test]
+    fn a_raw_statement_keeps_its_own_placeholders() {
+        let write = Write::sql(
+            "UPDATE t SET a = $2 WHERE id = $1 OR $2 IS NULL",
+            [Arg::Int(1), Arg::Int(2)],
+        );
+        let bound = Bound::one(&write);
+        assert_eq!(bound.sql, "UPDATE t SET a = $1 WHERE id = $2 OR $3 IS NULL");
+        assert_eq!(bound.args, [Arg::Int(2), Arg::Int(1), Arg::Int(2)]);
+    }
+}
