@@ -1,11 +1,11 @@
-//! `seed-events`: fills a PostgreSQL event store with N domain events quickly, for the
-//! `rebuild` benchmark — through the store, not through HTTP.
+//! `seed-events`: fills an event store (PostgreSQL or SQLite) with N domain events quickly,
+//! for the `rebuild` benchmark — through the store, not through HTTP.
 //!
 //! Every history is decided by the real `Event` aggregate (the same `handle` the service
 //! runs), so each one is consistent: a creation, then joins, leaves, waitlisting,
 //! promotions, removals, title changes and closing/reopening, about `--per-event` facts per
 //! event. The facts are serialised as the service stores them and inserted straight into
-//! the `events` table, `--batch` rows per multi-row INSERT (one transaction each), with the
+//! the `events` table, `--batch` rows per transaction (one multi-row INSERT on PostgreSQL), with the
 //! histories of `--interleave` events interleaved as concurrent traffic would. The read
 //! models are left alone (empty on a fresh database): `event-manager rebuild` fills them.
 //! See bench/README.md.
@@ -22,13 +22,13 @@ use cqrs_es::{Aggregate, DomainEvent};
 use event_manager::box_error::BoxError;
 use event_manager::startup::RandomCodes;
 use event_manager::store::{Backend, Store};
-use sqlx::{PgPool, Row};
+use sqlx::{QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
 #[derive(Debug, Parser)]
-#[command(about = "Seeds a PostgreSQL event store with N consistent domain events, without HTTP")]
+#[command(about = "Seeds an event store with N consistent domain events, without HTTP")]
 struct Args {
-    /// The PostgreSQL database (migrated here if needed).
+    /// The database, PostgreSQL or SQLite (migrated here if needed).
     #[arg(long, env = "DATABASE_URL")]
     database_url: String,
     /// How many domain events to insert.
@@ -57,6 +57,9 @@ const INSERT: &str = r#"
       FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS r(a, s, t, v, p, n)
      ORDER BY n"#;
 
+/// Rows per INSERT on SQLite: seven values each, under its 32,766 bind parameters.
+const SQLITE_ROWS: usize = 4_000;
+
 /// Users that join and leave: each event draws its candidates from this many.
 const USERS: u64 = 20_000;
 const CREATORS: u64 = 100;
@@ -69,9 +72,7 @@ async fn main() -> Result<(), BoxError> {
     }
     let store = Store::connect(&args.database_url).await?;
     store.migrate().await?;
-    let Backend::Postgres(pool) = &store.backend else {
-        return Err("seed-events seeds PostgreSQL only (DATABASE_URL=postgres://…)".into());
-    };
+    let pool = &store.read;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
         .fetch_one(pool)
         .await?;
@@ -108,14 +109,14 @@ async fn main() -> Result<(), BoxError> {
                 if let Some(fact) = facts.get(sequence - 1) {
                     rows.push(id, sequence, fact)?;
                     if rows.len() >= args.batch {
-                        inserted += rows.insert(pool).await?;
+                        inserted += rows.insert(&store.backend).await?;
                         eprint!("\r{inserted} events");
                     }
                 }
             }
         }
     }
-    inserted += rows.insert(pool).await?;
+    inserted += rows.insert(&store.backend).await?;
     eprintln!("\r{inserted} events");
     let seconds = started.elapsed().as_secs_f64();
     println!(
@@ -163,19 +164,44 @@ impl Rows {
         Ok(())
     }
 
-    /// Inserts the rows in one statement (one transaction); answers how many.
-    async fn insert(&mut self, pool: &PgPool) -> Result<usize, sqlx::Error> {
+    /// Inserts the rows in one transaction; answers how many.
+    async fn insert(&mut self, backend: &Backend) -> Result<usize, sqlx::Error> {
         let n = self.len();
-        if n > 0 {
-            let taken = std::mem::take(self);
-            sqlx::query(INSERT)
-                .bind(taken.ids)
-                .bind(taken.sequences)
-                .bind(taken.types)
-                .bind(taken.versions)
-                .bind(taken.payloads)
-                .execute(pool)
-                .await?;
+        if n == 0 {
+            return Ok(0);
+        }
+        let taken = std::mem::take(self);
+        match backend {
+            Backend::Postgres(pool) => {
+                sqlx::query(INSERT)
+                    .bind(taken.ids)
+                    .bind(taken.sequences)
+                    .bind(taken.types)
+                    .bind(taken.versions)
+                    .bind(taken.payloads)
+                    .execute(pool)
+                    .await?;
+            }
+            Backend::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                for start in (0..n).step_by(SQLITE_ROWS) {
+                    let end = (start + SQLITE_ROWS).min(n);
+                    let mut insert = QueryBuilder::<Sqlite>::new(
+                        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) ",
+                    );
+                    insert.push_values(start..end, |mut row, i| {
+                        row.push_bind("Event")
+                            .push_bind(&taken.ids[i])
+                            .push_bind(taken.sequences[i])
+                            .push_bind(&taken.types[i])
+                            .push_bind(&taken.versions[i])
+                            .push_bind(&taken.payloads[i])
+                            .push_bind(r#"{"via": "api"}"#);
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+            }
         }
         Ok(n)
     }

@@ -5,7 +5,8 @@
 //! live tables' constraints and indexes under the same names (names are per schema), and
 //! the swap drops each live table and moves its scratch twin into the live schema. On SQLite
 //! they are `<table>__next` beside the live ones; the swap drops the live table, renames the
-//! twin and creates the live table's indexes again (an index cannot be renamed there).
+//! twin and makes the live table's indexes and triggers again (an index cannot be renamed
+//! there), and rebuilds a full-text index over its rows.
 
 use sqlx::{AnyConnection, Row as _};
 use uuid::Uuid;
@@ -27,8 +28,9 @@ pub struct Scratch {
     /// Where the live tables are.
     live: String,
     tables: Vec<Table>,
-    /// SQLite: the live tables' index definitions, to create again after the swap.
-    indexes: Vec<String>,
+    /// SQLite: what goes with the live tables when they are dropped (indexes, triggers, and
+    /// full-text indexes over them), to make again after the swap.
+    dependents: Vec<String>,
 }
 
 impl Scratch {
@@ -41,7 +43,7 @@ impl Scratch {
             postgres,
             live: "main".to_owned(),
             tables,
-            indexes: Vec::new(),
+            dependents: Vec::new(),
         };
         if postgres {
             sqlx::query("SELECT pg_advisory_lock(hashtext('read_model_rebuild'))::text")
@@ -57,7 +59,7 @@ impl Scratch {
             sqlx::Executor::execute(&mut *conn, script.as_str()).await?;
             for table in &scratch.tables {
                 let sql = format!(
-                    "CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS)",
+                    "CREATE TABLE {} (LIKE {} INCLUDING ALL EXCLUDING INDEXES)",
                     scratch.name(table),
                     scratch.live_name(table)
                 );
@@ -78,13 +80,29 @@ impl Scratch {
             sqlx::query(&definition.replacen(table.name, &next, 1))
                 .execute(&mut *conn)
                 .await?;
-            let indexes: Vec<String> = sqlx::query_scalar(
-                "SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+            let dependents: Vec<String> = sqlx::query_scalar(
+                "SELECT sql FROM main.sqlite_master
+                  WHERE type IN ('index', 'trigger') AND tbl_name = $1 AND sql IS NOT NULL",
             )
             .bind(table.name)
             .fetch_all(&mut *conn)
             .await?;
-            scratch.indexes.extend(indexes);
+            scratch.dependents.extend(dependents);
+            // A full-text index over the table's own rows (its `content`) is rebuilt from
+            // them after the swap: the rows it indexed by rowid are gone.
+            let indexes: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM main.sqlite_master
+                  WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'
+                    AND instr(replace(sql, ' ', ''), 'content=''' || $1 || '''') > 0",
+            )
+            .bind(table.name)
+            .fetch_all(&mut *conn)
+            .await?;
+            scratch.dependents.extend(
+                indexes
+                    .iter()
+                    .map(|index| format!("INSERT INTO {index} ({index}) VALUES ('rebuild')")),
+            );
         }
         Ok(scratch)
     }
@@ -184,8 +202,8 @@ impl Scratch {
             };
             sqlx::Executor::execute(&mut *conn, script.as_str()).await?;
         }
-        for index in &self.indexes {
-            sqlx::query(index).execute(&mut *conn).await?;
+        for statement in &self.dependents {
+            sqlx::query(statement).execute(&mut *conn).await?;
         }
         Ok(())
     }
