@@ -79,38 +79,48 @@ const SQLITE_READ_AFTER: &str = "
      ORDER BY rowid
      LIMIT $2";
 
-/// Histories for a replay, by the primary key's order: the next `$2` events after `$1`
-/// (found by their creating fact, which every history starts with), or those named; of
-/// each, the facts before the position given.
-const PG_READ_STREAMS: &str = "
-    SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version,
-           payload, metadata, recorded_at
-      FROM events
-     WHERE aggregate_type = 'Event'
-       AND aggregate_id IN (
-           SELECT aggregate_id FROM events
-            WHERE aggregate_type = 'Event' AND sequence = 1
-              AND ($5::text[] IS NULL AND aggregate_id > $1 OR aggregate_id = ANY($5::text[]))
-              AND (tx, position) < ($3::bigint::text::xid8, $4)
-            ORDER BY aggregate_id
-            LIMIT $2)
-       AND (tx, position) < ($3::bigint::text::xid8, $4)
-     ORDER BY aggregate_id, sequence";
+/// Histories for a replay, in the primary key's order, each up to a position: those of
+/// the next `$2` events after the id `$1`, found by their creating fact (every history
+/// starts with one), or those named in `$1` (`$2` then unused, and 1). Two statements, not
+/// one with an OR: with it, PostgreSQL scanned every id after `$1` for each page.
+macro_rules! read_streams {
+    ($select:literal, $before:literal, $streams:literal) => {
+        concat!(
+            $select,
+            " FROM events WHERE aggregate_type = 'Event' AND ",
+            $before,
+            " AND aggregate_id IN (SELECT aggregate_id FROM events WHERE aggregate_type = 'Event' AND sequence = 1 AND ",
+            $before,
+            " AND ",
+            $streams,
+            ") ORDER BY aggregate_id, sequence"
+        )
+    };
+}
 
-const SQLITE_READ_STREAMS: &str = "
-    SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version,
-           payload, metadata, recorded_at
-      FROM events
-     WHERE aggregate_type = 'Event'
-       AND aggregate_id IN (
-           SELECT aggregate_id FROM events
-            WHERE aggregate_type = 'Event' AND sequence = 1
-              AND ($4 IS NULL AND aggregate_id > $1 OR aggregate_id IN (SELECT value FROM json_each($4)))
-              AND rowid < $3
-            ORDER BY aggregate_id
-            LIMIT $2)
-       AND rowid < $3
-     ORDER BY aggregate_id, sequence";
+const PG_READ_STREAMS_AFTER: &str = read_streams!(
+    "SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
+    "(tx, position) < ($3::bigint::text::xid8, $4)",
+    "aggregate_id > $1 ORDER BY aggregate_id LIMIT $2"
+);
+
+const PG_READ_STREAMS_NAMED: &str = read_streams!(
+    "SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
+    "(tx, position) < ($3::bigint::text::xid8, $4)",
+    "aggregate_id = ANY($1::text[]) AND $2 = 1"
+);
+
+const SQLITE_READ_STREAMS_AFTER: &str = read_streams!(
+    "SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
+    "rowid < $3",
+    "aggregate_id > $1 ORDER BY aggregate_id LIMIT $2"
+);
+
+const SQLITE_READ_STREAMS_NAMED: &str = read_streams!(
+    "SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
+    "rowid < $3",
+    "aggregate_id IN (SELECT value FROM json_each($1)) AND $2 = 1"
+);
 
 const HISTORY: &str = "
     SELECT sequence, event_type, event_version, payload, metadata, recorded_at
@@ -197,35 +207,27 @@ impl EventSource for EventLog {
     }
 
     async fn read_streams(&self, streams: Streams, before: Position) -> Result<Vec<Recorded>, BoxError> {
-        let (after, count, these) = match streams {
-            Streams::After { after, count } => (after.map(|id| id.to_string()).unwrap_or_default(), count, None),
-            Streams::These(ids) => {
-                let count = ids.len() as i64;
-                (
-                    String::new(),
-                    count,
-                    Some(ids.iter().map(Uuid::to_string).collect::<Vec<_>>()),
-                )
-            }
-        };
-        match &self.0 {
-            Backend::Postgres(pool) => {
-                let query = sqlx::query(PG_READ_STREAMS)
-                    .bind(after)
-                    .bind(count)
-                    .bind(before.tx)
-                    .bind(before.pos)
-                    .bind(these);
+        let first = |after: Option<Uuid>| after.map(|id| id.to_string()).unwrap_or_default();
+        let names = |ids: Vec<Uuid>| ids.iter().map(Uuid::to_string).collect::<Vec<_>>();
+        match (&self.0, streams) {
+            (Backend::Postgres(pool), Streams::After { after, count }) => {
+                let query = sqlx::query(PG_READ_STREAMS_AFTER).bind(first(after)).bind(count);
+                let query = query.bind(before.tx).bind(before.pos);
                 decode_recorded!(query.fetch_all(pool).await?)
             }
-            Backend::Sqlite(pool) => {
-                let these = these.map(|ids| serde_json::Value::from(ids).to_string());
-                let query = sqlx::query(SQLITE_READ_STREAMS)
-                    .bind(after)
-                    .bind(count)
-                    .bind(before.pos)
-                    .bind(these);
+            (Backend::Postgres(pool), Streams::These(ids)) => {
+                let query = sqlx::query(PG_READ_STREAMS_NAMED).bind(names(ids)).bind(1i64);
+                let query = query.bind(before.tx).bind(before.pos);
                 decode_recorded!(query.fetch_all(pool).await?)
+            }
+            (Backend::Sqlite(pool), Streams::After { after, count }) => {
+                let query = sqlx::query(SQLITE_READ_STREAMS_AFTER).bind(first(after)).bind(count);
+                decode_recorded!(query.bind(before.pos).fetch_all(pool).await?)
+            }
+            (Backend::Sqlite(pool), Streams::These(ids)) => {
+                let ids = serde_json::Value::from(names(ids)).to_string();
+                let query = sqlx::query(SQLITE_READ_STREAMS_NAMED).bind(ids).bind(1i64);
+                decode_recorded!(query.bind(before.pos).fetch_all(pool).await?)
             }
         }
     }

@@ -1,6 +1,8 @@
 //! Final rows into scratch tables: `COPY` on PostgreSQL for a replay's bulk, multi-row
 //! INSERTs otherwise (SQLite, in process, and the few rows of a catch-up on both).
 
+use std::fmt::Write as _;
+
 use sqlx::postgres::PgConnection;
 use sqlx::{Any, AnyConnection};
 
@@ -49,7 +51,10 @@ fn union(rows: &[Row]) -> Vec<&'static str> {
 fn copy_text(cell: &Cell, out: &mut String) {
     match cell {
         Cell::Null => out.push_str("\\N"),
-        Cell::Int(value) => out.push_str(&value.to_string()),
+        Cell::Int(value) => {
+            let _ = write!(out, "{value}");
+        }
+        Cell::Text(text) if !text.bytes().any(|b| matches!(b, b'\\' | b'\n' | b'\r' | b'\t')) => out.push_str(text),
         Cell::Text(text) => {
             for c in text.chars() {
                 match c {

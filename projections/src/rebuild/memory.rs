@@ -15,11 +15,11 @@ pub enum Cell {
     Text(String),
 }
 
-impl From<&Arg> for Cell {
-    fn from(arg: &Arg) -> Self {
+impl From<Arg> for Cell {
+    fn from(arg: Arg) -> Self {
         match arg {
-            Arg::Int(value) | Arg::OptInt(Some(value)) => Self::Int(*value),
-            Arg::Text(value) | Arg::OptText(Some(value)) => Self::Text(value.clone()),
+            Arg::Int(value) | Arg::OptInt(Some(value)) => Self::Int(value),
+            Arg::Text(value) | Arg::OptText(Some(value)) => Self::Text(value),
             Arg::OptInt(None) | Arg::OptText(None) => Self::Null,
         }
     }
@@ -95,7 +95,7 @@ impl Memory {
     }
 
     /// Carries out `write` as the database would.
-    pub fn apply(&mut self, write: &Write) -> Result<(), MemoryError> {
+    pub fn apply(&mut self, write: Write) -> Result<(), MemoryError> {
         match write {
             Write::Insert {
                 table,
@@ -132,7 +132,7 @@ impl Memory {
                 for row in rows {
                     let key: Vec<Cell> = target.key.iter().map(|column| row.get(column).clone()).collect();
                     if target.rows.contains_key(&key) {
-                        if *or_ignore {
+                        if or_ignore {
                             continue;
                         }
                         return Err(MemoryError::Duplicate { table, key });
@@ -146,9 +146,9 @@ impl Memory {
                 let rows = self.rows_mut(table)?;
                 for key in keys {
                     let row = rows.rows.get_mut(&key).expect("just found");
-                    for (column, change) in set {
+                    for (column, change) in &set {
                         let cell = match change {
-                            Change::To(arg) => Cell::from(arg),
+                            Change::To(arg) => Cell::from(arg.clone()),
                             Change::Add(by) => match row.get(column) {
                                 Cell::Int(n) => Cell::Int(n + by),
                                 Cell::Null => Cell::Null,
@@ -172,11 +172,13 @@ impl Memory {
         }
     }
 
-    /// Takes every row out, table by table.
-    pub fn drain(&mut self) -> impl Iterator<Item = (&'static str, Vec<Row>)> + '_ {
-        self.tables
-            .iter_mut()
-            .map(|(name, rows)| (*name, rows.rows.drain().map(|(_, row)| row).collect()))
+    /// Takes every row out, table by table, into `into`'s list of that table.
+    pub fn drain_into(&mut self, into: &mut [(Table, Vec<Row>)]) {
+        for (table, all) in into {
+            if let Some(rows) = self.tables.get_mut(table.name) {
+                all.extend(rows.rows.drain().map(|(_, row)| row));
+            }
+        }
     }
 
     fn rows(&self, table: &'static str) -> Result<&Rows, MemoryError> {
@@ -187,30 +189,31 @@ impl Memory {
         self.tables.get_mut(table).ok_or(MemoryError::UnknownTable(table))
     }
 
-    fn value(&self, value: &Value) -> Result<Cell, MemoryError> {
+    fn value(&self, value: Value) -> Result<Cell, MemoryError> {
         match value {
             Value::Arg(arg) => Ok(arg.into()),
             Value::Lookup(select) => {
-                let found = self.matching(select.table, &select.filter)?;
-                let rows = self.rows(select.table)?;
+                let Select { table, column, filter } = *select;
+                let found = self.matching(table, filter)?;
+                let rows = self.rows(table)?;
                 Ok(found
                     .first()
-                    .map_or(Cell::Null, |key| rows.rows[key].get(select.column).clone()))
+                    .map_or(Cell::Null, |key| rows.rows[key].get(column).clone()))
             }
         }
     }
 
     /// The keys of the rows of `table` that pass `filter`: looked up when it names the
     /// whole key, else found by looking at every row.
-    fn matching(&self, table: &'static str, Filter(tests): &Filter) -> Result<Vec<Vec<Cell>>, MemoryError> {
+    fn matching(&self, table: &'static str, Filter(tests): Filter) -> Result<Vec<Vec<Cell>>, MemoryError> {
         let mut resolved = Vec::with_capacity(tests.len());
         for (column, test) in tests {
             resolved.push((
-                *column,
+                column,
                 match test {
                     Test::Eq(value) => Resolved::Eq(self.value(value)?),
                     Test::Ne(arg) => Resolved::Ne(arg.into()),
-                    Test::In(args) => Resolved::In(args.iter().map(Cell::from).collect()),
+                    Test::In(args) => Resolved::In(args.into_iter().map(Cell::from).collect()),
                 },
             ));
         }

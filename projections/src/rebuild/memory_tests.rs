@@ -9,11 +9,12 @@ fn memory() -> Memory {
 }
 
 fn rows(memory: &mut Memory, table: &str) -> Vec<Row> {
-    let mut found: Vec<Row> = memory
-        .drain()
-        .filter(|(name, _)| *name == table)
-        .flat_map(|(_, rows)| rows)
-        .collect();
+    let mut tables = [(T, Vec::new()), (U, Vec::new())];
+    memory.drain_into(&mut tables);
+    let (_, mut found) = tables
+        .into_iter()
+        .find(|(t, _)| t.name == table)
+        .expect("a table of the test");
     found.sort_by(|a, b| {
         a.get("id")
             .cmp(b.get("id"))
@@ -30,13 +31,13 @@ fn text(value: &str) -> Cell {
 fn an_update_changes_the_rows_its_filter_finds_and_adds_to_numbers() {
     let mut memory = memory();
     memory
-        .apply(&Write::insert("t", &["id", "n", "s"], values!["a", 1, "x"]))
+        .apply(Write::insert("t", &["id", "n", "s"], values!["a", 1, "x"]))
         .unwrap();
     memory
-        .apply(&Write::insert("t", &["id", "n", "s"], values!["b", 5, "void"]))
+        .apply(Write::insert("t", &["id", "n", "s"], values!["b", 5, "void"]))
         .unwrap();
     memory
-        .apply(&Write::update("t", [add("n", 2), to("s", "y")], [ne("s", "void")]))
+        .apply(Write::update("t", [add("n", 2), to("s", "y")], [ne("s", "void")]))
         .unwrap();
     let found = rows(&mut memory, "t");
     assert_eq!(
@@ -50,13 +51,13 @@ fn an_update_changes_the_rows_its_filter_finds_and_adds_to_numbers() {
 fn a_null_passes_no_test_and_a_column_never_written_is_null() {
     let mut memory = memory();
     memory
-        .apply(&Write::insert("t", &["id", "s"], values!["a", Arg::OptText(None)]))
+        .apply(Write::insert("t", &["id", "s"], values!["a", Arg::OptText(None)]))
         .unwrap();
     memory
-        .apply(&Write::update("t", [to("n", 1)], [ne("s", "void")]))
+        .apply(Write::update("t", [to("n", 1)], [ne("s", "void")]))
         .unwrap();
     memory
-        .apply(&Write::update("t", [to("n", 2)], [eq("s", Arg::OptText(None))]))
+        .apply(Write::update("t", [to("n", 2)], [eq("s", Arg::OptText(None))]))
         .unwrap();
     let found = rows(&mut memory, "t");
     assert_eq!(found[0].get("n"), &Cell::Null);
@@ -67,10 +68,10 @@ fn a_null_passes_no_test_and_a_column_never_written_is_null() {
 fn a_taken_key_is_an_error_unless_the_insert_ignores_it() {
     let mut memory = memory();
     let insert = || Write::insert("u", &["event_id", "user_id", "role"], values!["e", "u", "member"]);
-    memory.apply(&insert()).unwrap();
-    memory.apply(&insert().or_ignore()).unwrap();
+    memory.apply(insert()).unwrap();
+    memory.apply(insert().or_ignore()).unwrap();
     assert_eq!(
-        memory.apply(&insert()),
+        memory.apply(insert()),
         Err(MemoryError::Duplicate {
             table: "u",
             key: vec![text("e"), text("u")]
@@ -83,12 +84,12 @@ fn a_taken_key_is_an_error_unless_the_insert_ignores_it() {
 fn a_lookup_reads_another_row_and_reads_null_where_there_is_none() {
     let mut memory = memory();
     memory
-        .apply(&Write::insert("t", &["id", "owner"], values!["e", "ann"]))
+        .apply(Write::insert("t", &["id", "owner"], values!["e", "ann"]))
         .unwrap();
     for (id, event) in [("x", "e"), ("y", "nope")] {
         let owner = lookup("t", "owner", [eq("id", event)]);
         memory
-            .apply(&Write::insert(
+            .apply(Write::insert(
                 "u",
                 &["event_id", "user_id", "owner"],
                 [event.into(), id.into(), owner],
@@ -110,7 +111,7 @@ fn an_insert_for_each_selected_row_writes_one_row_each() {
         ("dan", "member"),
     ] {
         memory
-            .apply(&Write::insert(
+            .apply(Write::insert(
                 "u",
                 &["event_id", "user_id", "role"],
                 values!["e", user, role],
@@ -127,7 +128,7 @@ fn an_insert_for_each_selected_row_writes_one_row_each() {
         ]),
     };
     memory
-        .apply(&Write::insert_each("t", &["kind", "id"], values!["told"], each))
+        .apply(Write::insert_each("t", &["kind", "id"], values!["told"], each))
         .unwrap();
     let told: Vec<_> = rows(&mut memory, "t").iter().map(|row| row.get("id").clone()).collect();
     assert_eq!(told, [text("ann"), text("bob")]);
@@ -138,10 +139,10 @@ fn a_delete_by_part_of_the_key_removes_every_row_it_names() {
     let mut memory = memory();
     for (event, user) in [("e", "ann"), ("e", "bob"), ("f", "ann")] {
         memory
-            .apply(&Write::insert("u", &["event_id", "user_id"], values![event, user]))
+            .apply(Write::insert("u", &["event_id", "user_id"], values![event, user]))
             .unwrap();
     }
-    memory.apply(&Write::delete("u", [eq("event_id", "e")])).unwrap();
+    memory.apply(Write::delete("u", [eq("event_id", "e")])).unwrap();
     let left: Vec<_> = rows(&mut memory, "u")
         .iter()
         .map(|row| row.get("event_id").clone())
@@ -153,11 +154,11 @@ fn a_delete_by_part_of_the_key_removes_every_row_it_names() {
 fn raw_sql_and_unknown_tables_are_refused() {
     let mut memory = memory();
     assert_eq!(
-        memory.apply(&Write::sql("DELETE FROM x", [])),
+        memory.apply(Write::sql("DELETE FROM x", [])),
         Err(MemoryError::Raw("DELETE FROM x"))
     );
     assert_eq!(
-        memory.apply(&Write::delete("x", [])),
+        memory.apply(Write::delete("x", [])),
         Err(MemoryError::UnknownTable("x"))
     );
 }

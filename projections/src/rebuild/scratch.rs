@@ -8,11 +8,24 @@
 //! twin and makes the live table's indexes and triggers again (an index cannot be renamed
 //! there), and rebuilds a full-text index over its rows.
 
+use std::sync::Mutex;
+
 use sqlx::{AnyConnection, Row as _};
 use uuid::Uuid;
 
 use super::{cell, Difference};
 use crate::projector::Table;
+
+/// Runs the statements of `queue` on `conn`, one at a time, until none is left.
+async fn run_queued(queue: &Mutex<std::vec::IntoIter<String>>, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    loop {
+        let next = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).next();
+        let Some(statement) = next else {
+            return Ok(());
+        };
+        sqlx::query(&statement).execute(&mut *conn).await?;
+    }
+}
 
 /// The schema of the scratch tables on PostgreSQL.
 const SCHEMA: &str = "read_model_rebuild";
@@ -130,11 +143,13 @@ impl Scratch {
     }
 
     /// After the bulk of the rows: PostgreSQL gets the live tables' keys and indexes, built
-    /// once over all rows instead of kept up row by row.
-    pub async fn index(&self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    /// once over all rows instead of kept up row by row, two at a time (keys first: adding
+    /// one locks its table).
+    pub async fn index(&self, conn: &mut AnyConnection, helper: &mut AnyConnection) -> Result<(), sqlx::Error> {
         if !self.postgres {
             return Ok(());
         }
+        let (mut keys, mut indexes) = (Vec::new(), Vec::new());
         for table in &self.tables {
             let constraints: Vec<(String, String)> = sqlx::query_as(
                 "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
@@ -145,10 +160,9 @@ impl Scratch {
             .await?;
             let scratch = self.name(table);
             for (name, definition) in &constraints {
-                let sql = format!("ALTER TABLE {scratch} ADD CONSTRAINT {name} {definition}");
-                sqlx::query(&sql).execute(&mut *conn).await?;
+                keys.push(format!("ALTER TABLE {scratch} ADD CONSTRAINT {name} {definition}"));
             }
-            let indexes: Vec<(String, String)> = sqlx::query_as(
+            let defined: Vec<(String, String)> = sqlx::query_as(
                 "SELECT indexname::text, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2",
             )
             .bind(&self.live)
@@ -156,13 +170,17 @@ impl Scratch {
             .fetch_all(&mut *conn)
             .await?;
             let on_live = format!(" ON {} ", self.live_name(table));
-            for (name, definition) in indexes {
-                if constraints.iter().any(|(constraint, _)| *constraint == name) {
-                    continue;
+            for (name, definition) in defined {
+                if !constraints.iter().any(|(constraint, _)| *constraint == name) {
+                    indexes.push(definition.replacen(&on_live, &format!(" ON {scratch} "), 1));
                 }
-                let sql = definition.replacen(&on_live, &format!(" ON {scratch} "), 1);
-                sqlx::query(&sql).execute(&mut *conn).await?;
             }
+        }
+        for statements in [keys, indexes] {
+            let queue = Mutex::new(statements.into_iter());
+            let (one, two) = tokio::join!(run_queued(&queue, &mut *conn), run_queued(&queue, &mut *helper));
+            one?;
+            two?;
         }
         Ok(())
     }
