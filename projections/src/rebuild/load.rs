@@ -8,8 +8,9 @@ use sqlx::{Any, AnyConnection};
 
 use super::memory::{Cell, Row};
 
-/// Most bind parameters one INSERT carries (SQLite allows 32,766).
-const MAX_PARAMS: usize = 30_000;
+/// Most bind parameters one INSERT carries. SQLite allows 32,766, but keeps every
+/// statement it has prepared, and a replay's last chunks each make a new one.
+const MAX_PARAMS: usize = 4_000;
 
 /// Appends `rows` to `table` with `COPY … FROM STDIN`. A column some row lacks is NULL
 /// there (its default: see [`Row`]).
@@ -86,6 +87,7 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, rows: &[Row]) -> Resu
             None => groups.push((columns, vec![row])),
         }
     }
+    let postgres = conn.backend_name() == "PostgreSQL";
     for (columns, group) in groups {
         let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
         for chunk in group.chunks(per_statement) {
@@ -95,7 +97,14 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, rows: &[Row]) -> Resu
                 sql.push_str(if i == 0 { "(" } else { ", (" });
                 for j in 0..columns.len() {
                     n += 1;
-                    sql.push_str(&format!("{}${n}", if j == 0 { "" } else { ", " }));
+                    sql.push_str(if j == 0 { "" } else { ", " });
+                    // SQLite's `?` binds in order without a lookup by name (see
+                    // `crate::write::run`); PostgreSQL numbers.
+                    if postgres {
+                        sql.push_str(&format!("${n}"));
+                    } else {
+                        sql.push('?');
+                    }
                 }
                 sql.push(')');
             }

@@ -1,5 +1,10 @@
 //! Writes run as bound statements: how the live projector writes to SQLite, in process,
 //! where a statement costs no round trip and SQLite keeps each one prepared.
+//!
+//! Placeholders are SQLite's anonymous `?`, bound in order: for a numbered `$n` the driver
+//! asks SQLite each parameter's name, which SQLite finds by walking the statement's list of
+//! names, so binding a statement of n values cost n² string comparisons (a replay spent
+//! 90 % of its time there with 30,000 values a statement).
 
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -75,7 +80,7 @@ impl Bound {
         let mut sql = String::new();
         render(&mut sql, &mut |arg, out| {
             args.push(arg.clone());
-            out.push_str(&format!("${}", args.len()));
+            out.push('?');
         });
         Self { sql, args }
     }
@@ -124,7 +129,7 @@ mod tests {
         let sizes: Vec<_> = runs(&writes).iter().map(Vec::len).collect();
         assert_eq!(sizes, [2, 1, 1]);
         let rows = Bound::rows(&runs(&writes)[0]);
-        assert_eq!(rows.sql, "INSERT INTO t (a) VALUES ($1), ($2)");
+        assert_eq!(rows.sql, "INSERT INTO t (a) VALUES (?), (?)");
         assert_eq!(rows.args, [Arg::Int(1), Arg::Int(2)]);
     }
 
@@ -135,7 +140,7 @@ mod tests {
             [Arg::Int(1), Arg::Int(2)],
         );
         let bound = Bound::one(&write);
-        assert_eq!(bound.sql, "UPDATE t SET a = $1 WHERE id = $2 OR $3 IS NULL");
+        assert_eq!(bound.sql, "UPDATE t SET a = ? WHERE id = ? OR ? IS NULL");
         assert_eq!(bound.args, [Arg::Int(2), Arg::Int(1), Arg::Int(2)]);
     }
 }
