@@ -79,11 +79,25 @@ const SQLITE_READ_AFTER: &str = "
      ORDER BY rowid
      LIMIT $2";
 
-/// Histories for a replay, in the primary key's order, each up to a position: those of
-/// the next `$2` events after the id `$1`, found by their creating fact (every history
-/// starts with one), or those named in `$1` (`$2` then unused, and 1). Two statements, not
-/// one with an OR: with it, PostgreSQL scanned every id after `$1` for each page.
+/// Histories for a replay, in the primary key's order, each before a position (`$1`, and
+/// `$2` on PostgreSQL): those of the next events by id after an id, found by their creating
+/// fact (every history starts with one), or those named. Two statements, not one with an
+/// OR: with it, PostgreSQL scanned every id after the first for each page.
 macro_rules! read_streams {
+    (postgres, $streams:literal) => {
+        read_streams!(
+            "SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
+            "(tx, position) < ($1::bigint::text::xid8, $2)",
+            $streams
+        )
+    };
+    (sqlite, $streams:literal) => {
+        read_streams!(
+            "SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
+            "rowid < $1",
+            $streams
+        )
+    };
     ($select:literal, $before:literal, $streams:literal) => {
         concat!(
             $select,
@@ -98,29 +112,11 @@ macro_rules! read_streams {
     };
 }
 
-const PG_READ_STREAMS_AFTER: &str = read_streams!(
-    "SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
-    "(tx, position) < ($3::bigint::text::xid8, $4)",
-    "aggregate_id > $1 ORDER BY aggregate_id LIMIT $2"
-);
-
-const PG_READ_STREAMS_NAMED: &str = read_streams!(
-    "SELECT tx::text::bigint AS tx, position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
-    "(tx, position) < ($3::bigint::text::xid8, $4)",
-    "aggregate_id = ANY($1::text[]) AND $2 = 1"
-);
-
-const SQLITE_READ_STREAMS_AFTER: &str = read_streams!(
-    "SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
-    "rowid < $3",
-    "aggregate_id > $1 ORDER BY aggregate_id LIMIT $2"
-);
-
-const SQLITE_READ_STREAMS_NAMED: &str = read_streams!(
-    "SELECT 0 AS tx, rowid AS position, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at",
-    "rowid < $3",
-    "aggregate_id IN (SELECT value FROM json_each($1)) AND $2 = 1"
-);
+const PG_READ_STREAMS_AFTER: &str = read_streams!(postgres, "aggregate_id > $3 ORDER BY aggregate_id LIMIT $4");
+const PG_READ_STREAMS_NAMED: &str = read_streams!(postgres, "aggregate_id = ANY($3::text[])");
+const SQLITE_READ_STREAMS_AFTER: &str = read_streams!(sqlite, "aggregate_id > $2 ORDER BY aggregate_id LIMIT $3");
+/// SQLite takes the names as a JSON array.
+const SQLITE_READ_STREAMS_NAMED: &str = read_streams!(sqlite, "aggregate_id IN (SELECT value FROM json_each($2))");
 
 const HISTORY: &str = "
     SELECT sequence, event_type, event_version, payload, metadata, recorded_at
@@ -209,25 +205,32 @@ impl EventSource for EventLog {
     async fn read_streams(&self, streams: Streams, before: Position) -> Result<Vec<Recorded>, BoxError> {
         let first = |after: Option<Uuid>| after.map(|id| id.to_string()).unwrap_or_default();
         let names = |ids: Vec<Uuid>| ids.iter().map(Uuid::to_string).collect::<Vec<_>>();
-        match (&self.0, streams) {
-            (Backend::Postgres(pool), Streams::After { after, count }) => {
-                let query = sqlx::query(PG_READ_STREAMS_AFTER).bind(first(after)).bind(count);
-                let query = query.bind(before.tx).bind(before.pos);
+        match &self.0 {
+            Backend::Postgres(pool) => {
+                let query = match streams {
+                    Streams::After { after, count } => sqlx::query(PG_READ_STREAMS_AFTER)
+                        .bind(before.tx)
+                        .bind(before.pos)
+                        .bind(first(after))
+                        .bind(count),
+                    Streams::These(ids) => sqlx::query(PG_READ_STREAMS_NAMED)
+                        .bind(before.tx)
+                        .bind(before.pos)
+                        .bind(names(ids)),
+                };
                 decode_recorded!(query.fetch_all(pool).await?)
             }
-            (Backend::Postgres(pool), Streams::These(ids)) => {
-                let query = sqlx::query(PG_READ_STREAMS_NAMED).bind(names(ids)).bind(1i64);
-                let query = query.bind(before.tx).bind(before.pos);
+            Backend::Sqlite(pool) => {
+                let query = match streams {
+                    Streams::After { after, count } => sqlx::query(SQLITE_READ_STREAMS_AFTER)
+                        .bind(before.pos)
+                        .bind(first(after))
+                        .bind(count),
+                    Streams::These(ids) => sqlx::query(SQLITE_READ_STREAMS_NAMED)
+                        .bind(before.pos)
+                        .bind(serde_json::Value::from(names(ids)).to_string()),
+                };
                 decode_recorded!(query.fetch_all(pool).await?)
-            }
-            (Backend::Sqlite(pool), Streams::After { after, count }) => {
-                let query = sqlx::query(SQLITE_READ_STREAMS_AFTER).bind(first(after)).bind(count);
-                decode_recorded!(query.bind(before.pos).fetch_all(pool).await?)
-            }
-            (Backend::Sqlite(pool), Streams::These(ids)) => {
-                let ids = serde_json::Value::from(names(ids)).to_string();
-                let query = sqlx::query(SQLITE_READ_STREAMS_NAMED).bind(ids).bind(1i64);
-                decode_recorded!(query.bind(before.pos).fetch_all(pool).await?)
             }
         }
     }

@@ -104,12 +104,11 @@ pub fn project(event: &Recorded) -> Vec<Write> {
 }
 
 fn join(event_id: Uuid, user_id: Uuid, role: &str) -> Write {
-    Write::insert(
+    Write::insert_or_ignore(
         AUDIENCE,
         &["event_id", "user_id", "role"],
         values![event_id, user_id, role],
     )
-    .or_ignore()
 }
 
 fn leave(event_id: Uuid, user_id: Uuid) -> Write {

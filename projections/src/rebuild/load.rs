@@ -113,7 +113,7 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, rows: &[Row]) -> Resu
                 for column in &columns {
                     query = match row.get(column) {
                         Cell::Int(value) => query.bind(*value),
-                        Cell::Text(text) => query.bind(text.clone()),
+                        Cell::Text(text) => query.bind(text.as_str()),
                         Cell::Null => unreachable!("left out above"),
                     };
                 }

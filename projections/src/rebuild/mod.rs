@@ -43,6 +43,9 @@ const CATCH_UP_ROUNDS: usize = 3;
 /// Events read per look at what arrived.
 const TAIL_BATCH: i64 = 10_000;
 
+/// Histories read by name at a time, to fold them again.
+const STREAMS_PER_READ: usize = 500;
+
 /// Where a replay is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -160,10 +163,7 @@ pub async fn rebuild<S: EventSource>(
     let mut tx = conn.begin().await?;
     let held = Instant::now();
     checkpoints(&mut tx, projections).await?;
-    let (arrived, last, touched) = tail(source, reached, None).await?;
-    let tables = scratch.tables().to_vec();
-    let every = projections.iter().map(|p| (p.name, last)).collect();
-    refold(source, &mut tx, &scratch, &tables, &touched, &every).await?;
+    let (arrived, last) = fold_arrivals(source, &mut tx, &scratch, reached).await?;
     scratch.swap(&mut tx).await?;
     for projection in projections {
         sqlx::query("UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1")
@@ -246,37 +246,45 @@ async fn catch_up_to<S: EventSource>(
             .filter(|p| live[p.name] == *at)
             .flat_map(|p| p.tables.iter().copied())
             .collect();
-        refold(source, conn, scratch, &tables, &touched, live).await?;
+        refold(source, conn, scratch, &tables, &touched, *at).await?;
     }
     Ok(())
+}
+
+/// Folds again the histories that events after `reached` touched, into every scratch table;
+/// answers how many events arrived and the position of the last.
+async fn fold_arrivals<S: EventSource>(
+    source: &S,
+    conn: &mut AnyConnection,
+    scratch: &Scratch,
+    reached: Position,
+) -> Result<(u64, Position), Error> {
+    let (arrived, last, touched) = tail(source, reached, None).await?;
+    refold(source, conn, scratch, scratch.tables(), &touched, last).await?;
+    Ok((arrived, last))
 }
 
 /// A replay under way: its own connection, its scratch tables, how far it has read.
 struct Replay<'a, S> {
     source: &'a S,
     conn: AnyConnection,
-    /// For `COPY`, on PostgreSQL.
-    url: String,
-    /// For a second connection to build indexes with.
+    /// For the connections that `COPY` and build indexes.
     pool: AnyPool,
     scratch: Scratch,
-    projections: &'a [&'static Projection],
     reached: Position,
     events: u64,
 }
 
 impl<'a, S: EventSource> Replay<'a, S> {
-    async fn start(source: &'a S, pool: &AnyPool, projections: &'a [&'static Projection]) -> Result<Self, Error> {
+    async fn start(source: &'a S, pool: &AnyPool, projections: &[&'static Projection]) -> Result<Self, Error> {
         let mut conn = pool.acquire().await?.detach();
         let tables = projections.iter().flat_map(|p| p.tables.iter().copied()).collect();
         let scratch = Scratch::create(&mut conn, tables).await?;
         Ok(Self {
             source,
             conn,
-            url: pool.connect_options().database_url.to_string(),
             pool: pool.clone(),
             scratch,
-            projections,
             reached: Position::default(),
             events: 0,
         })
@@ -290,28 +298,16 @@ impl<'a, S: EventSource> Replay<'a, S> {
         let before = self.source.horizon().await?;
         let (pages, mut written) = mpsc::channel::<Vec<(Table, Vec<Rows>)>>(PAGES_IN_FLIGHT);
         let copy = if self.scratch.postgres() {
-            Some(PgConnection::connect(&self.url).await?)
+            Some(PgConnection::connect(self.pool.connect_options().database_url.as_str()).await?)
         } else {
             None
         };
-        let names: Vec<(&'static str, String)> = self
-            .scratch
-            .tables()
-            .iter()
-            .map(|table| (table.name, self.scratch.name(table)))
-            .collect();
-        let scratch_name = move |table: &Table| {
-            names
-                .iter()
-                .find(|(name, _)| *name == table.name)
-                .map(|(_, n)| n.clone())
-        };
-        let conn = &mut self.conn;
+        let (scratch, conn) = (&self.scratch, &mut self.conn);
         let writer = async move {
             let mut copy = copy;
             while let Some(page) = written.recv().await {
                 for (table, rows) in page {
-                    let Some(name) = scratch_name(&table) else { continue };
+                    let name = scratch.name(&table);
                     match &mut copy {
                         Some(copy) => load::copy(copy, &name, &rows).await?,
                         None => {
@@ -329,6 +325,7 @@ impl<'a, S: EventSource> Replay<'a, S> {
         };
         let source = self.source;
         let (mut events, mut reached) = (self.events, self.reached);
+        let wanted = scratch.tables().to_vec();
         let mut memory = Memory::new(replayed().flat_map(|p| p.tables.iter().copied()));
         let reader = async {
             let mut count = 100;
@@ -350,8 +347,9 @@ impl<'a, S: EventSource> Replay<'a, S> {
                 }
                 // Folding is work for a core of its own: meanwhile this task reads the next
                 // page and the writer sends the last.
+                let wanted = wanted.clone();
                 let folding = tokio::task::spawn_blocking(move || {
-                    let rows = fold(&mut memory, &page);
+                    let rows = fold(&mut memory, &page, &wanted);
                     (memory, rows)
                 });
                 let (next, folded) = tokio::join!(next, folding);
@@ -385,13 +383,10 @@ impl<'a, S: EventSource> Replay<'a, S> {
     /// Folds again the histories that events after `reached` touched; answers how many
     /// events arrived.
     async fn catch_up(&mut self, progress: &mut impl FnMut(Phase, u64)) -> Result<u64, Error> {
-        let (arrived, last, touched) = tail(self.source, self.reached, None).await?;
+        let (arrived, last) = fold_arrivals(self.source, &mut self.conn, &self.scratch, self.reached).await?;
         if arrived == 0 {
             return Ok(0);
         }
-        let tables = self.scratch.tables().to_vec();
-        let every = self.projections.iter().map(|p| (p.name, last)).collect();
-        refold(self.source, &mut self.conn, &self.scratch, &tables, &touched, &every).await?;
         self.reached = last;
         self.events += arrived;
         progress(Phase::CatchUp, self.events);
@@ -405,14 +400,12 @@ fn next_count(count: i64, events: usize) -> i64 {
     (PAGE_EVENTS / per_history).clamp(1, 10_000)
 }
 
-/// The final rows of a page of whole histories, by table. Each history is folded alone,
-/// so that the rows in memory are one event's: a write that looks for rows looks among
-/// those. Every replayed projection is folded (one may read another's rows: the log reads
-/// the event's creator), in the order the live projector runs them.
-fn fold(memory: &mut Memory, page: &[Recorded]) -> Result<Vec<(Table, Vec<Rows>)>, Error> {
-    let mut tables: Vec<(Table, Vec<Rows>)> = replayed()
-        .flat_map(|p| p.tables.iter().map(|table| (*table, Vec::new())))
-        .collect();
+/// The final rows of a page of whole histories in the `wanted` tables. Each history is
+/// folded alone, so that the rows in memory are one event's: a write that looks for rows
+/// looks among those. Every replayed projection is folded (one may read another's rows:
+/// the log reads the event's creator), in the order the live projector runs them.
+fn fold(memory: &mut Memory, page: &[Recorded], wanted: &[Table]) -> Result<Vec<(Table, Vec<Rows>)>, Error> {
+    let mut tables: Vec<(Table, Vec<Rows>)> = wanted.iter().map(|table| (*table, Vec::new())).collect();
     for history in page.chunk_by(|a, b| a.event_id == b.event_id) {
         let events: Vec<&Recorded> = history.iter().collect();
         for projection in replayed() {
@@ -450,42 +443,29 @@ async fn tail<S: EventSource>(
     }
 }
 
-/// Folds the histories `streams` again into the scratch tables of `tables`, each
-/// projection's up to its entry in `until`.
+/// Folds the histories `streams` again, up to and with the event at `at`, into the
+/// scratch tables of `tables`.
 async fn refold<S: EventSource>(
     source: &S,
     conn: &mut AnyConnection,
     scratch: &Scratch,
     tables: &[Table],
     streams: &[Uuid],
-    until: &Marks,
+    at: Position,
 ) -> Result<(), Error> {
     if streams.is_empty() || tables.is_empty() {
         return Ok(());
     }
     scratch.forget(conn, tables, streams).await?;
-    let owner = |table: &Table| {
-        PROJECTIONS
-            .iter()
-            .find(|p| p.tables.iter().any(|t| t.name == table.name))
-    };
-    let at = tables
-        .iter()
-        .filter_map(|table| owner(table).and_then(|p| until.get(p.name)))
-        .max()
-        .copied()
-        .unwrap_or_default();
     let before = Position {
         tx: at.tx,
         pos: at.pos + 1,
     };
     let mut memory = Memory::new(replayed().flat_map(|p| p.tables.iter().copied()));
-    for chunk in streams.chunks(500) {
+    for chunk in streams.chunks(STREAMS_PER_READ) {
         let events = source.read_streams(Streams::These(chunk.to_vec()), before).await?;
-        for (table, rows) in fold(&mut memory, &events)? {
-            if tables.iter().any(|t| t.name == table.name) {
-                load::insert(conn, &scratch.name(&table), &rows).await?;
-            }
+        for (table, rows) in fold(&mut memory, &events, tables)? {
+            load::insert(conn, &scratch.name(&table), &rows).await?;
         }
     }
     Ok(())
@@ -499,11 +479,7 @@ type Marks = BTreeMap<&'static str, Position>;
 async fn checkpoints(conn: &mut AnyConnection, projections: &[&'static Projection]) -> Result<Marks, sqlx::Error> {
     let mut checkpoints = BTreeMap::new();
     for projection in projections {
-        sqlx::query("UPDATE projection_checkpoints SET tx = tx WHERE name = $1")
-            .bind(projection.name)
-            .execute(&mut *conn)
-            .await?;
-        let position = sqlx::query_as("SELECT tx, pos FROM projection_checkpoints WHERE name = $1")
+        let position = sqlx::query_as("UPDATE projection_checkpoints SET tx = tx WHERE name = $1 RETURNING tx, pos")
             .bind(projection.name)
             .fetch_one(&mut *conn)
             .await?;

@@ -125,32 +125,25 @@ impl Write {
         columns: &'static [&'static str],
         values: impl IntoIterator<Item = Value>,
     ) -> Self {
+        Self::row(table, columns, values.into_iter().collect(), false)
+    }
+
+    /// An insert that is skipped where the row's key is already taken.
+    pub fn insert_or_ignore(
+        table: &'static str,
+        columns: &'static [&'static str],
+        values: impl IntoIterator<Item = Value>,
+    ) -> Self {
+        Self::row(table, columns, values.into_iter().collect(), true)
+    }
+
+    fn row(table: &'static str, columns: &'static [&'static str], values: Vec<Value>, or_ignore: bool) -> Self {
         Self::Insert {
             table,
             columns,
-            values: values.into_iter().collect(),
+            values,
             each: None,
-            or_ignore: false,
-        }
-    }
-
-    /// The same insert, skipped where the row's key is already taken.
-    pub fn or_ignore(self) -> Self {
-        match self {
-            Self::Insert {
-                table,
-                columns,
-                values,
-                each,
-                or_ignore: _,
-            } => Self::Insert {
-                table,
-                columns,
-                values,
-                each,
-                or_ignore: true,
-            },
-            other => other,
+            or_ignore,
         }
     }
 
@@ -193,14 +186,6 @@ impl Write {
         Self::Sql {
             sql,
             args: args.into_iter().collect(),
-        }
-    }
-
-    /// The table it writes.
-    pub fn table(&self) -> Option<&'static str> {
-        match self {
-            Self::Insert { table, .. } | Self::Update { table, .. } | Self::Delete { table, .. } => Some(table),
-            Self::Sql { .. } => None,
         }
     }
 }

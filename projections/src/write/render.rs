@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn each_kind_of_write_reads_as_its_statement() {
-        let insert = Write::insert("t", &["a", "b"], values![1, "x"]).or_ignore();
+        let insert = Write::insert_or_ignore("t", &["a", "b"], values![1, "x"]);
         assert_eq!(
             numbered(&insert).0,
             "INSERT INTO t (a, b) VALUES ($1, $2) ON CONFLICT DO NOTHING"
