@@ -14,7 +14,7 @@ use utoipa::openapi::schema::{Object, Schema};
 use utoipa::openapi::{Components, OpenApi, RefOr};
 use utoipa::Number;
 
-use super::accounts::auth::MAX_NAME_CHARS;
+use super::accounts::requests::MAX_NAME_CHARS;
 use super::query::{MAX_PAGED_ITEMS, MAX_PAGE_SIZE};
 use crate::categories::{MAX_NAME_CHARS as MAX_CATEGORY_CHARS, MAX_SLUG_CHARS, SLUG_PATTERN};
 use crate::guests::TOKEN_CHARS;

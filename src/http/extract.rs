@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -96,12 +97,28 @@ impl AuthUser {
 pub struct JsonBody(Result<Map<String, Value>, ApiError>, bool);
 
 impl JsonBody {
-    pub fn object(self) -> Result<Map<String, Value>, ApiError> {
+    /// The body as the request `T` (a resource's `requests.rs` type).
+    pub fn parse<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        request(self.object()?)
+    }
+
+    /// Like [`Self::parse`]; an empty body counts as `{}`.
+    pub fn parse_or_empty<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        request(self.object_or_empty()?)
+    }
+
+    /// Like [`Self::parse`], for endpoints that took no body before (see
+    /// [`Self::object_or_nothing`]).
+    pub fn parse_or_nothing<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        request(self.object_or_nothing()?)
+    }
+
+    fn object(self) -> Result<Map<String, Value>, ApiError> {
         self.0
     }
 
     /// An empty body counts as `{}` (for endpoints whose body is optional).
-    pub fn object_or_empty(self) -> Result<Map<String, Value>, ApiError> {
+    fn object_or_empty(self) -> Result<Map<String, Value>, ApiError> {
         match self.0 {
             Err(ApiError::BadRequest(message)) if message == EMPTY => Ok(Map::new()),
             other => other,
@@ -110,7 +127,7 @@ impl JsonBody {
 
     /// For endpoints that took no body before: an empty body counts as `{}` whatever its
     /// `Content-Type` (so old clients are answered as before), and so does a JSON `null`.
-    pub fn object_or_nothing(self) -> Result<Map<String, Value>, ApiError> {
+    fn object_or_nothing(self) -> Result<Map<String, Value>, ApiError> {
         if self.1 {
             return Ok(Map::new());
         }
@@ -140,6 +157,12 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         let absent = text.is_empty() || (is_json == Some(true) && text == b"null");
         Ok(Self(parse(&bytes, is_json), absent))
     }
+}
+
+/// Fields of a request never fail to deserialise (each keeps its own problem), so this
+/// fails only for a type that is not made of them.
+fn request<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, ApiError> {
+    T::deserialize(Value::Object(map)).map_err(|error| ApiError::BadRequest(error.to_string()))
 }
 
 fn parse(bytes: &[u8], is_json: Option<bool>) -> Result<Map<String, Value>, ApiError> {

@@ -1,31 +1,15 @@
 //! Registration, login, token refresh and logout.
 
-use aggregates::values::{Email, Password, Username};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::Value;
 
 use super::json::{TokensBody, UserBody};
-use crate::accounts::{NewUser, Role};
+use super::requests::{Login, Logout, Refresh, Register, Registration};
+use crate::accounts::NewUser;
 use crate::http::error::ApiError;
 use crate::http::extract::{AuthUser, JsonBody};
-use crate::http::fields::{string, text, Fields};
 use crate::state::AppState;
-
-/// The longest first or last name, in characters, as in Django.
-pub const MAX_NAME_CHARS: usize = 150;
-
-/// First and last names: at most 150 characters, like Django's.
-pub fn name(value: &Value) -> Result<String, String> {
-    let name = string(value)?;
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!(
-            "ensure this field has no more than {MAX_NAME_CHARS} characters"
-        ));
-    }
-    Ok(name)
-}
 
 /// Registers a user.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = super::requests::Register,
@@ -35,17 +19,14 @@ pub fn name(value: &Value) -> Result<String, String> {
     ))]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(StatusCode, Json<UserBody>), ApiError> {
-    let mut fields = Fields::new(body.object()?);
-    let username = fields.required("username", &text(Username::parse_new));
-    let email = fields.required("email", &text(Email::parse));
-    let password = fields.required("password", &text(Password::parse));
-    let first_name = fields.optional("first_name", &name).unwrap_or_default();
-    let last_name = fields.optional("last_name", &name).unwrap_or_default();
-    let role = fields.optional("role", &text(Role::parse)).unwrap_or_default();
-    fields.finish()?;
-    let (Some(username), Some(email), Some(password)) = (username, email, password) else {
-        unreachable!("finish() reports missing required fields");
-    };
+    let Registration {
+        username,
+        email,
+        password,
+        first_name,
+        last_name,
+        role,
+    } = body.parse::<Register>()?.validate()?;
     let password_hash = state.passwords.hash(password.expose()).await?;
     let new = NewUser {
         username: username.as_str().to_owned(),
@@ -72,13 +53,7 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> Result<(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json<TokensBody>, ApiError> {
     const WRONG: &str = "no active account found with the given credentials";
-    let mut fields = Fields::new(body.object()?);
-    let username = fields.required("username", &string);
-    let password = fields.required("password", &string);
-    fields.finish()?;
-    let (Some(username), Some(password)) = (username, password) else {
-        unreachable!("finish() reports missing required fields");
-    };
+    let (username, password) = body.parse::<Login>()?.validate()?;
     let found = state.users.find_for_login(&username).await?;
     let hash = found.as_ref().map(|(_, hash)| hash.as_str());
     let matches = state.passwords.verify(&password, hash).await?;
@@ -95,10 +70,7 @@ pub async fn login(State(state): State<AppState>, body: JsonBody) -> Result<Json
     ))]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn refresh(State(state): State<AppState>, body: JsonBody) -> Result<Json<TokensBody>, ApiError> {
-    let mut fields = Fields::new(body.object()?);
-    let refresh = fields.required("refresh", &string);
-    fields.finish()?;
-    let refresh = refresh.unwrap_or_default();
+    let refresh = body.parse::<Refresh>()?.validate()?;
     match state.tokens.refresh(&refresh).await {
         Ok(tokens) => Ok(Json(tokens.into())),
         Err(crate::accounts::TokenError::Invalid) => Err(ApiError::Unauthorized(
@@ -114,9 +86,7 @@ pub async fn refresh(State(state): State<AppState>, body: JsonBody) -> Result<Js
     responses((status = 204, description = "Logged out")))]
 #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn logout(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<StatusCode, ApiError> {
-    let mut fields = Fields::new(body.object_or_empty()?);
-    let refresh = fields.optional("refresh", &string);
-    fields.finish()?;
+    let refresh = body.parse_or_empty::<Logout>()?.validate()?;
     state.tokens.logout(&user.claims, refresh.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

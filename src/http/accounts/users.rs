@@ -1,19 +1,17 @@
 //! The caller's own account and memberships.
 
-use aggregates::values::{Email, Password};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use projections::members;
-use serde_json::Value;
 
-use super::auth::name;
 use super::json::{MembershipBody, UserBody};
-use crate::accounts::{EmailNotificationChanges, User, UserChanges};
+use super::requests::{AccountChanges, UserChanges as UserChangesRequest};
+use crate::accounts::{User, UserChanges};
 use crate::app;
 use crate::http::error::ApiError;
 use crate::http::extract::{AuthUser, JsonBody};
-use crate::http::fields::{boolean, string, text, Fields};
+use crate::http::fields::Fields;
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
 
@@ -43,24 +41,28 @@ pub async fn update_me(
     user: AuthUser,
     body: JsonBody,
 ) -> Result<Json<UserBody>, ApiError> {
-    let mut fields = Fields::new(body.object()?);
-    let email = fields.optional("email", &text(Email::parse));
-    let first_name = fields.optional("first_name", &name);
-    let last_name = fields.optional("last_name", &name);
-    let password = fields.optional("password", &text(Password::parse));
-    let current_password = fields.optional("current_password", &string);
-    let email_notifications = fields.optional("email_notifications", &notification_changes);
-    if password.is_some() {
-        match &current_password {
-            None => fields.error("current_password", "this field is required to change the password"),
-            Some(given) => {
-                let hash = state.users.password_hash(user.id).await?;
-                if !state.passwords.verify(given, hash.as_deref()).await? {
-                    fields.error("current_password", "the current password is not correct");
-                }
-            }
+    let mut fields = Fields::new();
+    let AccountChanges {
+        email,
+        first_name,
+        last_name,
+        password,
+        email_notifications,
+    } = body.parse::<UserChangesRequest>()?.validate(&mut fields);
+    let password = match password {
+        Some((_, None)) => {
+            fields.error("current_password", "this field is required to change the password");
+            None
         }
-    }
+        Some((password, Some(given))) => {
+            let hash = state.users.password_hash(user.id).await?;
+            if !state.passwords.verify(&given, hash.as_deref()).await? {
+                fields.error("current_password", "the current password is not correct");
+            }
+            Some(password)
+        }
+        None => None,
+    };
     fields.finish()?;
     let password_hash = match password {
         Some(password) => Some(state.passwords.hash(password.expose()).await?),
@@ -71,7 +73,7 @@ pub async fn update_me(
         first_name,
         last_name,
         password_hash,
-        email_notifications: email_notifications.unwrap_or_default(),
+        email_notifications,
     };
     let changed_password = changes.password_hash.is_some();
     let updated = state
@@ -83,27 +85,6 @@ pub async fn update_me(
         state.tokens.revoke_all(user.id).await?;
     }
     Ok(Json(UserBody::from(&updated)))
-}
-
-/// `email_notifications`: `{invitations, promotions, changes, reminders}`, each an optional
-/// boolean.
-fn notification_changes(value: &Value) -> Result<EmailNotificationChanges, String> {
-    let Value::Object(map) = value else {
-        return Err("must be an object {invitations, promotions, changes, reminders} of booleans".to_owned());
-    };
-    let mut fields = Fields::new(map.clone());
-    let changes = EmailNotificationChanges {
-        invitations: fields.optional("invitations", &boolean),
-        promotions: fields.optional("promotions", &boolean),
-        changes: fields.optional("changes", &boolean),
-        reminders: fields.optional("reminders", &boolean),
-    };
-    let problems = fields.into_problems();
-    if problems.is_empty() {
-        Ok(changes)
-    } else {
-        Err(problems.join(", "))
-    }
 }
 
 /// Deletes the caller's account.

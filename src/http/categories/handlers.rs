@@ -7,10 +7,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::json::CategoryBody;
-use crate::categories::{parse_name, parse_slug, slug_of};
+use super::requests::{CategoryChanges, NewCategory};
 use crate::http::error::ApiError;
 use crate::http::extract::{AuthUser, Id, JsonBody};
-use crate::http::fields::{text, Fields};
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
 
@@ -47,24 +46,7 @@ pub async fn list(State(state): State<AppState>, mut params: Params) -> Result<J
 #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBody) -> Result<Response, ApiError> {
     require_admin(&state, &user).await?;
-    let mut fields = Fields::new(body.object()?);
-    let name = fields.required("name", &text(parse_name));
-    let slug = fields.optional("slug", &text(parse_slug));
-    let slug = match (slug, &name) {
-        (Some(slug), _) => Some(slug),
-        (None, Some(name)) => match parse_slug(&slug_of(name)) {
-            Ok(slug) => Some(slug),
-            Err(_) => {
-                fields.error("slug", "the name makes no slug; give one");
-                None
-            }
-        },
-        (None, None) => None,
-    };
-    fields.finish()?;
-    let (Some(name), Some(slug)) = (name, slug) else {
-        unreachable!("finish() reports missing fields");
-    };
+    let (name, slug) = body.parse::<NewCategory>()?.validate()?;
     let category = state
         .categories
         .create(&name, &slug)
@@ -100,10 +82,7 @@ pub async fn update(
         return Err(ApiError::NotFound("category not found"));
     }
     require_admin(&state, &user).await?;
-    let mut fields = Fields::new(body.object()?);
-    let name = fields.optional("name", &text(parse_name));
-    let slug = fields.optional("slug", &text(parse_slug));
-    fields.finish()?;
+    let (name, slug) = body.parse::<CategoryChanges>()?.validate()?;
     let changed = state.categories.update(id, name.as_deref(), slug.as_deref()).await;
     match changed {
         Ok(Some(category)) => Ok(Json(CategoryBody::from(category))),

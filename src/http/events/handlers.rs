@@ -1,7 +1,8 @@
 //! `/api/events`: listing, creation, and a creator's changes to an event.
 
-use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
-use aggregates::values::{Capacity, Description, EventStatus, Location, Title, Visibility};
+use std::mem::take;
+
+use aggregates::values::{EventStatus, Location, Title};
 use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::header::{ETAG, IF_MATCH, LOCATION};
@@ -14,7 +15,7 @@ use uuid::Uuid;
 
 use super::json::EventBody;
 use super::links;
-use super::ticket_types::ticket_types;
+use super::requests::{EventChanges, EventFields, EventReplacement, EventUpdate, NewEvent, Schedule};
 use crate::app;
 use crate::categories::Category;
 use crate::commands::Via;
@@ -22,10 +23,9 @@ use crate::http::answer::{answering, Answer};
 use crate::http::categories::json::CategoryBody;
 use crate::http::error::ApiError;
 use crate::http::extract::{AuthUser, Id, JsonBody, Viewer};
-use crate::http::fields::{boolean, datetime, integer, text, Fields};
+use crate::http::fields::Fields;
 use crate::http::idempotency::ClaimedKey;
 use crate::http::query::{PageBody, Params};
-use crate::http::series::handlers::recurrence;
 use crate::http::tickets::json::TicketTypeBody;
 use crate::state::AppState;
 use crate::store::LISTING_BUDGET;
@@ -197,53 +197,13 @@ pub async fn create(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     app::creation::admit(&state, &user.actor()).await?;
-    let mut fields = Fields::new(body.object()?);
-    let title = fields.required("title", &text(Title::parse));
-    let description = fields
-        .optional("description", &text(Description::parse))
-        .unwrap_or_default();
-    let location = fields.nullable("location", &text(Location::parse)).flatten();
-    let start_time = fields.required("start_time", &datetime);
-    let end_time = fields.nullable("end_time", &datetime).flatten();
-    let capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
-    let status = fields.optional("status", &text(EventStatus::parse)).unwrap_or_default();
-    let waitlist_enabled = fields.optional("waitlist_enabled", &boolean).unwrap_or(false);
-    let category = links::category_field(&state, &mut fields).await?.flatten();
-    let visibility = fields
-        .optional("visibility", &text(Visibility::parse))
-        .unwrap_or_default();
-    let guest_registration = fields.optional("guest_registration", &boolean).unwrap_or(false);
-    let ticket_types = fields.optional("ticket_types", &ticket_types).unwrap_or_default();
-    let recurrence = fields.nullable("recurrence", &recurrence).flatten();
-    if let Some(start) = start_time {
-        fields.problems(schedule_problems(start_time, start, end_time, state.clock.now()));
-    }
-    let starts = match (recurrence, start_time) {
-        (Some(recurrence), Some(start)) => recurrence
-            .expand(start)
-            .map_err(|problem| fields.error("recurrence", problem))
-            .ok(),
-        _ => None,
-    };
-    fields.finish()?;
-    let (Some(title), Some(start_time), Some(capacity)) = (title, start_time, capacity) else {
-        unreachable!("finish() reports missing required fields");
-    };
-    let details = EventDetails {
-        title,
-        description,
-        location,
-        start_time,
-        end_time,
-        capacity,
-        status,
-        waitlist_enabled,
-        category,
-        ticket_types,
-        series_id: None,
-        visibility,
-        guest_registration,
-    };
+    let mut request: EventFields = body.parse()?;
+    let mut fields = Fields::new();
+    let category = links::category_field(&state, &mut fields, take(&mut request.category))
+        .await?
+        .flatten();
+    let event = request.validate(&mut fields, category, state.clock.now());
+    let NewEvent { details, starts } = fields.complete(|| event)?;
     let id = Uuid::new_v4();
     let category = match details.category {
         Some(category) => state.categories.by_ids(&[category]).await?.remove(&category),
@@ -286,50 +246,27 @@ async fn change(
     full: bool,
 ) -> Result<Response, ApiError> {
     let current = find_as_creator(&state, id, &user).await?;
-    let mut fields = Fields::new(body.object()?);
-    let (title, description, start_time, capacity, status, waitlist_enabled, location, end_time);
-    if full {
-        title = fields.required("title", &text(Title::parse));
-        description = fields.required("description", &text(Description::parse));
-        start_time = fields.required("start_time", &datetime);
-        capacity = fields.required("capacity", &|v| Capacity::parse(integer(v)?));
-        status = fields.required("status", &text(EventStatus::parse));
-        waitlist_enabled = fields.required("waitlist_enabled", &boolean);
-        location = fields.required_nullable("location", &text(Location::parse));
-        end_time = fields.required_nullable("end_time", &datetime);
-    } else {
-        title = fields.optional("title", &text(Title::parse));
-        description = fields.optional("description", &text(Description::parse));
-        start_time = fields.optional("start_time", &datetime);
-        capacity = fields.optional("capacity", &|v| Capacity::parse(integer(v)?));
-        status = fields.optional("status", &text(EventStatus::parse));
-        waitlist_enabled = fields.optional("waitlist_enabled", &boolean);
-        location = fields.nullable("location", &text(Location::parse));
-        end_time = fields.nullable("end_time", &datetime);
-    }
-    // Optional in PUT too: a client that knows nothing of categories (or of visibility and
-    // guests) keeps the event's.
-    let category = links::category_field(&state, &mut fields).await?;
-    let visibility = fields.optional("visibility", &text(Visibility::parse));
-    let guest_registration = fields.optional("guest_registration", &boolean);
-    // The aggregate decides on its own state; this only names the problems together early.
-    let start = start_time.unwrap_or(current.start_time);
-    let end = end_time.unwrap_or(current.end_time);
-    fields.problems(schedule_problems(start_time, start, end, state.clock.now()));
-    fields.finish()?;
-    let expected_version = if_match(&headers);
-    let changes = DetailChanges {
-        title,
-        description,
-        location,
-        start_time,
-        end_time,
-        capacity,
-        waitlist_enabled,
-        category,
-        visibility,
-        guest_registration,
+    let schedule = Schedule {
+        start: current.start_time,
+        end: current.end_time,
+        now: state.clock.now(),
     };
+    let mut fields = Fields::new();
+    let update = match full {
+        true => {
+            let mut request: EventReplacement = body.parse()?;
+            let category = links::category_field(&state, &mut fields, take(&mut request.category)).await?;
+            request.validate(&mut fields, category, schedule)
+        }
+        false => {
+            let mut request: EventChanges = body.parse()?;
+            let category = links::category_field(&state, &mut fields, take(&mut request.category)).await?;
+            request.validate(&mut fields, category, schedule)
+        }
+    };
+    fields.finish()?;
+    let EventUpdate { changes, status } = update;
+    let expected_version = if_match(&headers);
     let command = EventCommand::UpdateEvent {
         changes,
         status,

@@ -12,14 +12,18 @@ use super::json::EventBody;
 use crate::categories::Category;
 use crate::http::categories::json::CategoryBody;
 use crate::http::error::ApiError;
-use crate::http::fields::{string, Fields};
+use crate::http::fields::{Field, Fields};
 use crate::http::tickets::json::TicketTypeBody;
 use crate::state::AppState;
 
 /// `category` in a body, by slug or id: `None` if absent, `Some(None)` if `null`; an
 /// unknown one is a field error.
-pub async fn category_field(state: &AppState, fields: &mut Fields) -> Result<Option<Option<Uuid>>, ApiError> {
-    match fields.nullable("category", &string) {
+pub async fn category_field(
+    state: &AppState,
+    fields: &mut Fields,
+    category: Field<String>,
+) -> Result<Option<Option<Uuid>>, ApiError> {
+    match fields.nullable("category", category) {
         Some(Some(raw)) => match state.categories.find(&raw).await? {
             Some(category) => Ok(Some(Some(category.id))),
             None => {

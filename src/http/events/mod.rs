@@ -4,4 +4,3 @@ pub mod handlers;
 pub mod json;
 pub mod links;
 pub mod requests;
-pub mod ticket_types;

@@ -1,122 +1,298 @@
-//! This resource's request bodies and parameters, as the OpenAPI document describes them
-//! (see `crate::http::fields` for why handlers do not deserialise into them).
-#![expect(dead_code, reason = "describes requests for the OpenAPI document; never built")]
+//! This resource's request bodies, which parse and document them, and its parameters.
 
+use aggregates::event::MAX_TICKET_TYPES;
+use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
+use aggregates::values::{
+    Capacity, Currency, Description, Ending, EventStatus, Frequency, Location, Price, Recurrence, TicketType,
+    TicketTypeName, Title, Visibility,
+};
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
-use crate::http::wire::{EventStatus, Visibility};
+use crate::http::fields::{object, Field, Fields, FromJson};
 
 /// An event as `POST` creates it.
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"title": "Rust meetup", "start_time": "2027-01-15T18:00:00Z", "capacity": 2, "waitlist_enabled": true}))]
 pub struct EventFields {
-    title: String,
     #[serde(default)]
-    description: String,
-    location: Option<String>,
+    #[schema(value_type = String, required = true)]
+    title: Field<Title>,
+    #[serde(default)]
+    #[schema(value_type = String)]
+    description: Field<Description>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    location: Field<Location>,
+    #[serde(default)]
     /// In the future.
-    start_time: DateTime<Utc>,
+    #[schema(value_type = DateTime<Utc>, required = true)]
+    start_time: Field<DateTime<Utc>>,
+    #[serde(default)]
     /// After `start_time`.
-    end_time: Option<DateTime<Utc>>,
-    capacity: i64,
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    end_time: Field<DateTime<Utc>>,
+    #[serde(default)]
+    #[schema(value_type = i64, required = true)]
+    capacity: Field<Capacity>,
+    #[serde(default)]
     /// `open` (the default) or `closed`.
+    #[schema(value_type = crate::http::wire::EventStatus, example = "open")]
+    status: Field<EventStatus>,
     #[serde(default)]
-    #[schema(value_type = EventStatus, example = "open")]
-    status: String,
+    #[schema(value_type = bool)]
+    waitlist_enabled: Field<bool>,
     #[serde(default)]
-    waitlist_enabled: bool,
     /// A category's slug or id (`GET /api/categories`); none by default.
+    #[schema(value_type = String)]
+    pub category: Field<String>,
     #[serde(default)]
-    category: String,
     /// `public` (the default) or `private`: a private event is seen only by its creator,
     /// members, waitlisted users and invitees; to anyone else it does not exist (404).
+    #[schema(value_type = crate::http::wire::Visibility, example = "public")]
+    visibility: Field<Visibility>,
     #[serde(default)]
-    #[schema(value_type = Visibility, example = "public")]
-    visibility: String,
     /// Whether people without an account may register; `false` by default. Refused (400)
     /// on a private event.
+    #[schema(value_type = bool)]
+    guest_registration: Field<bool>,
     #[serde(default)]
-    guest_registration: bool,
     /// Kinds of seat, their quantities adding up to at most `capacity`; set at creation
     /// only. Joining then requires one.
+    #[schema(value_type = Vec<NewTicketType>)]
+    ticket_types: Field<TicketTypes>,
     #[serde(default)]
-    ticket_types: Vec<NewTicketType>,
     /// Makes a series: one ordinary event per occurrence, the first at `start_time`.
-    #[serde(default)]
-    recurrence: Option<RecurrenceFields>,
+    #[schema(value_type = Option<RecurrenceFields>)]
+    recurrence: Field<Recurrence>,
+}
+
+/// A new event (or series) as asked for.
+pub struct NewEvent {
+    pub details: EventDetails,
+    /// Every occurrence's start, for a series.
+    pub starts: Option<Vec<DateTime<Utc>>>,
+}
+
+impl EventFields {
+    /// The event, once `category` (read from [`Self::category`]) is looked up; problems go
+    /// to `fields`.
+    pub fn validate(self, fields: &mut Fields, category: Option<Uuid>, now: DateTime<Utc>) -> Option<NewEvent> {
+        let title = fields.required("title", self.title);
+        let description = fields.optional("description", self.description).unwrap_or_default();
+        let location = fields.nullable("location", self.location).flatten();
+        let start_time = fields.required("start_time", self.start_time);
+        let end_time = fields.nullable("end_time", self.end_time).flatten();
+        let capacity = fields.required("capacity", self.capacity);
+        let status = fields.optional("status", self.status).unwrap_or_default();
+        let waitlist_enabled = fields
+            .optional("waitlist_enabled", self.waitlist_enabled)
+            .unwrap_or(false);
+        let visibility = fields.optional("visibility", self.visibility).unwrap_or_default();
+        let guest_registration = fields
+            .optional("guest_registration", self.guest_registration)
+            .unwrap_or(false);
+        let ticket_types = fields.optional("ticket_types", self.ticket_types).unwrap_or_default();
+        let recurrence = fields.nullable("recurrence", self.recurrence).flatten();
+        if let Some(start) = start_time {
+            fields.problems(schedule_problems(start_time, start, end_time, now));
+        }
+        let starts = match (recurrence, start_time) {
+            (Some(recurrence), Some(start)) => Some(
+                recurrence
+                    .expand(start)
+                    .map_err(|problem| fields.error("recurrence", problem))
+                    .ok()?,
+            ),
+            _ => None,
+        };
+        let details = EventDetails {
+            title: title?,
+            description,
+            location,
+            start_time: start_time?,
+            end_time,
+            capacity: capacity?,
+            status,
+            waitlist_enabled,
+            category,
+            ticket_types: ticket_types.0,
+            series_id: None,
+            visibility,
+            guest_registration,
+        };
+        Some(NewEvent { details, starts })
+    }
 }
 
 /// Every writable field of an event, as `PUT` replaces them: none may be missing.
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"title": "Rust meetup", "description": "", "location": null, "start_time": "2027-01-15T18:00:00Z",
     "end_time": null, "capacity": 2, "status": "open", "waitlist_enabled": true}))]
 pub struct EventReplacement {
-    title: String,
-    description: String,
-    #[schema(required = true)]
-    location: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = String, required = true)]
+    title: Field<Title>,
+    #[serde(default)]
+    #[schema(value_type = String, required = true)]
+    description: Field<Description>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, required = true)]
+    location: Field<Location>,
+    #[serde(default)]
     /// In the future.
-    start_time: DateTime<Utc>,
+    #[schema(value_type = DateTime<Utc>, required = true)]
+    start_time: Field<DateTime<Utc>>,
+    #[serde(default)]
     /// After `start_time`.
-    #[schema(required = true)]
-    end_time: Option<DateTime<Utc>>,
-    capacity: i64,
-    #[schema(value_type = EventStatus)]
-    status: String,
-    waitlist_enabled: bool,
+    #[schema(value_type = Option<DateTime<Utc>>, required = true)]
+    end_time: Field<DateTime<Utc>>,
+    #[serde(default)]
+    #[schema(value_type = i64, required = true)]
+    capacity: Field<Capacity>,
+    #[serde(default)]
+    #[schema(value_type = crate::http::wire::EventStatus, required = true)]
+    status: Field<EventStatus>,
+    #[serde(default)]
+    #[schema(value_type = bool, required = true)]
+    waitlist_enabled: Field<bool>,
+    #[serde(default)]
     /// Optional even here: absent keeps the event's category, `null` removes it.
-    category: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub category: Field<String>,
+    #[serde(default)]
     /// `public` or `private`; optional even here: absent keeps the event's. A private event
     /// is seen only by its creator, members, waitlisted users and invitees; to anyone else
     /// it does not exist (404).
+    #[schema(value_type = crate::http::wire::Visibility)]
+    visibility: Field<Visibility>,
     #[serde(default)]
-    #[schema(value_type = Visibility)]
-    visibility: String,
     /// Optional even here: absent keeps the event's. Refused (400) when the event would end
     /// up private with it.
-    #[serde(default)]
-    guest_registration: bool,
+    #[schema(value_type = bool)]
+    guest_registration: Field<bool>,
+}
+
+/// An update as asked for: the changes and the new status, if any.
+pub struct EventUpdate {
+    pub changes: DetailChanges,
+    pub status: Option<EventStatus>,
+}
+
+/// What an event's start and end are now, to check a change against.
+pub struct Schedule {
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+}
+
+impl EventReplacement {
+    /// Every field but `category` (optional, and looked up first); problems go to `fields`.
+    pub fn validate(self, fields: &mut Fields, category: Option<Option<Uuid>>, schedule: Schedule) -> EventUpdate {
+        let changes = DetailChanges {
+            title: fields.required("title", self.title),
+            description: fields.required("description", self.description),
+            start_time: fields.required("start_time", self.start_time),
+            capacity: fields.required("capacity", self.capacity),
+            waitlist_enabled: fields.required("waitlist_enabled", self.waitlist_enabled),
+            location: fields.required_nullable("location", self.location),
+            end_time: fields.required_nullable("end_time", self.end_time),
+            category,
+            visibility: fields.optional("visibility", self.visibility),
+            guest_registration: fields.optional("guest_registration", self.guest_registration),
+        };
+        let status = fields.required("status", self.status);
+        checked(fields, EventUpdate { changes, status }, schedule)
+    }
 }
 
 /// The fields to change; the others keep their values.
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"capacity": 50, "status": "closed"}))]
 pub struct EventChanges {
     #[serde(default)]
-    title: String,
+    #[schema(value_type = String)]
+    title: Field<Title>,
     #[serde(default)]
-    description: String,
-    location: Option<String>,
+    #[schema(value_type = String)]
+    description: Field<Description>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    location: Field<Location>,
+    #[serde(default)]
     /// In the future.
+    #[schema(value_type = DateTime<Utc>)]
+    start_time: Field<DateTime<Utc>>,
     #[serde(default)]
-    start_time: DateTime<Utc>,
     /// After `start_time`.
-    end_time: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    end_time: Field<DateTime<Utc>>,
+    #[serde(default)]
     /// Not below `members_count` (409); raising it promotes waitlisted users in order.
+    #[schema(value_type = i64)]
+    capacity: Field<Capacity>,
     #[serde(default)]
-    capacity: i64,
     /// `open` or `closed`; closing stops new joins, members stay.
+    #[schema(value_type = crate::http::wire::EventStatus)]
+    status: Field<EventStatus>,
     #[serde(default)]
-    #[schema(value_type = EventStatus)]
-    status: String,
+    #[schema(value_type = bool)]
+    waitlist_enabled: Field<bool>,
     #[serde(default)]
-    waitlist_enabled: bool,
     /// A category's slug or id; `null` removes it.
-    category: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub category: Field<String>,
+    #[serde(default)]
     /// `public` or `private`; absent keeps the event's. A private event is seen only by its
     /// creator, members, waitlisted users and invitees; to anyone else it does not exist (404).
+    #[schema(value_type = crate::http::wire::Visibility)]
+    visibility: Field<Visibility>,
     #[serde(default)]
-    #[schema(value_type = Visibility)]
-    visibility: String,
     /// Absent keeps the event's. Refused (400) when the event would end up private with it.
-    #[serde(default)]
-    guest_registration: bool,
+    #[schema(value_type = bool)]
+    guest_registration: Field<bool>,
+}
+
+impl EventChanges {
+    /// The fields given but `category` (looked up first); problems go to `fields`.
+    pub fn validate(self, fields: &mut Fields, category: Option<Option<Uuid>>, schedule: Schedule) -> EventUpdate {
+        let changes = DetailChanges {
+            title: fields.optional("title", self.title),
+            description: fields.optional("description", self.description),
+            start_time: fields.optional("start_time", self.start_time),
+            capacity: fields.optional("capacity", self.capacity),
+            waitlist_enabled: fields.optional("waitlist_enabled", self.waitlist_enabled),
+            location: fields.nullable("location", self.location),
+            end_time: fields.nullable("end_time", self.end_time),
+            category,
+            visibility: fields.optional("visibility", self.visibility),
+            guest_registration: fields.optional("guest_registration", self.guest_registration),
+        };
+        let status = fields.optional("status", self.status);
+        checked(fields, EventUpdate { changes, status }, schedule)
+    }
+}
+
+/// The aggregate decides on its own state; this only names the schedule's problems
+/// together with the others, early.
+fn checked(fields: &mut Fields, update: EventUpdate, schedule: Schedule) -> EventUpdate {
+    let start_time = update.changes.start_time;
+    let start = start_time.unwrap_or(schedule.start);
+    let end = update.changes.end_time.unwrap_or(schedule.end);
+    fields.problems(schedule_problems(start_time, start, end, schedule.now));
+    update
 }
 
 /// Filters of the event list, all combinable.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "describes the query for the OpenAPI document; `Params` parses it"
+)]
 pub struct EventFilters {
     /// Case-insensitive substring of the title (at most 200 characters, as a title).
     title: Option<String>,
@@ -125,7 +301,7 @@ pub struct EventFilters {
     /// The creator's user id or username.
     creator: Option<String>,
     /// `open` or `closed`.
-    #[param(value_type = Option<EventStatus>)]
+    #[param(value_type = Option<crate::http::wire::EventStatus>)]
     status: Option<String>,
     /// Inclusive; an RFC 3339 date-time, or `YYYY-MM-DD` for the start of that UTC day.
     start_after: Option<DateTime<Utc>>,
@@ -142,30 +318,104 @@ pub struct EventFilters {
 
 /// How an event repeats (`POST /api/events`): every `interval` weeks or months, `count`
 /// times or `until` a time; at most 200 occurrences.
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"freq": "weekly", "interval": 1, "count": 10}))]
 pub struct RecurrenceFields {
-    #[schema(pattern = "^(weekly|monthly)$")]
-    freq: String,
     #[serde(default)]
-    interval: i64,
+    #[schema(value_type = String, pattern = "^(weekly|monthly)$", required = true)]
+    freq: Field<Frequency>,
+    #[serde(default)]
+    #[schema(value_type = i64)]
+    interval: Field<i64>,
+    #[serde(default)]
     /// Give `count` or `until`, not both.
+    #[schema(value_type = i64)]
+    count: Field<i64>,
     #[serde(default)]
-    count: i64,
     /// Inclusive.
-    #[serde(default)]
-    until: DateTime<Utc>,
+    #[schema(value_type = DateTime<Utc>)]
+    until: Field<DateTime<Utc>>,
+}
+
+/// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
+impl FromJson for Recurrence {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let request: RecurrenceFields = object(value, "{freq, interval, count | until}")?;
+        let mut fields = Fields::new();
+        let freq = fields.required("freq", request.freq);
+        let interval = fields.optional("interval", request.interval).unwrap_or(1);
+        let count = fields.optional("count", request.count);
+        let until = fields.optional("until", request.until);
+        let freq = fields.complete_nested(|| freq)?;
+        let ending = match (count, until) {
+            (Some(count), None) => Ending::Count(u32::try_from(count).unwrap_or(0)),
+            (None, Some(until)) => Ending::Until(until),
+            _ => return Err("give either count or until".to_owned()),
+        };
+        Recurrence::parse(freq, interval, ending)
+    }
 }
 
 /// A kind of seat, as `POST /api/events` takes it in `ticket_types`.
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"name": "Early bird", "price": "12.50", "currency": "EUR", "quantity": 20}))]
 pub struct NewTicketType {
-    name: String,
+    #[serde(default)]
+    #[schema(value_type = String, required = true)]
+    name: Field<TicketTypeName>,
+    #[serde(default)]
     /// A decimal string (never a JSON number, which would pass through a float).
-    #[schema(pattern = r"^\d{1,9}(\.\d{1,3})?$")]
-    price: String,
-    #[schema(pattern = "^[A-Z]{3}$")]
-    currency: String,
-    quantity: i64,
+    #[schema(value_type = String, pattern = r"^\d{1,9}(\.\d{1,3})?$", required = true)]
+    price: Field<Price>,
+    #[serde(default)]
+    #[schema(value_type = String, pattern = "^[A-Z]{3}$", required = true)]
+    currency: Field<Currency>,
+    #[serde(default)]
+    #[schema(value_type = i64, required = true)]
+    quantity: Field<Capacity>,
+}
+
+/// `ticket_types`: each given a new id; every problem is named with the item's index, in
+/// one message per item.
+#[derive(Default)]
+pub struct TicketTypes(Vec<TicketType>);
+
+impl FromJson for TicketTypes {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let items = value.as_array().ok_or("must be a list of ticket types")?;
+        if items.len() > MAX_TICKET_TYPES {
+            return Err(format!("ensure there are no more than {MAX_TICKET_TYPES} ticket types"));
+        }
+        let mut problems = Vec::new();
+        let mut types = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            match ticket_type(item) {
+                Ok(ticket_type) => types.push(ticket_type),
+                Err(problem) => problems.push(format!("[{index}] {problem}")),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Self(types))
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+fn ticket_type(item: &Value) -> Result<TicketType, String> {
+    let request: NewTicketType = object(item, "{name, price, currency, quantity}")?;
+    let mut fields = Fields::new();
+    let name = fields.required("name", request.name);
+    let price = fields.required("price", request.price);
+    let currency = fields.required("currency", request.currency);
+    let quantity = fields.required("quantity", request.quantity);
+    fields.complete_nested(|| {
+        Some(TicketType {
+            id: Uuid::new_v4(),
+            name: name?,
+            price: price?,
+            currency: currency?,
+            quantity: quantity?,
+        })
+    })
 }

@@ -1,6 +1,9 @@
-//! This resource's request bodies and parameters, as the OpenAPI document describes them
-//! (see `crate::http::fields` for why handlers do not deserialise into them).
-#![expect(dead_code, reason = "describes requests for the OpenAPI document; never built")]
+//! This resource's query parameters, as the OpenAPI document describes them: `Params`
+//! reads a query parameter by parameter, so that a 400 names every bad one at once.
+#![expect(
+    dead_code,
+    reason = "describes queries for the OpenAPI document; `Params` parses them"
+)]
 
 use utoipa::IntoParams;
 

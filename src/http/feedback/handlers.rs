@@ -8,11 +8,11 @@ use projections::feedback;
 use uuid::Uuid;
 
 use super::json::{FeedbackBody, FeedbackPage};
+use super::requests::Feedback;
 use crate::commands::Via;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::find;
 use crate::http::extract::{AuthUser, Id, JsonBody, Viewer};
-use crate::http::fields::{integer, string, Fields};
 use crate::http::query::Params;
 use crate::state::AppState;
 
@@ -35,13 +35,7 @@ pub async fn leave(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<FeedbackBody>), ApiError> {
     find(&state, event_id, user.viewer()).await?;
-    let mut fields = Fields::new(body.object()?);
-    let rating = fields.required("rating", &integer);
-    let comment = fields.nullable("comment", &string).flatten().unwrap_or_default();
-    fields.finish()?;
-    let Some(rating) = rating else {
-        unreachable!("finish() reports missing required fields");
-    };
+    let (rating, comment) = body.parse::<Feedback>()?.validate()?;
     let feedback_id = Uuid::new_v4();
     let command = EventCommand::LeaveFeedback {
         feedback_id,

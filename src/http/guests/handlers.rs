@@ -2,7 +2,6 @@
 //! links mailed to the guest, and the creator's removal of a guest.
 
 use aggregates::event::GuestPlace;
-use aggregates::values::{GuestEmail, GuestName};
 use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,14 +11,13 @@ use uuid::Uuid;
 
 use super::json::GuestName as GuestNameBody;
 use super::json::{GuestPending, GuestSeat, TicketCode};
+use super::requests::{GuestRegistration, GuestToken};
 use crate::commands::Via;
-use crate::guests::GuestRequest;
 use crate::http::answer::{answering, Answer};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::{find, find_as_creator};
 use crate::http::extract::{AuthUser, Id, Ids, JsonBody, Viewer};
-use crate::http::fields::{string, text, uuid, Fields};
 use crate::http::idempotency::ClaimedKey;
 use crate::state::AppState;
 
@@ -44,21 +42,7 @@ pub async fn register(
     claim: Option<Extension<ClaimedKey>>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let request = body.object().and_then(|map| {
-        let mut fields = Fields::new(map);
-        let name = fields.required("name", &text(GuestName::parse));
-        let email = fields.required("email", &text(GuestEmail::parse));
-        let ticket_type = fields.optional("ticket_type", &uuid);
-        fields.finish()?;
-        match (name, email) {
-            (Some(name), Some(email)) => Ok(GuestRequest {
-                name,
-                email,
-                ticket_type,
-            }),
-            _ => Err(ApiError::internal("a required field passed without a value")),
-        }
-    });
+    let request = body.parse::<GuestRegistration>().and_then(GuestRegistration::validate);
     // 404, then 403, come before a bad body's 400.
     let event = find(&state, id, Viewer(None)).await?;
     if !event.guest_registration {
@@ -87,14 +71,6 @@ pub async fn register(
     Ok(answer(&facts)?.into_response(recorded))
 }
 
-/// The `token` of a guest's link, which the body must hold.
-fn token_of(body: JsonBody) -> Result<String, ApiError> {
-    let mut fields = Fields::new(body.object()?);
-    let token = fields.required("token", &string);
-    fields.finish()?;
-    token.ok_or_else(|| ApiError::internal("a required field passed without a value"))
-}
-
 /// Confirms a guest's registration with the token from its email: a seat with a ticket, or a
 /// place on the waitlist, by the rules of a join. A second email brings the ticket and a
 /// link to cancel.
@@ -112,7 +88,7 @@ pub async fn confirm(
     claim: Option<Extension<ClaimedKey>>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let token = token_of(body)?;
+    let token = body.parse::<GuestToken>()?.validate()?;
     let recorded = claim.is_some();
     let (target, facts) = state
         .guests
@@ -160,7 +136,7 @@ fn seated(event_id: Uuid, facts: &[EventFact]) -> Result<Answer, ApiError> {
     ))]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn cancel(State(state): State<AppState>, body: JsonBody) -> Result<StatusCode, ApiError> {
-    let token = token_of(body)?;
+    let token = body.parse::<GuestToken>()?.validate()?;
     state.guests.cancel(&token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,11 +8,11 @@ use projections::invitations::{self, InvitationRow};
 use uuid::Uuid;
 
 use super::json::InvitationBody;
+use super::requests::{Answer, Invite, Invitee};
 use crate::commands::Via;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::find_as_creator;
 use crate::http::extract::{AuthUser, Id, JsonBody};
-use crate::http::fields::{string, text, uuid, Fields};
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
 
@@ -41,23 +41,12 @@ pub async fn send(
     body: JsonBody,
 ) -> Result<(StatusCode, Json<InvitationBody>), ApiError> {
     find_as_creator(&state, event_id, &user).await?;
-    let mut fields = Fields::new(body.object()?);
-    let username = fields.optional("username", &string);
-    let user_id = fields.optional(
-        "user_id",
-        &text(|raw| Uuid::parse_str(raw).map_err(|_| "must be a valid UUID".to_owned())),
-    );
-    let field = if user_id.is_some() { "user_id" } else { "username" };
-    if username.is_none() && user_id.is_none() {
-        fields.error("username", "give the username or the user_id of the user to invite");
-    }
-    fields.finish()?;
-    let invitee = match (user_id, username) {
-        (Some(id), _) => state.users.find(id).await?,
-        (None, Some(name)) => state.users.find_by_username(&name).await?,
-        (None, None) => None,
-    }
-    .ok_or_else(|| ApiError::field(field, "no user with this name or id"))?;
+    let invitee = body.parse::<Invite>()?.validate()?;
+    let found = match &invitee {
+        Invitee::Id(id) => state.users.find(*id).await?,
+        Invitee::Username(name) => state.users.find_by_username(name).await?,
+    };
+    let invitee = found.ok_or_else(|| ApiError::field(invitee.field(), "no user with this name or id"))?;
     let invitation_id = Uuid::new_v4();
     let command = EventCommand::SendInvitation {
         invitation_id,
@@ -139,20 +128,7 @@ pub async fn answer(
     if invitation.invitee_id != user.id {
         return Err(ApiError::NotFound("invitation not found"));
     }
-    let mut fields = Fields::new(body.object()?);
-    let accept = fields.required(
-        "status",
-        &text(|raw| match raw {
-            "accepted" => Ok(true),
-            "declined" => Ok(false),
-            other => Err(format!("\"{other}\" is not a valid choice (accepted, declined)")),
-        }),
-    );
-    let ticket_type = fields.optional("ticket_type", &uuid);
-    fields.finish()?;
-    let Some(accept) = accept else {
-        unreachable!("finish() reports missing required fields");
-    };
+    let (accept, ticket_type) = body.parse::<Answer>()?.validate()?;
     let command = EventCommand::AnswerInvitation {
         invitation_id: id,
         accept,

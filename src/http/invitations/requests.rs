@@ -1,35 +1,101 @@
-//! This resource's request bodies and parameters, as the OpenAPI document describes them
-//! (see `crate::http::fields` for why handlers do not deserialise into them).
-#![expect(dead_code, reason = "describes requests for the OpenAPI document; never built")]
+//! This resource's request bodies, which parse and document them, and its parameters.
 
+use serde::Deserialize;
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::http::error::ApiError;
+use crate::http::fields::{text, Field, Fields, FromJson};
 use crate::http::wire::{InvitationAnswer, InvitationStatus};
 
 /// Whom to invite: `username` or `user_id`.
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"username": "bea"}))]
 pub struct Invite {
     #[serde(default)]
-    username: String,
+    #[schema(value_type = String)]
+    username: Field<String>,
     #[serde(default)]
-    user_id: Uuid,
+    #[schema(value_type = Uuid)]
+    user_id: Field<Uuid>,
 }
 
-#[derive(ToSchema)]
+/// The user to invite, and the field that named them.
+pub enum Invitee {
+    Id(Uuid),
+    Username(String),
+}
+
+impl Invitee {
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Id(_) => "user_id",
+            Self::Username(_) => "username",
+        }
+    }
+}
+
+impl Invite {
+    /// The invitee: by id when both are given.
+    pub fn validate(self) -> Result<Invitee, ApiError> {
+        let mut fields = Fields::new();
+        let username = fields.optional("username", self.username);
+        let user_id = fields.optional("user_id", self.user_id);
+        let invitee = match (user_id, username) {
+            (Some(id), _) => Some(Invitee::Id(id)),
+            (None, Some(name)) => Some(Invitee::Username(name)),
+            (None, None) => None,
+        };
+        if invitee.is_none() {
+            fields.error("username", "give the username or the user_id of the user to invite");
+        }
+        fields.complete(|| invitee)
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"status": "accepted"}))]
 pub struct Answer {
-    /// `accepted` or `declined`.
-    #[schema(value_type = InvitationAnswer)]
-    status: String,
-    /// When accepting an invitation to an event with ticket types: which one.
     #[serde(default)]
-    ticket_type: Uuid,
+    /// `accepted` or `declined`.
+    #[schema(value_type = InvitationAnswer, required = true)]
+    status: Field<Accepts>,
+    #[serde(default)]
+    /// When accepting an invitation to an event with ticket types: which one.
+    #[schema(value_type = Uuid)]
+    ticket_type: Field<Uuid>,
+}
+
+/// `accepted` (true) or `declined` (false).
+pub struct Accepts(bool);
+
+impl FromJson for Accepts {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        text(value, |raw| match raw {
+            "accepted" => Ok(Self(true)),
+            "declined" => Ok(Self(false)),
+            other => Err(format!("\"{other}\" is not a valid choice (accepted, declined)")),
+        })
+    }
+}
+
+impl Answer {
+    /// Whether the invitee accepts, and the ticket type they ask for.
+    pub fn validate(self) -> Result<(bool, Option<Uuid>), ApiError> {
+        let mut fields = Fields::new();
+        let accepts = fields.required("status", self.status);
+        let ticket_type = fields.optional("ticket_type", self.ticket_type);
+        fields.complete(|| Some((accepts?.0, ticket_type)))
+    }
 }
 
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "describes the query for the OpenAPI document; `Params` parses it"
+)]
 pub struct InvitationFilters {
     /// `pending`, `accepted` or `declined`.
     #[param(value_type = Option<InvitationStatus>)]
@@ -38,6 +104,10 @@ pub struct InvitationFilters {
 
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
+#[expect(
+    dead_code,
+    reason = "describes the path for the OpenAPI document; the extractors parse it"
+)]
 pub struct InvitationPath {
     /// The invitation's id.
     id: Uuid,

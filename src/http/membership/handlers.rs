@@ -9,13 +9,13 @@ use projections::members;
 use uuid::Uuid;
 
 use super::json::{Joined, MemberBody, WaitlistBody};
+use super::requests::JoinFields;
 use crate::commands::Via;
 use crate::http::answer::{answering, Answer};
 use crate::http::error::ApiError;
 use crate::http::events::handlers::{find, find_as_creator};
 use crate::http::events::json::CapacityBody;
 use crate::http::extract::{AuthUser, Id, Ids, JsonBody, Viewer};
-use crate::http::fields::{uuid, Fields};
 use crate::http::idempotency::ClaimedKey;
 use crate::http::query::{PageBody, Params};
 use crate::http::wire::UserRef;
@@ -39,11 +39,7 @@ pub async fn join(
     claim: Option<Extension<ClaimedKey>>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let ticket_type = body.object_or_nothing().and_then(|map| {
-        let mut fields = Fields::new(map);
-        let ticket_type = fields.optional("ticket_type", &uuid);
-        fields.finish().map(|()| ticket_type)
-    });
+    let ticket_type = body.parse_or_nothing::<JoinFields>().and_then(JoinFields::validate);
     // A bad body is a 400, but a missing event's 404 comes first.
     let ticket_type = match ticket_type {
         Ok(ticket_type) => ticket_type,

@@ -1,19 +1,32 @@
-//! This resource's request bodies and parameters, as the OpenAPI document describes them
-//! (see `crate::http::fields` for why handlers do not deserialise into them).
-#![expect(dead_code, reason = "describes requests for the OpenAPI document; never built")]
+//! This resource's request bodies, which parse and document them, and its parameters.
 
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::http::fields::{Field, Fields};
+
 /// Which ticket type to join as: required when the event sells types, refused otherwise.
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
 pub struct JoinFields {
-    ticket_type: Uuid,
+    #[serde(default)]
+    #[schema(value_type = Uuid, required = true)]
+    ticket_type: Field<Uuid>,
+}
+
+impl JoinFields {
+    /// The ticket type, if one is named.
+    pub fn validate(self) -> Result<Option<Uuid>, crate::http::error::ApiError> {
+        let mut fields = Fields::new();
+        let ticket_type = fields.optional("ticket_type", self.ticket_type);
+        fields.finish().map(|()| ticket_type)
+    }
 }
 
 /// An event and one of its members (or waitlisted users).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
+#[expect(dead_code, reason = "describes the path for the OpenAPI document; `Ids` parses it")]
 pub struct MemberPath {
     /// The event's id.
     id: Uuid,

@@ -2,45 +2,23 @@
 //! capacity, members and log) that share a `series_id`; a series change is one command per
 //! future occurrence.
 
-use aggregates::event::DetailChanges;
-use aggregates::values::{Capacity, Description, Ending, EventStatus, Frequency, Location, Recurrence, Title};
+use std::mem::take;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use projections::events::{self, EventRow};
 use projections::Page;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::json::SeriesBody;
+use super::requests::SeriesChanges;
 use crate::app;
 use crate::http::error::ApiError;
 use crate::http::events::links;
 use crate::http::extract::{AuthUser, Id, JsonBody, Viewer};
-use crate::http::fields::{boolean, datetime, integer, text, Fields};
+use crate::http::fields::Fields;
 use crate::state::AppState;
-
-/// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
-pub fn recurrence(value: &Value) -> Result<Recurrence, String> {
-    let Value::Object(map) = value else {
-        return Err("must be an object {freq, interval, count | until}".to_owned());
-    };
-    let mut fields = Fields::new(map.clone());
-    let freq = fields.required("freq", &text(Frequency::parse));
-    let interval = fields.optional("interval", &integer).unwrap_or(1);
-    let count = fields.optional("count", &integer);
-    let until = fields.optional("until", &datetime);
-    let problems = fields.into_problems();
-    if !problems.is_empty() {
-        return Err(problems.join(", "));
-    }
-    let ending = match (count, until) {
-        (Some(count), None) => Ending::Count(u32::try_from(count).unwrap_or(0)),
-        (None, Some(until)) => Ending::Until(until),
-        _ => return Err("give either count or until".to_owned()),
-    };
-    Recurrence::parse(freq.expect("reported when missing"), interval, ending)
-}
 
 /// The series' live occurrences that `viewer` may see, or 404 when none is left.
 async fn occurrences(state: &AppState, id: Uuid, viewer: Viewer) -> Result<Vec<EventRow>, ApiError> {
@@ -97,22 +75,10 @@ pub async fn patch(
     body: JsonBody,
 ) -> Result<Json<SeriesBody>, ApiError> {
     let rows = as_creator(&state, id, &user).await?;
-    let mut fields = Fields::new(body.object()?);
-    for name in ["start_time", "end_time", "ticket_types", "recurrence"] {
-        if fields.optional(name, &|_| Ok(())).is_some() {
-            fields.error(name, "change this on one occurrence at a time (PATCH /api/events/{id})");
-        }
-    }
-    let changes = DetailChanges {
-        title: fields.optional("title", &text(Title::parse)),
-        description: fields.optional("description", &text(Description::parse)),
-        location: fields.nullable("location", &text(Location::parse)),
-        capacity: fields.optional("capacity", &|v| Capacity::parse(integer(v)?)),
-        waitlist_enabled: fields.optional("waitlist_enabled", &boolean),
-        category: links::category_field(&state, &mut fields).await?,
-        ..DetailChanges::default()
-    };
-    let status = fields.optional("status", &text(EventStatus::parse));
+    let mut request: SeriesChanges = body.parse()?;
+    let mut fields = Fields::new();
+    let category = links::category_field(&state, &mut fields, take(&mut request.category)).await?;
+    let (changes, status) = request.validate(&mut fields, category);
     fields.finish()?;
     app::series::change(&state, &user.actor(), &rows, changes, status).await?;
     Ok(Json(series_body(&state, id, user.viewer()).await?))

@@ -10,11 +10,11 @@ use projections::Page;
 use uuid::Uuid;
 
 use super::json::{TicketBody, TicketTypeBody};
+use super::requests::CheckIn;
 use crate::commands::Via;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::find_as_creator;
 use crate::http::extract::{AuthUser, Id, Ids, JsonBody};
-use crate::http::fields::{uuid, Fields};
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
 
@@ -103,12 +103,7 @@ pub async fn check_in(
     body: JsonBody,
 ) -> Result<Json<TicketBody>, ApiError> {
     find_as_creator(&state, id, &user).await?;
-    let mut fields = Fields::new(body.object()?);
-    let code = fields.required("code", &uuid);
-    fields.finish()?;
-    let Some(code) = code else {
-        unreachable!("finish() reports missing required fields");
-    };
+    let code = body.parse::<CheckIn>()?.validate()?;
     let command = EventCommand::CheckInTicket {
         code,
         actor: user.actor(),

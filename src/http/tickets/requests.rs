@@ -1,13 +1,19 @@
-//! This resource's request bodies and parameters, as the OpenAPI document describes them
-//! (see `crate::http::fields` for why handlers do not deserialise into them).
-#![expect(dead_code, reason = "describes requests for the OpenAPI document; never built")]
+//! This resource's request bodies, which parse and document them, and its parameters.
 
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+use crate::http::error::ApiError;
+use crate::http::fields::{Field, Fields};
 
 /// An event and one of its tickets.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
+#[expect(
+    dead_code,
+    reason = "describes the path for the OpenAPI document; the extractors parse it"
+)]
 pub struct TicketPath {
     /// The event's id.
     id: Uuid,
@@ -16,8 +22,19 @@ pub struct TicketPath {
 }
 
 /// A ticket scanned at the door.
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"code": "3f0c8a4e-9d0b-4f5e-8a8e-2b7f1f6f0c11"}))]
 pub struct CheckIn {
-    code: Uuid,
+    #[serde(default)]
+    #[schema(value_type = Uuid, required = true)]
+    code: Field<Uuid>,
+}
+
+impl CheckIn {
+    /// The ticket's code.
+    pub fn validate(self) -> Result<Uuid, ApiError> {
+        let mut fields = Fields::new();
+        let code = fields.required("code", self.code);
+        fields.complete(|| code)
+    }
 }
