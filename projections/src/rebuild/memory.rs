@@ -20,6 +20,7 @@ impl From<Arg> for Cell {
         match arg {
             Arg::Int(value) | Arg::OptInt(Some(value)) => Self::Int(value),
             Arg::Text(value) | Arg::OptText(Some(value)) => Self::Text(value),
+            Arg::Name(value) => Self::Text(value.to_owned()),
             Arg::OptInt(None) | Arg::OptText(None) => Self::Null,
         }
     }

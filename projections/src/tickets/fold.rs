@@ -3,7 +3,7 @@ use aggregates::values::Ticket;
 use aggregates::{Actor, EventFact};
 
 use crate::time::to_micros;
-use crate::write::{add, eq, lookup, ne, to, values, Arg, Write};
+use crate::write::{add, eq, lookup, name, ne, to, values, Arg, Write};
 use crate::Recorded;
 
 const TYPES: &str = "ticket_type_view";
@@ -89,7 +89,7 @@ pub fn project(event: &Recorded) -> Vec<Write> {
         EventFact::EventDeleted { .. } => vec![Write::update(
             TICKETS,
             [to("status", "void")],
-            [eq("event_id", event.event_id), ne("status", "void")],
+            [eq("event_id", event.event_id), ne("status", name("void"))],
         )],
         // History from before tickets, and seats in line: no ticket to issue or void.
         EventFact::MemberJoined { ticket: None, .. }
@@ -159,7 +159,7 @@ fn void(event: &Recorded, member: &Actor) -> Vec<Write> {
         [
             eq("event_id", event.event_id),
             eq("user_id", member.id),
-            ne("status", "void"),
+            ne("status", name("void")),
         ]
     };
     vec![

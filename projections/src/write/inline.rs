@@ -7,7 +7,7 @@
 use sqlx::AnyConnection;
 
 use super::render::{insert_rows, statement};
-use super::run::runs;
+use super::run::{literal as text_literal, runs};
 use super::{Arg, Write};
 
 /// A script is cut after the statement that makes it this long.
@@ -61,10 +61,11 @@ fn literal(arg: &Arg, out: &mut String) {
             out.push_str(&format!("'{value}'::int8"));
         }
         Arg::Text(value) | Arg::OptText(Some(value)) => {
-            out.push('\'');
-            out.push_str(&value.replace('\'', "''"));
-            out.push_str("'::text");
+            text_literal(value, out);
+            out.push_str("::text");
         }
+        // Untyped, as a literal in a partial index's WHERE is.
+        Arg::Name(value) => text_literal(value, out),
         Arg::OptInt(None) => out.push_str("NULL::int8"),
         Arg::OptText(None) => out.push_str("NULL::text"),
     }

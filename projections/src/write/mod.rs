@@ -16,6 +16,15 @@ pub enum Arg {
     OptText(Option<String>),
     Int(i64),
     OptInt(Option<i64>),
+    /// A constant of the schema (a status): written into the statement as a literal, never
+    /// bound. SQLite uses a partial index (`… WHERE status <> 'void'`) only for a statement
+    /// whose text holds that literal; against a bound value it scans.
+    Name(&'static str),
+}
+
+/// `value` as a constant of the schema ([`Arg::Name`]).
+pub fn name(value: &'static str) -> Arg {
+    Arg::Name(value)
 }
 
 impl From<&str> for Arg {
