@@ -3,4 +3,6 @@
 pub mod handlers;
 pub mod json;
 pub mod links;
+mod recurrence;
 pub mod requests;
+mod ticket_types;

@@ -1,18 +1,15 @@
 //! This resource's request bodies, which parse and document them, and its parameters.
 
-use aggregates::event::MAX_TICKET_TYPES;
 use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
-use aggregates::values::{
-    Capacity, Currency, Description, Ending, EventStatus, Frequency, Location, Price, Recurrence, TicketType,
-    TicketTypeName, Title, Visibility,
-};
+use aggregates::values::{Capacity, Description, EventStatus, Location, Recurrence, Title, Visibility};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::http::fields::{object, Field, Fields, FromJson};
+use super::recurrence::RecurrenceFields;
+use super::ticket_types::{NewTicketType, TicketTypes};
+use crate::http::fields::{Field, Fields};
 
 /// An event as `POST` creates it.
 #[derive(Deserialize, ToSchema)]
@@ -119,7 +116,7 @@ impl EventFields {
             status,
             waitlist_enabled,
             category,
-            ticket_types: ticket_types.0,
+            ticket_types: ticket_types.into_inner(),
             series_id: None,
             visibility,
             guest_registration,
@@ -314,108 +311,4 @@ pub struct EventFilters {
     ordering: Option<String>,
     /// A category's slug (or id): only events filed under it.
     category: Option<String>,
-}
-
-/// How an event repeats (`POST /api/events`): every `interval` weeks or months, `count`
-/// times or `until` a time; at most 200 occurrences.
-#[derive(Deserialize, ToSchema)]
-#[schema(example = json!({"freq": "weekly", "interval": 1, "count": 10}))]
-pub struct RecurrenceFields {
-    #[serde(default)]
-    #[schema(value_type = String, pattern = "^(weekly|monthly)$", required = true)]
-    freq: Field<Frequency>,
-    #[serde(default)]
-    #[schema(value_type = i64)]
-    interval: Field<i64>,
-    #[serde(default)]
-    /// Give `count` or `until`, not both.
-    #[schema(value_type = i64)]
-    count: Field<i64>,
-    #[serde(default)]
-    /// Inclusive.
-    #[schema(value_type = DateTime<Utc>)]
-    until: Field<DateTime<Utc>>,
-}
-
-/// `recurrence`: `{freq: weekly|monthly, interval (default 1), count | until}`.
-impl FromJson for Recurrence {
-    fn from_json(value: &Value) -> Result<Self, String> {
-        let request: RecurrenceFields = object(value, "{freq, interval, count | until}")?;
-        let mut fields = Fields::new();
-        let freq = fields.required("freq", request.freq);
-        let interval = fields.optional("interval", request.interval).unwrap_or(1);
-        let count = fields.optional("count", request.count);
-        let until = fields.optional("until", request.until);
-        let freq = fields.complete_nested(|| freq)?;
-        let ending = match (count, until) {
-            (Some(count), None) => Ending::Count(u32::try_from(count).unwrap_or(0)),
-            (None, Some(until)) => Ending::Until(until),
-            _ => return Err("give either count or until".to_owned()),
-        };
-        Recurrence::parse(freq, interval, ending)
-    }
-}
-
-/// A kind of seat, as `POST /api/events` takes it in `ticket_types`.
-#[derive(Deserialize, ToSchema)]
-#[schema(example = json!({"name": "Early bird", "price": "12.50", "currency": "EUR", "quantity": 20}))]
-pub struct NewTicketType {
-    #[serde(default)]
-    #[schema(value_type = String, required = true)]
-    name: Field<TicketTypeName>,
-    #[serde(default)]
-    /// A decimal string (never a JSON number, which would pass through a float).
-    #[schema(value_type = String, pattern = r"^\d{1,9}(\.\d{1,3})?$", required = true)]
-    price: Field<Price>,
-    #[serde(default)]
-    #[schema(value_type = String, pattern = "^[A-Z]{3}$", required = true)]
-    currency: Field<Currency>,
-    #[serde(default)]
-    #[schema(value_type = i64, required = true)]
-    quantity: Field<Capacity>,
-}
-
-/// `ticket_types`: each given a new id; every problem is named with the item's index, in
-/// one message per item.
-#[derive(Default)]
-pub struct TicketTypes(Vec<TicketType>);
-
-impl FromJson for TicketTypes {
-    fn from_json(value: &Value) -> Result<Self, String> {
-        let items = value.as_array().ok_or("must be a list of ticket types")?;
-        if items.len() > MAX_TICKET_TYPES {
-            return Err(format!("ensure there are no more than {MAX_TICKET_TYPES} ticket types"));
-        }
-        let mut problems = Vec::new();
-        let mut types = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            match ticket_type(item) {
-                Ok(ticket_type) => types.push(ticket_type),
-                Err(problem) => problems.push(format!("[{index}] {problem}")),
-            }
-        }
-        if problems.is_empty() {
-            Ok(Self(types))
-        } else {
-            Err(problems.join("; "))
-        }
-    }
-}
-
-fn ticket_type(item: &Value) -> Result<TicketType, String> {
-    let request: NewTicketType = object(item, "{name, price, currency, quantity}")?;
-    let mut fields = Fields::new();
-    let name = fields.required("name", request.name);
-    let price = fields.required("price", request.price);
-    let currency = fields.required("currency", request.currency);
-    let quantity = fields.required("quantity", request.quantity);
-    fields.complete_nested(|| {
-        Some(TicketType {
-            id: Uuid::new_v4(),
-            name: name?,
-            price: price?,
-            currency: currency?,
-            quantity: quantity?,
-        })
-    })
 }
