@@ -71,17 +71,16 @@ impl Register {
         let username = fields.required("username", self.username);
         let email = fields.required("email", self.email);
         let password = fields.required("password", self.password);
-        let name = |fields: &mut Fields, name, field| fields.optional(name, field).map(|PersonName(n)| n);
-        let first_name = name(&mut fields, "first_name", self.first_name).unwrap_or_default();
-        let last_name = name(&mut fields, "last_name", self.last_name).unwrap_or_default();
+        let first_name = fields.optional("first_name", self.first_name).map(|PersonName(n)| n);
+        let last_name = fields.optional("last_name", self.last_name).map(|PersonName(n)| n);
         let role = fields.optional("role", self.role).unwrap_or_default();
         fields.complete(|| {
             Some(Registration {
                 username: username?,
                 email: email?,
                 password: password?,
-                first_name,
-                last_name,
+                first_name: first_name.unwrap_or_default(),
+                last_name: last_name.unwrap_or_default(),
                 role,
             })
         })
@@ -119,9 +118,7 @@ pub struct Refresh {
 
 impl Refresh {
     pub fn validate(self) -> Result<String, ApiError> {
-        let mut fields = Fields::new();
-        let refresh = fields.required("refresh", self.refresh);
-        fields.complete(|| refresh)
+        Fields::only_required("refresh", self.refresh)
     }
 }
 
@@ -136,9 +133,7 @@ pub struct Logout {
 impl Logout {
     /// The refresh token to revoke, if one is given.
     pub fn validate(self) -> Result<Option<String>, ApiError> {
-        let mut fields = Fields::new();
-        let refresh = fields.optional("refresh", self.refresh);
-        fields.finish().map(|()| refresh)
+        Fields::only_optional("refresh", self.refresh)
     }
 }
 

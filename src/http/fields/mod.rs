@@ -101,8 +101,22 @@ impl Fields {
         self.nullable(name, field)
     }
 
+    /// A body whose one field is required: its value, or 400.
+    pub fn only_required<T>(name: &str, field: Field<T>) -> Result<T, ApiError> {
+        let mut fields = Self::new();
+        let value = fields.required(name, field);
+        fields.complete(|| value)
+    }
+
+    /// A body whose one field is optional: its value if given, or 400.
+    pub fn only_optional<T>(name: &str, field: Field<T>) -> Result<Option<T>, ApiError> {
+        let mut fields = Self::new();
+        let value = fields.optional(name, field);
+        fields.finish().map(|()| value)
+    }
+
     /// Every problem as `field: message`, for a nested object reported under its parent.
-    pub fn into_problems(self) -> Vec<String> {
+    fn into_problems(self) -> Vec<String> {
         let each = self.errors.into_iter();
         each.flat_map(|(name, messages)| messages.into_iter().map(move |m| format!("{name}: {m}")))
             .collect()

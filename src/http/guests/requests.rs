@@ -52,9 +52,7 @@ pub struct GuestToken {
 
 impl GuestToken {
     pub fn validate(self) -> Result<String, ApiError> {
-        let mut fields = Fields::new();
-        let token = fields.required("token", self.token);
-        fields.complete(|| token)
+        Fields::only_required("token", self.token)
     }
 }
 

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::http::error::ApiError;
 use crate::http::fields::{Field, Fields};
 
 /// Which ticket type to join as: required when the event sells types, refused otherwise.
@@ -16,10 +17,8 @@ pub struct JoinFields {
 
 impl JoinFields {
     /// The ticket type, if one is named.
-    pub fn validate(self) -> Result<Option<Uuid>, crate::http::error::ApiError> {
-        let mut fields = Fields::new();
-        let ticket_type = fields.optional("ticket_type", self.ticket_type);
-        fields.finish().map(|()| ticket_type)
+    pub fn validate(self) -> Result<Option<Uuid>, ApiError> {
+        Fields::only_optional("ticket_type", self.ticket_type)
     }
 }
 

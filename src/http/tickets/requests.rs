@@ -33,8 +33,6 @@ pub struct CheckIn {
 impl CheckIn {
     /// The ticket's code.
     pub fn validate(self) -> Result<Uuid, ApiError> {
-        let mut fields = Fields::new();
-        let code = fields.required("code", self.code);
-        fields.complete(|| code)
+        Fields::only_required("code", self.code)
     }
 }
