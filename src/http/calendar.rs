@@ -24,7 +24,7 @@ const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
 /// One event as an iCalendar file; 404 once deleted, as everywhere but the logs (the
 /// subscription feed alone keeps showing it, `STATUS:CANCELLED`, so calendars drop it).
 #[utoipa::path(get, path = "/api/events/{id}.ics", tag = "calendar",
-    params(super::params::EventPath),
+    params(super::paths::EventPath),
     responses(
         (status = 200, description = "A VCALENDAR with one VEVENT: UID, DTSTAMP, DTSTART, DTEND (when \
             the event has an end), SUMMARY, DESCRIPTION, LOCATION (when set), SEQUENCE (the event's \

@@ -26,7 +26,7 @@ mod membership;
 mod metrics;
 mod notifications;
 mod openapi;
-mod params;
+mod paths;
 mod query;
 mod series;
 pub mod serve;

@@ -102,7 +102,7 @@ pub async fn delete_me(State(state): State<AppState>, user: AuthUser) -> Result<
 
 /// The caller's memberships and waitlist places.
 #[utoipa::path(get, path = "/users/me/events", tag = "users", security(("bearer" = [])),
-    params(crate::http::params::Pagination),
+    params(crate::http::query::Pagination),
     responses((status = 200, description = "A page of memberships", body = PageBody<MembershipBody>)))]
 #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn my_events(
@@ -110,7 +110,7 @@ pub async fn my_events(
     user: AuthUser,
     mut params: Params,
 ) -> Result<Json<PageBody<MembershipBody>>, ApiError> {
-    let page = params.page();
+    let page = params.page()?;
     params.finish()?;
     let rows = members::memberships(&state.store.read, user.id, page).await?;
     Ok(Json(params.envelope(page, rows.map(MembershipBody::from))))

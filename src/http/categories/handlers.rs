@@ -24,11 +24,11 @@ async fn require_admin(state: &AppState, user: &AuthUser) -> Result<(), ApiError
 }
 
 /// Every category, by name.
-#[utoipa::path(get, path = "/categories", tag = "categories", params(crate::http::params::Pagination),
+#[utoipa::path(get, path = "/categories", tag = "categories", params(crate::http::query::Pagination),
     responses((status = 200, description = "A page of categories", body = PageBody<CategoryBody>)))]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(State(state): State<AppState>, mut params: Params) -> Result<Json<PageBody<CategoryBody>>, ApiError> {
-    let page = params.page();
+    let page = params.page()?;
     params.finish()?;
     let categories = state.categories.list(page).await?;
     Ok(Json(params.envelope(page, categories.map(CategoryBody::from))))

@@ -2,17 +2,16 @@
 
 use std::mem::take;
 
-use aggregates::values::{EventStatus, Location, Title};
 use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
 use axum::http::header::{ETAG, IF_MATCH, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use chrono::{DateTime, NaiveDate, Utc};
-use projections::events::{self, CreatorFilter, EventFilter, EventOrdering, EventRow};
+use projections::events::{self, EventRow};
 use uuid::Uuid;
 
+use super::filters::{EventFilters, Listing};
 use super::json::EventBody;
 use super::links;
 use super::requests::{EventChanges, EventFields, EventReplacement, EventUpdate, NewEvent, Schedule};
@@ -63,7 +62,7 @@ pub async fn find_as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Res
 /// Events that are not deleted and that the caller may see: private events only to their
 /// creator, members, waitlisted users and invitees (`count` counts only those).
 #[utoipa::path(get, path = "/events", tag = "events",
-    params(super::requests::EventFilters, crate::http::params::Pagination),
+    params(super::filters::EventFilters, crate::http::query::Pagination),
     responses((status = 200, description = "A page of the events the caller may see", body = PageBody<EventBody>)))]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
@@ -77,7 +76,7 @@ pub async fn list(
 /// Events that start in the future: the same as `GET /api/events?upcoming=true` (private
 /// ones only for those who may see them).
 #[utoipa::path(get, path = "/events/upcoming", tag = "events",
-    params(super::requests::EventFilters, crate::http::params::Pagination),
+    params(super::filters::EventFilters, crate::http::query::Pagination),
     responses((status = 200, description = "A page of the upcoming events the caller may see", body = PageBody<EventBody>)))]
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn upcoming(
@@ -94,37 +93,16 @@ async fn respond_list(
     params: &mut Params,
     upcoming: bool,
 ) -> Result<Json<PageBody<EventBody>>, ApiError> {
-    let page = params.page();
-    let mut filter = EventFilter {
-        title: params.parse("title", |raw| substring(raw, Title::MAX_CHARS)),
-        location: params.parse("location", |raw| substring(raw, Location::MAX_CHARS)),
-        creator: params.get("creator").map(|c| match Uuid::parse_str(c) {
-            Ok(id) => CreatorFilter::Id(id),
-            Err(_) => CreatorFilter::Username(c.to_owned()),
-        }),
-        status: params.parse("status", |raw| EventStatus::parse(raw).map(|s| s.as_str().to_owned())),
-        start_at_or_after: params.parse("start_after", |raw| day_or_time(raw, false)),
-        start_at_or_before: params.parse("start_before", |raw| day_or_time(raw, true)),
-        start_after: None,
-        category: params.get("category").map(str::to_owned),
-    };
-    // Parsed even when the path already asks for upcoming events, so a bad value is still 400.
-    let asked = params.parse("upcoming", parse_bool).unwrap_or(false);
-    let upcoming = upcoming || asked;
-    if upcoming {
+    let page = params.page()?;
+    let Listing {
+        mut filter,
+        upcoming: asked,
+        ordering,
+    } = params.read::<EventFilters>()?;
+    // Read even when the path already asks for upcoming events, so a bad value is still 400.
+    if upcoming || asked {
         filter.start_after = Some(state.clock.now());
     }
-    let ordering = params
-        .parse("ordering", |raw| {
-            EventOrdering::CHOICES
-                .iter()
-                .find(|(name, _)| *name == raw)
-                .map(|(_, ordering)| *ordering)
-                .ok_or_else(|| {
-                    "must be one of start_time, -start_time, created_at, -created_at, title, -title".to_owned()
-                })
-        })
-        .unwrap_or_default();
     params.finish()?;
     let listed = events::list(&state.store.listing, &filter, viewer.0, ordering, page);
     let rows = tokio::time::timeout(LISTING_BUDGET, listed)
@@ -133,41 +111,9 @@ async fn respond_list(
     Ok(Json(params.envelope(page, links::bodies(state, rows).await?)))
 }
 
-/// A substring to search a field for: one longer than the field can match nothing, and
-/// would cost the store a pattern as long.
-fn substring(raw: &str, max_chars: usize) -> Result<String, String> {
-    if raw.chars().count() > max_chars {
-        Err(format!("ensure this value has at most {max_chars} characters"))
-    } else {
-        Ok(raw.to_owned())
-    }
-}
-
-fn parse_bool(raw: &str) -> Result<bool, String> {
-    match raw.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Ok(true),
-        "false" | "0" | "no" => Ok(false),
-        _ => Err("must be true or false".to_owned()),
-    }
-}
-
-/// RFC 3339, or a bare `YYYY-MM-DD` meaning the whole UTC day (its start, or its last instant).
-fn day_or_time(raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, String> {
-    if let Ok(time) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(time.with_timezone(&Utc));
-    }
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| "must be an RFC 3339 date-time or YYYY-MM-DD")?;
-    let start = day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
-    Ok(if end_of_day {
-        start + chrono::Duration::days(1) - chrono::Duration::microseconds(1)
-    } else {
-        start
-    })
-}
-
 /// One event. A private event exists only for its creator, members, waitlisted users and
 /// invitees: anyone else, anonymous callers included, gets the 404 of an unknown id.
-#[utoipa::path(get, path = "/events/{id}", tag = "events", params(crate::http::params::EventPath),
+#[utoipa::path(get, path = "/events/{id}", tag = "events", params(crate::http::paths::EventPath),
     responses(
         (status = 200, description = "The event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
         (status = 404, description = "no such event, deleted, or private and the caller may not see it"),
@@ -289,7 +235,7 @@ fn if_match(headers: &HeaderMap) -> Option<u64> {
 
 /// Replaces every writable field of an event (creator only).
 #[utoipa::path(put, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(crate::http::params::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
+    params(crate::http::paths::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
     request_body = super::requests::EventReplacement,
     responses(
         (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
@@ -310,7 +256,7 @@ pub async fn put(
 
 /// Changes the given fields of an event (creator only).
 #[utoipa::path(patch, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(crate::http::params::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
+    params(crate::http::paths::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
     request_body = super::requests::EventChanges,
     responses(
         (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
@@ -331,7 +277,7 @@ pub async fn patch(
 
 /// Deletes an event (creator only); its log stays readable.
 #[utoipa::path(delete, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(crate::http::params::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the deletion is based on")),
+    params(crate::http::paths::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the deletion is based on")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "only the creator may delete the event"),

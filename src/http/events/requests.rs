@@ -1,10 +1,10 @@
-//! This resource's request bodies, which parse and document them, and its parameters.
+//! This resource's request bodies, which parse and document them.
 
 use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
 use aggregates::values::{Capacity, Description, EventStatus, Location, Recurrence, Title, Visibility};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::recurrence::RecurrenceFields;
@@ -281,34 +281,4 @@ fn checked(fields: &mut Fields, update: EventUpdate, schedule: Schedule) -> Even
     let end = update.changes.end_time.unwrap_or(schedule.end);
     fields.problems(schedule_problems(start_time, start, end, schedule.now));
     update
-}
-
-/// Filters of the event list, all combinable.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "describes the query for the OpenAPI document; `Params` parses it"
-)]
-pub struct EventFilters {
-    /// Case-insensitive substring of the title (at most 200 characters, as a title).
-    title: Option<String>,
-    /// Case-insensitive substring of the location (at most 200 characters, as a location).
-    location: Option<String>,
-    /// The creator's user id or username.
-    creator: Option<String>,
-    /// `open` or `closed`.
-    #[param(value_type = Option<crate::http::wire::EventStatus>)]
-    status: Option<String>,
-    /// Inclusive; an RFC 3339 date-time, or `YYYY-MM-DD` for the start of that UTC day.
-    start_after: Option<DateTime<Utc>>,
-    /// Inclusive; an RFC 3339 date-time, or `YYYY-MM-DD` for the whole of that UTC day.
-    start_before: Option<DateTime<Utc>>,
-    /// `true`: only events that start in the future.
-    upcoming: Option<bool>,
-    /// `start_time` (default), `-start_time`, `created_at`, `-created_at`, `title`, `-title`;
-    /// ties are broken by id.
-    ordering: Option<String>,
-    /// A category's slug (or id): only events filed under it.
-    category: Option<String>,
 }

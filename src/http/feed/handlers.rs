@@ -17,10 +17,11 @@ use tokio_stream::wrappers::ReceiverStream;
 use uuid::Uuid;
 
 use super::json::{FeedEntryBody, FeedPageBody, SseMessage};
+use super::requests::{After, FeedParams};
 use crate::http::error::ApiError;
 use crate::http::extract::AuthUser;
 use crate::http::lapse;
-use crate::http::query::{Params, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::http::query::{FromParam, Params, DEFAULT_PAGE_SIZE};
 use crate::live::{Feed, FeedItem};
 use crate::state::AppState;
 
@@ -54,18 +55,16 @@ pub async fn feed(
     let resume = headers
         .get("last-event-id")
         .map(|value| value.to_str().unwrap_or("\u{0}"));
+    let query = params.read::<FeedParams>()?;
     let after = match resume {
-        Some(raw) => parse_after(&mut params, "Last-Event-ID", raw, feed),
-        None => params
-            .get("after")
-            .map(str::to_owned)
-            .and_then(|raw| parse_after(&mut params, "after", &raw, feed)),
+        Some(raw) => After::from_param(raw)
+            .map_err(|message| params.error("Last-Event-ID", message))
+            .ok(),
+        None => query.after,
     };
-    let size = params.parse("page_size", |raw| {
-        raw.parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE_SIZE as usize).contains(n))
-            .ok_or_else(|| format!("must be an integer between 1 and {MAX_PAGE_SIZE}"))
+    let after = after.map(|after| match after {
+        After::Position(position) => position,
+        After::Now => feed.head(),
     });
     params.finish()?;
     if wants_stream(&headers) {
@@ -78,7 +77,7 @@ pub async fn feed(
         .page(
             user.id,
             after.unwrap_or_default(),
-            size.unwrap_or(DEFAULT_PAGE_SIZE as usize),
+            query.page_size.unwrap_or(DEFAULT_PAGE_SIZE as usize),
         )
         .await
         .map_err(ApiError::internal)?;
@@ -93,16 +92,6 @@ pub async fn feed(
             .collect(),
     })
     .into_response())
-}
-
-/// A position, or `now`: where the feed has reached (only what happens from here on).
-fn parse_after(params: &mut Params, name: &str, raw: &str, feed: &Feed) -> Option<Position> {
-    if raw == "now" {
-        return Some(feed.head());
-    }
-    raw.parse::<Position>()
-        .map_err(|message| params.error(name, message))
-        .ok()
 }
 
 fn wants_stream(headers: &HeaderMap) -> bool {

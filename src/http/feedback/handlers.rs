@@ -21,7 +21,7 @@ use crate::state::AppState;
 /// The rating's range and the comment's length are the aggregate's to check, after it has
 /// decided whether the caller may leave feedback at all (403 comes before 400).
 #[utoipa::path(post, path = "/events/{id}/feedback", tag = "feedback", security(("bearer" = [])),
-    params(crate::http::params::EventPath), request_body = super::requests::Feedback,
+    params(crate::http::paths::EventPath), request_body = super::requests::Feedback,
     responses(
         (status = 201, description = "The feedback", body = FeedbackBody),
         (status = 403, description = "only users who were members when the event started may leave feedback (checked first)"),
@@ -52,7 +52,7 @@ pub async fn leave(
 
 /// An event's feedback, with the average rating.
 #[utoipa::path(get, path = "/events/{id}/feedback", tag = "feedback",
-    params(crate::http::params::EventPath, crate::http::params::Pagination),
+    params(crate::http::paths::EventPath, crate::http::query::Pagination),
     responses((status = 200, description = "A page of feedback", body = FeedbackPage)))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %event_id))]
 pub async fn list(
@@ -62,7 +62,7 @@ pub async fn list(
     mut params: Params,
 ) -> Result<Json<FeedbackPage>, ApiError> {
     find(&state, event_id, viewer).await?;
-    let page = params.page();
+    let page = params.page()?;
     params.finish()?;
     let found = feedback::list(&state.store.read, event_id, page).await?;
     let page = params.envelope(page, found.page.map(FeedbackBody::from));

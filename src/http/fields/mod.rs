@@ -122,6 +122,15 @@ impl Fields {
             .collect()
     }
 
+    /// The problems reported, for a test that expects some.
+    #[cfg(test)]
+    pub fn problems_for_test(self) -> FieldErrors {
+        match self.finish() {
+            Err(ApiError::Validation(errors)) => errors,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
     /// Ends reading: 400 naming every bad field, if any.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {
@@ -177,13 +186,6 @@ mod tests {
         Request::deserialize(body).expect("fields never fail the body")
     }
 
-    fn problems(fields: Fields) -> FieldErrors {
-        match fields.finish() {
-            Err(ApiError::Validation(errors)) => errors,
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
-
     #[test]
     fn every_bad_field_is_named_at_once_and_unknown_ones_are_ignored() {
         let body = request(json!({"count": "three", "name": null, "extra": 1}));
@@ -191,7 +193,7 @@ mod tests {
         assert_eq!(fields.required("count", body.count), None);
         assert_eq!(fields.optional("name", body.name), None);
         assert_eq!(fields.required("note", body.note), None);
-        let errors = problems(fields);
+        let errors = fields.problems_for_test();
         assert_eq!(errors["count"], ["a valid integer is required"]);
         assert_eq!(errors["name"], ["this field may not be null"]);
         assert_eq!(errors["note"], ["this field is required"]);
@@ -214,7 +216,7 @@ mod tests {
         let mut fields = Fields::new();
         assert_eq!(fields.required_nullable("name", body.name), Some(None));
         assert_eq!(fields.required_nullable("note", body.note), None);
-        assert_eq!(problems(fields)["note"], ["this field is required"]);
+        assert_eq!(fields.problems_for_test()["note"], ["this field is required"]);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::state::AppState;
 /// Registers someone without an account for an event open to guests. No seat is taken: the
 /// address receives a link (and its code) to confirm within 24 hours.
 #[utoipa::path(post, path = "/events/{id}/guests", tag = "guests",
-    params(crate::http::params::EventPath), request_body = super::requests::GuestRegistration,
+    params(crate::http::paths::EventPath), request_body = super::requests::GuestRegistration,
     responses(
         (status = 202, description = "Registered; waiting for the confirmation from the email", body = GuestPending),
         (status = 400, description = "invalid fields"),

@@ -8,15 +8,13 @@ use projections::invitations::{self, InvitationRow};
 use uuid::Uuid;
 
 use super::json::InvitationBody;
-use super::requests::{Answer, Invite, Invitee};
+use super::requests::{Answer, InvitationFilters, Invite, Invitee};
 use crate::commands::Via;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::find_as_creator;
 use crate::http::extract::{AuthUser, Id, JsonBody};
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
-
-const STATUSES: [&str; 3] = ["pending", "accepted", "declined"];
 
 async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
     invitations::get(&state.store.read, id)
@@ -26,7 +24,7 @@ async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
 
 /// Invites a user to an event (creator only).
 #[utoipa::path(post, path = "/events/{id}/invitations", tag = "invitations", security(("bearer" = [])),
-    params(crate::http::params::EventPath), request_body = super::requests::Invite,
+    params(crate::http::paths::EventPath), request_body = super::requests::Invite,
     responses(
         (status = 201, description = "The invitation", body = InvitationBody),
         (status = 400, description = "invalid fields, or no such user to invite"),
@@ -57,19 +55,9 @@ pub async fn send(
     Ok((StatusCode::CREATED, Json(find(&state, invitation_id).await?.into())))
 }
 
-/// `status`, if given, must be one of [`STATUSES`].
-fn status_filter(params: &mut Params) -> Option<String> {
-    params.parse("status", |raw| {
-        STATUSES
-            .contains(&raw)
-            .then(|| raw.to_owned())
-            .ok_or_else(|| format!("\"{raw}\" is not a valid choice (pending, accepted, declined)"))
-    })
-}
-
 /// An event's invitations (creator only).
 #[utoipa::path(get, path = "/events/{id}/invitations", tag = "invitations", security(("bearer" = [])),
-    params(crate::http::params::EventPath, super::requests::InvitationFilters, crate::http::params::Pagination),
+    params(crate::http::paths::EventPath, super::requests::InvitationFilters, crate::http::query::Pagination),
     responses(
         (status = 200, description = "A page of invitations", body = PageBody<InvitationBody>),
         (status = 403, description = "only the creator may see the invitations"),
@@ -82,16 +70,16 @@ pub async fn of_event(
     mut params: Params,
 ) -> Result<Json<PageBody<InvitationBody>>, ApiError> {
     find_as_creator(&state, event_id, &user).await?;
-    let status = status_filter(&mut params);
-    let page = params.page();
+    let status = params.read::<InvitationFilters>()?;
+    let page = params.page()?;
     params.finish()?;
-    let rows = invitations::for_event(&state.store.read, event_id, status.as_deref(), page).await?;
+    let rows = invitations::for_event(&state.store.read, event_id, status, page).await?;
     Ok(Json(params.envelope(page, rows.map(InvitationBody::from))))
 }
 
 /// The invitations the caller received.
 #[utoipa::path(get, path = "/invitations", tag = "invitations", security(("bearer" = [])),
-    params(super::requests::InvitationFilters, crate::http::params::Pagination),
+    params(super::requests::InvitationFilters, crate::http::query::Pagination),
     responses((status = 200, description = "A page of invitations", body = PageBody<InvitationBody>)))]
 #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn received(
@@ -99,10 +87,10 @@ pub async fn received(
     user: AuthUser,
     mut params: Params,
 ) -> Result<Json<PageBody<InvitationBody>>, ApiError> {
-    let status = status_filter(&mut params);
-    let page = params.page();
+    let status = params.read::<InvitationFilters>()?;
+    let page = params.page()?;
     params.finish()?;
-    let rows = invitations::received(&state.store.read, user.id, status.as_deref(), page).await?;
+    let rows = invitations::received(&state.store.read, user.id, status, page).await?;
     Ok(Json(params.envelope(page, rows.map(InvitationBody::from))))
 }
 

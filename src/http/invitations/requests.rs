@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::http::error::ApiError;
 use crate::http::fields::{text, Field, Fields, FromJson};
+use crate::http::query::{choice, FromParam, Param, Query};
 use crate::http::wire::{InvitationAnswer, InvitationStatus};
 
 /// Whom to invite: `username` or `user_id`.
@@ -90,16 +91,35 @@ impl Answer {
     }
 }
 
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "describes the query for the OpenAPI document; `Params` parses it"
-)]
 pub struct InvitationFilters {
     /// `pending`, `accepted` or `declined`.
+    #[serde(default)]
     #[param(value_type = Option<InvitationStatus>)]
-    status: Option<String>,
+    status: Param<StatusFilter>,
+}
+
+impl Query for InvitationFilters {
+    type Valid = Option<&'static str>;
+
+    fn validate(self, fields: &mut Fields) -> Option<&'static str> {
+        self.status.read("status", fields).map(|StatusFilter(status)| status)
+    }
+}
+
+/// An invitation's status, as the read model stores it.
+pub struct StatusFilter(&'static str);
+
+impl FromParam for StatusFilter {
+    fn from_param(raw: &str) -> Result<Self, String> {
+        const STATUSES: [(&str, &str); 3] = [
+            ("pending", "pending"),
+            ("accepted", "accepted"),
+            ("declined", "declined"),
+        ];
+        choice(raw, &STATUSES).map(Self)
+    }
 }
 
 #[derive(IntoParams)]

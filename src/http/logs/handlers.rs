@@ -2,11 +2,12 @@
 
 use axum::extract::State;
 use axum::Json;
-use projections::activity::{self, LogFilter, LOG_TYPES};
+use projections::activity::{self, LogFilter};
 use projections::events;
 use uuid::Uuid;
 
 use super::json::{HistoryBody, LogBody};
+use super::requests::{LogEventFilter, LogTypeFilter};
 use crate::http::error::ApiError;
 use crate::http::extract::{AuthUser, Id};
 use crate::http::query::{PageBody, Params};
@@ -30,18 +31,12 @@ async fn respond(
     event_id: Option<Uuid>,
     params: &mut Params,
 ) -> Result<Json<PageBody<LogBody>>, ApiError> {
-    let page = params.page();
-    let event_id = event_id.or_else(|| {
-        params.parse("event_id", |raw| {
-            Uuid::parse_str(raw).map_err(|_| "must be a UUID".to_owned())
-        })
-    });
-    let kind = params.parse("type", |raw| {
-        LOG_TYPES
-            .contains(&raw)
-            .then(|| raw.to_owned())
-            .ok_or_else(|| format!("\"{raw}\" is not a valid log type"))
-    });
+    let page = params.page()?;
+    let event_id = match event_id {
+        Some(id) => Some(id),
+        None => params.read::<LogEventFilter>()?,
+    };
+    let kind = params.read::<LogTypeFilter>()?;
     params.finish()?;
     let filter = LogFilter {
         creator_id: user.id,
@@ -54,7 +49,7 @@ async fn respond(
 
 /// The log of every event the caller created (deleted ones included), newest first.
 #[utoipa::path(get, path = "/logs", tag = "logs", security(("bearer" = [])),
-    params(super::requests::LogEventFilter, super::requests::LogTypeFilter, crate::http::params::Pagination),
+    params(super::requests::LogEventFilter, super::requests::LogTypeFilter, crate::http::query::Pagination),
     responses((status = 200, description = "A page of log entries", body = PageBody<LogBody>)))]
 #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn all(
@@ -67,7 +62,7 @@ pub async fn all(
 
 /// One event's log, newest first, also after the event was deleted (creator only).
 #[utoipa::path(get, path = "/logs/{event_id}", tag = "logs", security(("bearer" = [])),
-    params(super::requests::LogPath, super::requests::LogTypeFilter, crate::http::params::Pagination),
+    params(super::requests::LogPath, super::requests::LogTypeFilter, crate::http::query::Pagination),
     responses(
         (status = 200, description = "A page of log entries", body = PageBody<LogBody>),
         (status = 403, description = "only the creator may see the event's log"),
@@ -85,7 +80,7 @@ pub async fn of_event(
 
 /// An event's raw domain events, oldest first, also after it was deleted (creator only).
 #[utoipa::path(get, path = "/events/{id}/history", tag = "logs", security(("bearer" = [])),
-    params(crate::http::params::EventPath, crate::http::params::Pagination),
+    params(crate::http::paths::EventPath, crate::http::query::Pagination),
     responses(
         (status = 200, description = "A page of domain events", body = PageBody<HistoryBody>),
         (status = 403, description = "only the creator may see the event's history"),
@@ -98,7 +93,7 @@ pub async fn history(
     mut params: Params,
 ) -> Result<Json<PageBody<HistoryBody>>, ApiError> {
     check_creator(&state, id, &user).await?;
-    let page = params.page();
+    let page = params.page()?;
     params.finish()?;
     let rows = state.event_log.history(id, page).await?;
     Ok(Json(params.envelope(page, rows.map(HistoryBody::from))))

@@ -24,7 +24,7 @@ use crate::state::AppState;
 /// Joins an event, or its waitlist when it is full and has one. The body is optional:
 /// `{ticket_type}` is required when the event sells ticket types, and refused otherwise.
 #[utoipa::path(post, path = "/events/{id}/join", tag = "membership", security(("bearer" = [])),
-    params(crate::http::params::EventPath),
+    params(crate::http::paths::EventPath),
     request_body(content = Option<super::requests::JoinFields>, description = "Only for events with ticket types"),
     responses(
         (status = 201, description = "A seat, or a place on the waitlist", body = Joined),
@@ -90,7 +90,7 @@ fn joined(event_id: Uuid, user: &AuthUser, facts: &[EventFact]) -> Result<Answer
 
 /// Leaves an event (or its waitlist); the first waitlisted user takes a freed seat.
 #[utoipa::path(delete, path = "/events/{id}/exit", tag = "membership", security(("bearer" = [])),
-    params(crate::http::params::EventPath),
+    params(crate::http::paths::EventPath),
     responses(
         (status = 204, description = "Left"),
         (status = 409, description = "the caller is neither a member nor waitlisted"),
@@ -106,7 +106,7 @@ pub async fn leave(State(state): State<AppState>, user: AuthUser, Id(id): Id) ->
 
 /// `DELETE /api/events/{id}/leave`: the same as `…/exit`.
 #[utoipa::path(delete, path = "/events/{id}/leave", tag = "membership", security(("bearer" = [])),
-    params(crate::http::params::EventPath),
+    params(crate::http::paths::EventPath),
     responses(
         (status = 204, description = "Left"),
         (status = 409, description = "the caller is neither a member nor waitlisted"),
@@ -146,7 +146,7 @@ pub async fn remove(
 
 /// An event's members in join order (creator only).
 #[utoipa::path(get, path = "/events/{id}/members", tag = "membership", security(("bearer" = [])),
-    params(crate::http::params::EventPath, crate::http::params::Pagination),
+    params(crate::http::paths::EventPath, crate::http::query::Pagination),
     responses(
         (status = 200, description = "A page of members", body = PageBody<MemberBody>),
         (status = 403, description = "only the creator may see the members"),
@@ -159,7 +159,7 @@ pub async fn list_members(
     mut params: Params,
 ) -> Result<Json<PageBody<MemberBody>>, ApiError> {
     find_as_creator(&state, id, &user).await?;
-    let page = params.page();
+    let page = params.page()?;
     params.finish()?;
     let rows = members::members(&state.store.read, id, page).await?;
     Ok(Json(params.envelope(page, rows.map(MemberBody::from))))
@@ -167,7 +167,7 @@ pub async fn list_members(
 
 /// An event's waitlist in order (creator only).
 #[utoipa::path(get, path = "/events/{id}/waitlist", tag = "membership", security(("bearer" = [])),
-    params(crate::http::params::EventPath, crate::http::params::Pagination),
+    params(crate::http::paths::EventPath, crate::http::query::Pagination),
     responses(
         (status = 200, description = "A page of the waitlist", body = PageBody<WaitlistBody>),
         (status = 403, description = "only the creator may see the waitlist"),
@@ -180,14 +180,14 @@ pub async fn waitlist(
     mut params: Params,
 ) -> Result<Json<PageBody<WaitlistBody>>, ApiError> {
     find_as_creator(&state, id, &user).await?;
-    let page = params.page();
+    let page = params.page()?;
     params.finish()?;
     let rows = members::waitlist(&state.store.read, id, page).await?;
     Ok(Json(params.envelope(page, rows.map(WaitlistBody::from))))
 }
 
 /// An event's seats: capacity, members, free seats and waitlist length.
-#[utoipa::path(get, path = "/events/{id}/capacity", tag = "membership", params(crate::http::params::EventPath),
+#[utoipa::path(get, path = "/events/{id}/capacity", tag = "membership", params(crate::http::paths::EventPath),
     responses((status = 200, description = "The event's seats", body = CapacityBody)))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn capacity(

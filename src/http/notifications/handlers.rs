@@ -15,6 +15,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::json::{MarkedBody, NotificationBody};
+use super::requests::UnreadFilter;
 use crate::http::error::ApiError;
 use crate::http::extract::{AuthUser, Id};
 use crate::http::feed::json::SseMessage;
@@ -24,7 +25,7 @@ use crate::state::AppState;
 
 /// The caller's notifications, newest first.
 #[utoipa::path(get, path = "/notifications", tag = "live", security(("bearer" = [])),
-    params(super::requests::UnreadFilter, crate::http::params::Pagination),
+    params(super::requests::UnreadFilter, crate::http::query::Pagination),
     responses((status = 200, description = "A page of notifications", body = PageBody<NotificationBody>)))]
 #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn list(
@@ -32,12 +33,8 @@ pub async fn list(
     user: AuthUser,
     mut params: Params,
 ) -> Result<Json<PageBody<NotificationBody>>, ApiError> {
-    let page = params.page();
-    let unread = params.parse("unread", |raw| match raw {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err("must be `true` or `false`".to_owned()),
-    });
+    let page = params.page()?;
+    let unread = params.read::<UnreadFilter>()?;
     params.finish()?;
     let rows = notifications::list(&state.store.read, user.id, unread, page).await?;
     Ok(Json(

@@ -1,22 +1,35 @@
-//! This resource's query parameters, as the OpenAPI document describes them: `Params`
-//! reads a query parameter by parameter, so that a 400 names every bad one at once.
-#![expect(
-    dead_code,
-    reason = "describes queries for the OpenAPI document; `Params` parses them"
-)]
+//! This resource's parameters: its query, which parses and documents it, and its path.
 
+use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-#[derive(IntoParams)]
+use crate::http::fields::Fields;
+use crate::http::query::{Param, Query};
+
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UnreadFilter {
     /// `true`: only unread notifications; `false`: only read ones.
-    unread: Option<bool>,
+    #[serde(default)]
+    #[param(value_type = Option<bool>)]
+    unread: Param<bool>,
+}
+
+impl Query for UnreadFilter {
+    type Valid = Option<bool>;
+
+    fn validate(self, fields: &mut Fields) -> Option<bool> {
+        self.unread.read("unread", fields)
+    }
 }
 
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
+#[expect(
+    dead_code,
+    reason = "describes the path for the OpenAPI document; the `Id` extractor parses it"
+)]
 pub struct NotificationPath {
     id: Uuid,
 }

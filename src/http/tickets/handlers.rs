@@ -53,7 +53,7 @@ async fn find(state: &AppState, id: Uuid, code: Uuid) -> Result<TicketRow, ApiEr
 /// The caller's tickets that still admit them (valid or checked in), by the events' start.
 /// Waitlisted users have none until they are promoted.
 #[utoipa::path(get, path = "/users/me/tickets", tag = "tickets", security(("bearer" = [])),
-    params(crate::http::params::Pagination),
+    params(crate::http::query::Pagination),
     responses((status = 200, description = "A page of tickets", body = PageBody<TicketBody>)))]
 #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
 pub async fn mine(
@@ -61,7 +61,7 @@ pub async fn mine(
     user: AuthUser,
     mut params: Params,
 ) -> Result<Json<PageBody<TicketBody>>, ApiError> {
-    let page = params.page();
+    let page = params.page()?;
     params.finish()?;
     let rows = tickets::of_user(&state.store.read, user.id, page).await?;
     Ok(Json(params.envelope(page, bodies(&state, rows).await?)))
@@ -88,7 +88,7 @@ pub async fn get(
 
 /// Checks a ticket in at the door (creator only), once.
 #[utoipa::path(post, path = "/events/{id}/check-in", tag = "tickets", security(("bearer" = [])),
-    params(crate::http::params::EventPath), request_body = super::requests::CheckIn,
+    params(crate::http::paths::EventPath), request_body = super::requests::CheckIn,
     responses(
         (status = 200, description = "The ticket, checked in", body = TicketBody),
         (status = 403, description = "only the creator may check tickets in"),

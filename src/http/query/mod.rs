@@ -1,13 +1,18 @@
 //! Query strings: typed reading of parameters, and pagination with DRF's envelope.
 
-use axum::extract::{FromRequestParts, OriginalUri, Query};
+mod page;
+mod param;
+
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
 use projections::{Page, PageRequest};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::error::{ApiError, FieldErrors};
-use super::fields::no_nul;
+pub use self::page::{PageSize, Pagination};
+pub use self::param::{choice, Bounded, FromParam, Param, Query, Substring};
+use super::error::ApiError;
+use super::fields::{no_nul, Fields};
 use super::layers::PublicOrigin;
 
 /// How deep a list can be paged: every item before a page is read to skip it.
@@ -34,7 +39,7 @@ pub struct PageBody<T> {
 pub struct Params {
     pairs: Vec<(String, String)>,
     base: String,
-    errors: FieldErrors,
+    problems: Fields,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Params {
@@ -44,7 +49,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         let OriginalUri(uri) = OriginalUri::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::BadRequest("bad request URI".to_owned()))?;
-        let pairs = Query::<Vec<(String, String)>>::try_from_uri(&uri)
+        let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
             .map(|q| q.0)
             .unwrap_or_default();
         let origin = parts
@@ -55,12 +60,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         let mut params = Self {
             pairs: Vec::new(),
             base: format!("{origin}{path}"),
-            errors: FieldErrors::new(),
+            problems: Fields::new(),
         };
         for (key, value) in pairs {
             match no_nul(&key).and(no_nul(&value)) {
                 Ok(()) => params.pairs.push((key, value)),
-                Err(message) => params.error(&key.replace('\0', ""), message),
+                Err(message) => params.problems.error(&key.replace('\0', ""), message),
             }
         }
         Ok(params)
@@ -68,53 +73,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 }
 
 impl Params {
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .rev()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+    /// The query as the type `Q` that describes it (the last value of a name wins); its
+    /// problems are answered by [`Self::finish`].
+    pub fn read<Q: Query>(&mut self) -> Result<Q::Valid, ApiError> {
+        param::read::<Q>(&self.pairs, &mut self.problems)
     }
 
+    /// `page` and `page_size` ([`Pagination`]).
+    pub fn page(&mut self) -> Result<PageRequest, ApiError> {
+        self.read::<Pagination>()
+    }
+
+    /// A problem found outside the query string's own type (a header's, say).
     pub fn error(&mut self, name: &str, message: impl Into<String>) {
-        self.errors.entry(name.to_owned()).or_default().push(message.into());
-    }
-
-    /// Parses a parameter if present, recording an error if it does not parse.
-    pub fn parse<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
-        let raw = self.get(name)?.to_owned();
-        parse(&raw).map_err(|message| self.error(name, message)).ok()
-    }
-
-    /// `page` (from 1) and `page_size` (1–100, default 20), no deeper than
-    /// [`MAX_PAGED_ITEMS`].
-    pub fn page(&mut self) -> PageRequest {
-        let number = |raw: &str, min: u32, max: u32| {
-            raw.parse::<u32>()
-                .ok()
-                .filter(|n| (min..=max).contains(n))
-                .ok_or_else(|| format!("must be an integer between {min} and {max}"))
-        };
-        let page = self.parse("page", |raw| number(raw, 1, u32::MAX - 1)).unwrap_or(1);
-        let size = self
-            .parse("page_size", |raw| number(raw, 1, MAX_PAGE_SIZE))
-            .unwrap_or(DEFAULT_PAGE_SIZE);
-        if u64::from(page) * u64::from(size) > MAX_PAGED_ITEMS {
-            self.error(
-                "page",
-                format!("at most {MAX_PAGED_ITEMS} items can be paged through (page × page_size); narrow the filters"),
-            );
-        }
-        PageRequest { page, size }
+        self.problems.error(name, message);
     }
 
     /// Ends reading: 400 naming every bad parameter, if any.
     pub fn finish(&mut self) -> Result<(), ApiError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(std::mem::take(&mut self.errors)))
-        }
+        std::mem::take(&mut self.problems).finish()
     }
 
     /// This request's URL with `name` set to `value`, its other parameters kept.
