@@ -67,9 +67,10 @@ pub struct DetailChanges {
 }
 
 impl DetailChanges {
-    /// The names of the fields this change touches, in a stable order.
-    pub fn field_names(&self) -> Vec<&'static str> {
-        // Named one by one, with no `..`: a new field does not compile until it is named here.
+    /// Each field this change sets, in a stable order. Destructured whole, with no `..`: a
+    /// new field does not compile until it is listed here, and then every `match` on
+    /// [`DetailChange`] (applying it, naming it, projecting it) must handle it.
+    pub fn into_each(self) -> Vec<DetailChange> {
         let Self {
             title,
             description,
@@ -83,58 +84,87 @@ impl DetailChanges {
             guest_registration,
         } = self;
         [
-            ("title", title.is_some()),
-            ("description", description.is_some()),
-            ("location", location.is_some()),
-            ("start_time", start_time.is_some()),
-            ("end_time", end_time.is_some()),
-            ("capacity", capacity.is_some()),
-            ("waitlist_enabled", waitlist_enabled.is_some()),
-            ("category", category.is_some()),
-            ("visibility", visibility.is_some()),
-            ("guest_registration", guest_registration.is_some()),
+            title.map(DetailChange::Title),
+            description.map(DetailChange::Description),
+            location.map(DetailChange::Location),
+            start_time.map(DetailChange::StartTime),
+            end_time.map(DetailChange::EndTime),
+            capacity.map(DetailChange::Capacity),
+            waitlist_enabled.map(DetailChange::WaitlistEnabled),
+            category.map(DetailChange::Category),
+            visibility.map(DetailChange::Visibility),
+            guest_registration.map(DetailChange::GuestRegistration),
         ]
         .into_iter()
-        .filter_map(|(name, touched)| touched.then_some(name))
+        .flatten()
         .collect()
     }
 
+    /// Like [`Self::into_each`], keeping the change.
+    pub fn each(&self) -> Vec<DetailChange> {
+        self.clone().into_each()
+    }
+
+    /// The names of the fields this change touches, in a stable order.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        self.each().iter().map(DetailChange::field_name).collect()
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.field_names().is_empty()
+        self.each().is_empty()
+    }
+}
+
+/// One field a change sets, with its new value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DetailChange {
+    Title(Title),
+    Description(Description),
+    Location(Option<Location>),
+    StartTime(DateTime<Utc>),
+    EndTime(Option<DateTime<Utc>>),
+    Capacity(Capacity),
+    WaitlistEnabled(bool),
+    Category(Option<Uuid>),
+    Visibility(Visibility),
+    GuestRegistration(bool),
+}
+
+impl DetailChange {
+    /// The field's name, as requests and the log name it.
+    pub fn field_name(&self) -> &'static str {
+        match self {
+            Self::Title(_) => "title",
+            Self::Description(_) => "description",
+            Self::Location(_) => "location",
+            Self::StartTime(_) => "start_time",
+            Self::EndTime(_) => "end_time",
+            Self::Capacity(_) => "capacity",
+            Self::WaitlistEnabled(_) => "waitlist_enabled",
+            Self::Category(_) => "category",
+            Self::Visibility(_) => "visibility",
+            Self::GuestRegistration(_) => "guest_registration",
+        }
     }
 }
 
 impl EventDetails {
     /// Takes over every field that `changes` sets.
     pub(super) fn change(&mut self, changes: DetailChanges) {
-        fn set<T>(field: &mut T, new: Option<T>) {
-            if let Some(value) = new {
-                *field = value;
+        for change in changes.into_each() {
+            match change {
+                DetailChange::Title(title) => self.title = title,
+                DetailChange::Description(description) => self.description = description,
+                DetailChange::Location(location) => self.location = location,
+                DetailChange::StartTime(start) => self.start_time = start,
+                DetailChange::EndTime(end) => self.end_time = end,
+                DetailChange::Capacity(capacity) => self.capacity = capacity,
+                DetailChange::WaitlistEnabled(enabled) => self.waitlist_enabled = enabled,
+                DetailChange::Category(category) => self.category = category,
+                DetailChange::Visibility(visibility) => self.visibility = visibility,
+                DetailChange::GuestRegistration(guests) => self.guest_registration = guests,
             }
         }
-        // No `..` here either: a new field must be applied before it compiles.
-        let DetailChanges {
-            title,
-            description,
-            location,
-            start_time,
-            end_time,
-            capacity,
-            waitlist_enabled,
-            category,
-            visibility,
-            guest_registration,
-        } = changes;
-        set(&mut self.title, title);
-        set(&mut self.description, description);
-        set(&mut self.location, location);
-        set(&mut self.start_time, start_time);
-        set(&mut self.end_time, end_time);
-        set(&mut self.capacity, capacity);
-        set(&mut self.waitlist_enabled, waitlist_enabled);
-        set(&mut self.category, category);
-        set(&mut self.visibility, visibility);
-        set(&mut self.guest_registration, guest_registration);
     }
 }
 

@@ -19,7 +19,7 @@ pub use commands::EventCommand;
 pub use decide::guests::GUEST_CONFIRMATION_WINDOW;
 pub use decide::schedule_problems;
 pub use decide::tickets::MAX_TICKET_TYPES;
-pub use details::{DetailChanges, EventDetails};
+pub use details::{DetailChange, DetailChanges, EventDetails};
 pub use errors::EventError;
 pub use facts::{EventFact, Guest, GuestPlace, Seat};
 

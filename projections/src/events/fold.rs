@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use aggregates::event::{DetailChanges, GuestPlace, Seat};
+use aggregates::event::{DetailChange, DetailChanges, GuestPlace, Seat};
 use aggregates::EventFact;
 use uuid::Uuid;
 
@@ -155,59 +155,36 @@ fn status(event: &Recorded, status: &str) -> Write {
     Write::update(TABLE, [to("status", status)], [eq("id", event.event_id)])
 }
 
-/// The columns an update of the details sets: every field it changes. Destructured whole,
-/// so a new field does not compile until its column is written here.
+/// The columns an update of the details sets: every field it changes.
 fn updated(changes: &DetailChanges) -> Vec<(&'static str, Change)> {
-    let DetailChanges {
-        title,
-        description,
-        location,
-        start_time,
-        end_time,
-        capacity,
-        waitlist_enabled,
-        category,
-        visibility,
-        guest_registration,
-    } = changes;
-    let mut set = Vec::new();
-    if let Some(title) = title {
-        set.push(to("title", title.as_str()));
-        set.push(to("title_key", title.as_str().to_lowercase()));
+    changes.each().into_iter().flat_map(columns).collect()
+}
+
+/// The columns one changed field sets (two for a text that is also searched).
+fn columns(change: DetailChange) -> Vec<(&'static str, Change)> {
+    match change {
+        DetailChange::Title(title) => vec![
+            to("title", title.as_str()),
+            to("title_key", title.as_str().to_lowercase()),
+        ],
+        DetailChange::Description(description) => vec![to("description", description.as_str())],
+        DetailChange::Location(location) => {
+            let text = location.as_ref().map(|l| l.as_str().to_owned());
+            vec![
+                to("location_key", Arg::OptText(text.as_ref().map(|l| l.to_lowercase()))),
+                to("location", Arg::OptText(text)),
+            ]
+        }
+        DetailChange::StartTime(start) => vec![to("start_time", to_micros(start))],
+        DetailChange::EndTime(end) => vec![to("end_time", Arg::OptInt(end.map(to_micros)))],
+        DetailChange::Capacity(capacity) => vec![to("capacity", capacity.get() as i64)],
+        DetailChange::WaitlistEnabled(enabled) => vec![to("waitlist_enabled", i64::from(enabled))],
+        DetailChange::Category(category) => {
+            vec![to("category_id", Arg::OptText(category.map(|c| c.to_string())))]
+        }
+        DetailChange::Visibility(visibility) => vec![to("visibility", visibility.as_str())],
+        DetailChange::GuestRegistration(guests) => vec![to("guest_registration", i64::from(guests))],
     }
-    if let Some(description) = description {
-        set.push(to("description", description.as_str()));
-    }
-    if let Some(location) = location {
-        let text = location.as_ref().map(|l| l.as_str().to_owned());
-        set.push(to(
-            "location_key",
-            Arg::OptText(text.as_ref().map(|l| l.to_lowercase())),
-        ));
-        set.push(to("location", Arg::OptText(text)));
-    }
-    if let Some(start) = start_time {
-        set.push(to("start_time", to_micros(*start)));
-    }
-    if let Some(end) = end_time {
-        set.push(to("end_time", Arg::OptInt(end.map(to_micros))));
-    }
-    if let Some(capacity) = capacity {
-        set.push(to("capacity", capacity.get() as i64));
-    }
-    if let Some(enabled) = waitlist_enabled {
-        set.push(to("waitlist_enabled", i64::from(*enabled)));
-    }
-    if let Some(category) = category {
-        set.push(to("category_id", Arg::OptText(category.map(|c| c.to_string()))));
-    }
-    if let Some(visibility) = visibility {
-        set.push(to("visibility", visibility.as_str()));
-    }
-    if let Some(guests) = guest_registration {
-        set.push(to("guest_registration", i64::from(*guests)));
-    }
-    set
 }
 
 #[cfg(test)]
