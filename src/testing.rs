@@ -76,25 +76,15 @@ impl Drop for TestDatabase {
 #[cfg(test)]
 pub(crate) async fn append_created(conn: &mut sqlx::PgConnection, creator: &aggregates::Actor, title: &str) {
     use aggregates::event::EventDetails;
-    use aggregates::values::{Capacity, Description, EventStatus, Title};
+    use aggregates::values::{Capacity, Title};
     use chrono::{Duration, Utc};
 
     let fact = aggregates::EventFact::EventCreated {
-        details: EventDetails {
-            title: Title::parse(title).expect("a title"),
-            description: Description::default(),
-            location: None,
-            start_time: Utc::now() + Duration::days(30),
-            end_time: None,
-            capacity: Capacity::parse(5).expect("a capacity"),
-            status: EventStatus::Open,
-            waitlist_enabled: false,
-            category: None,
-            ticket_types: Vec::new(),
-            series_id: None,
-            visibility: Default::default(),
-            guest_registration: false,
-        },
+        details: EventDetails::new(
+            Title::parse(title).expect("a title"),
+            Utc::now() + Duration::days(30),
+            Capacity::parse(5).expect("a capacity"),
+        ),
         actor: creator.clone(),
         at: Utc::now(),
     };
@@ -112,20 +102,15 @@ pub(crate) async fn append_created(conn: &mut sqlx::PgConnection, creator: &aggr
 /// An open event a week ahead, with a waitlist, seating `capacity`.
 #[cfg(test)]
 pub(crate) fn event_details(capacity: i64) -> aggregates::event::EventDetails {
-    use aggregates::values::{Capacity, Description, EventStatus, Title};
-    aggregates::event::EventDetails {
-        title: Title::parse("Storm").unwrap(),
-        description: Description::default(),
-        location: None,
-        start_time: chrono::Utc::now() + chrono::Duration::days(7),
-        end_time: None,
-        capacity: Capacity::parse(capacity).unwrap(),
-        status: EventStatus::Open,
+    use aggregates::event::EventDetails;
+    use aggregates::values::{Capacity, Title};
+    let start = chrono::Utc::now() + chrono::Duration::days(7);
+    EventDetails {
         waitlist_enabled: true,
-        category: None,
-        ticket_types: Vec::new(),
-        series_id: None,
-        visibility: Default::default(),
-        guest_registration: false,
+        ..EventDetails::new(
+            Title::parse("Storm").unwrap(),
+            start,
+            Capacity::parse(capacity).unwrap(),
+        )
     }
 }

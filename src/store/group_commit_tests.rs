@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aggregates::event::EventDetails;
-use aggregates::values::{Capacity, Description, EventStatus, Title};
+use aggregates::values::{Capacity, Title};
 use aggregates::{Actor, Event, EventCommand, EventError, EventFact, EventServices, SystemClock};
 use chrono::Utc;
 use cqrs_es::AggregateError;
@@ -36,21 +36,12 @@ fn join(actor: &Actor) -> Submission<Event> {
 }
 
 async fn created(store: &AggregateStore<Event>, capacity: i64) -> String {
-    let details = EventDetails {
-        title: Title::parse("Group").unwrap(),
-        description: Description::default(),
-        location: None,
-        start_time: Utc::now() + chrono::Duration::days(7),
-        end_time: None,
-        capacity: Capacity::parse(capacity).unwrap(),
-        status: EventStatus::Open,
-        waitlist_enabled: false,
-        category: None,
-        ticket_types: Vec::new(),
-        series_id: None,
-        visibility: Default::default(),
-        guest_registration: false,
-    };
+    let start = Utc::now() + chrono::Duration::days(7);
+    let details = EventDetails::new(
+        Title::parse("Group").unwrap(),
+        start,
+        Capacity::parse(capacity).unwrap(),
+    );
     let id = Uuid::new_v4().to_string();
     let create = EventCommand::CreateEvent {
         details,

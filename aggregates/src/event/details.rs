@@ -35,6 +35,29 @@ pub struct EventDetails {
     pub guest_registration: bool,
 }
 
+impl EventDetails {
+    /// An open, public event with only a title, a start and a capacity: no description,
+    /// location, end, waitlist, category, ticket types, series or guests. Callers set the
+    /// rest with `..EventDetails::new(…)`, so a new field is defaulted in one place.
+    pub fn new(title: Title, start_time: DateTime<Utc>, capacity: Capacity) -> Self {
+        Self {
+            title,
+            description: Description::default(),
+            location: None,
+            start_time,
+            end_time: None,
+            capacity,
+            status: EventStatus::Open,
+            waitlist_enabled: false,
+            category: None,
+            ticket_types: Vec::new(),
+            series_id: None,
+            visibility: Visibility::Public,
+            guest_registration: false,
+        }
+    }
+}
+
 fn is_false(value: &bool) -> bool {
     !*value
 }

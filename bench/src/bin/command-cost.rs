@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aggregates::event::EventDetails;
-use aggregates::values::{Capacity, Description, EventStatus, Title};
+use aggregates::values::{Capacity, Title};
 use aggregates::{Actor, EventCommand, SystemClock};
 use clap::{Parser, ValueEnum};
 use event_manager::commands::Via;
@@ -123,20 +123,10 @@ fn measure(url: &str, args: &Args, mode: Mode) -> Result<Outcome, BoxError> {
     first.block_on(async {
         let state = instance(url).await?;
         let creator = Actor::new(Uuid::new_v4(), "creator");
+        let start = chrono::Utc::now() + chrono::Duration::days(365);
         let details = EventDetails {
-            title: Title::parse("command cost")?,
-            description: Description::default(),
-            location: None,
-            start_time: chrono::Utc::now() + chrono::Duration::days(365),
-            end_time: None,
-            capacity: Capacity::parse(Capacity::MAX)?,
-            status: EventStatus::Open,
             waitlist_enabled: true,
-            category: None,
-            ticket_types: Vec::new(),
-            series_id: None,
-            visibility: Default::default(),
-            guest_registration: false,
+            ..EventDetails::new(Title::parse("command cost")?, start, Capacity::parse(Capacity::MAX)?)
         };
         let create = EventCommand::CreateEvent {
             details,

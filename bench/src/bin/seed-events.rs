@@ -215,20 +215,13 @@ async fn history(
     number: usize,
 ) -> Result<Vec<EventFact>, BoxError> {
     let creator = user(random.below(CREATORS), "creator");
+    let title = Title::parse(&format!("Seeded event {number}"))?;
+    let start = chrono::Utc::now() + chrono::Duration::days(365);
     let details = EventDetails {
-        title: Title::parse(&format!("Seeded event {number}"))?,
         description: Description::parse("Seeded for the rebuild benchmark")?,
         location: (random.below(2) == 0).then(|| Location::parse("Berlin")).transpose()?,
-        start_time: chrono::Utc::now() + chrono::Duration::days(365),
-        end_time: None,
-        capacity: Capacity::parse(5 + random.below(16) as i64)?,
-        status: EventStatus::Open,
         waitlist_enabled: true,
-        category: None,
-        ticket_types: Vec::new(),
-        series_id: None,
-        visibility: Default::default(),
-        guest_registration: false,
+        ..EventDetails::new(title, start, Capacity::parse(5 + random.below(16) as i64)?)
     };
     let mut event = Event::default();
     let mut facts = decide(

@@ -12,7 +12,7 @@ use cqrs_es::test::{AggregateTestExecutor, TestFramework};
 use uuid::Uuid;
 
 use crate::event::{DetailChanges, Event, EventDetails, EventFact, EventServices};
-use crate::values::{Capacity, Description, EventStatus, Location, Ticket, Title, Visibility};
+use crate::values::{Capacity, Description, Location, Ticket, Title};
 use crate::{Actor, Clock, TicketCodes};
 
 mod commands;
@@ -134,19 +134,11 @@ pub(crate) fn location(text: &str) -> Location {
 /// An open event in Berlin, starting at [`start`] and ending at [`end`].
 pub(crate) fn details(seats: i64, waitlist_enabled: bool) -> EventDetails {
     EventDetails {
-        title: title("Rust meetup"),
         description: Description::parse("Talks and pizza").unwrap(),
         location: Some(location("Berlin")),
-        start_time: start(),
         end_time: Some(end()),
-        capacity: capacity(seats),
-        status: EventStatus::Open,
         waitlist_enabled,
-        category: None,
-        ticket_types: Vec::new(),
-        series_id: None,
-        visibility: Visibility::Public,
-        guest_registration: false,
+        ..EventDetails::new(title("Rust meetup"), start(), capacity(seats))
     }
 }
 
