@@ -75,7 +75,7 @@ wait_ready "http://127.0.0.1:$CEILING_PORT/api/events"
 
 # 3. pgbench single-row inserts on the same PostgreSQL, in a fresh database.
 psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS bench_pgbench' -c 'CREATE DATABASE bench_pgbench' >&2
-psql "$PG/bench_pgbench" -q -f bench/pgbench-setup.sql >&2
+psql "$PG/bench_pgbench" -q -f migrations/postgres/0001_event_store.sql >&2
 PGBENCH_TPS=()
 for clients in ${CLIENTS//,/ }; do
     threads=$((clients < 2 ? clients : 2))
