@@ -13,9 +13,10 @@ use axum::{Extension, Json};
 use projections::calendar;
 
 use super::error::ApiError;
-use super::extract::{AuthUser, Id, Viewer};
+use super::extract::{AuthUser, Viewer};
 use super::layers::PublicOrigin;
 use super::notifications::json::CalendarTokenBody;
+use crate::http::paths::EventPath;
 use crate::live::ics;
 use crate::state::AppState;
 
@@ -34,7 +35,11 @@ const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
             (by `Authorization`, if any) may not see it"),
     ))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-pub async fn event(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Response, ApiError> {
+pub async fn event(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    EventPath { id }: EventPath,
+) -> Result<Response, ApiError> {
     let row = calendar::event(&state.store.read, id, viewer.0)
         .await?
         .filter(|row| !row.deleted)

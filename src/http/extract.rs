@@ -179,35 +179,28 @@ fn parse(bytes: &[u8], is_json: Option<bool>) -> Result<Map<String, Value>, ApiE
     }
 }
 
-/// A resource id from the path; anything that is not a UUID names no resource (404).
-pub struct Id(pub Uuid);
-
-impl<S: Send + Sync> FromRequestParts<S> for Id {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound("not found"))?;
-        Uuid::parse_str(&raw)
-            .map(Self)
-            .map_err(|_| ApiError::NotFound("not found"))
-    }
+/// A path type's parameters, by name; anything that is not a UUID names no resource (404).
+pub async fn path<T: DeserializeOwned + Send, S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<T, ApiError> {
+    let Path(path) = Path::<T>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::NotFound("not found"))?;
+    Ok(path)
 }
 
-/// Two ids from the path (an event and a user).
-pub struct Ids(pub Uuid, pub Uuid);
+/// Makes each path type (`#[derive(Deserialize, IntoParams)]`, its fields named as the
+/// route's parameters) the extractor of its path, so that one type parses and documents it.
+macro_rules! path_params {
+    ($($path:ty),+ $(,)?) => {$(
+        impl<S: Send + Sync> axum::extract::FromRequestParts<S> for $path {
+            type Rejection = $crate::http::error::ApiError;
 
-impl<S: Send + Sync> FromRequestParts<S> for Ids {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path((a, b)) = Path::<(String, String)>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound("not found"))?;
-        match (Uuid::parse_str(&a), Uuid::parse_str(&b)) {
-            (Ok(a), Ok(b)) => Ok(Self(a, b)),
-            _ => Err(ApiError::NotFound("not found")),
+            async fn from_request_parts(
+                parts: &mut axum::http::request::Parts,
+                state: &S,
+            ) -> Result<Self, Self::Rejection> {
+                $crate::http::extract::path(parts, state).await
+            }
         }
-    }
+    )+};
 }
+pub(crate) use path_params;

@@ -1,16 +1,17 @@
-//! A path piece that many operations share: which event.
-#![expect(
-    dead_code,
-    reason = "describes the path for the OpenAPI document; the `Id` extractor parses it"
-)]
+//! A path that many operations share: which event.
 
+use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use super::extract::path_params;
+
 /// An event named in the path.
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct EventPath {
     /// The event's id.
-    id: Uuid,
+    pub id: Uuid,
 }
+
+path_params!(EventPath);

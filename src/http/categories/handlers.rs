@@ -7,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::json::CategoryBody;
+use super::requests::CategoryPath;
 use super::requests::{CategoryChanges, NewCategory};
 use crate::http::error::ApiError;
-use crate::http::extract::{AuthUser, Id, JsonBody};
+use crate::http::extract::{AuthUser, JsonBody};
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
 
@@ -74,7 +75,7 @@ pub async fn create(State(state): State<AppState>, user: AuthUser, body: JsonBod
 pub async fn update(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    CategoryPath { id }: CategoryPath,
     body: JsonBody,
 ) -> Result<Json<CategoryBody>, ApiError> {
     // 404 before 403, as the contract orders them.

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::categories::{parse_name, parse_slug, slug_of};
 use crate::http::error::ApiError;
+use crate::http::extract::path_params;
 use crate::http::fields::{text, Field, Fields, FromJson};
 
 /// A category's name, trimmed.
@@ -83,13 +84,11 @@ impl CategoryChanges {
 }
 
 /// A category named in the path.
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
-#[expect(
-    dead_code,
-    reason = "describes the path for the OpenAPI document; the extractors parse it"
-)]
 pub struct CategoryPath {
     /// The category's id.
-    id: Uuid,
+    pub id: Uuid,
 }
+
+path_params!(CategoryPath);

@@ -21,9 +21,10 @@ use crate::commands::Via;
 use crate::http::answer::{answering, Answer};
 use crate::http::categories::json::CategoryBody;
 use crate::http::error::ApiError;
-use crate::http::extract::{AuthUser, Id, JsonBody, Viewer};
+use crate::http::extract::{AuthUser, JsonBody, Viewer};
 use crate::http::fields::Fields;
 use crate::http::idempotency::ClaimedKey;
+use crate::http::paths::EventPath;
 use crate::http::query::{PageBody, Params};
 use crate::http::tickets::json::TicketTypeBody;
 use crate::state::AppState;
@@ -119,7 +120,11 @@ async fn respond_list(
         (status = 404, description = "no such event, deleted, or private and the caller may not see it"),
     ))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Response, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    EventPath { id }: EventPath,
+) -> Result<Response, ApiError> {
     with_etag(&state, StatusCode::OK, find(&state, id, viewer).await?).await
 }
 
@@ -247,7 +252,7 @@ fn if_match(headers: &HeaderMap) -> Option<u64> {
 pub async fn put(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     headers: HeaderMap,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
@@ -268,7 +273,7 @@ pub async fn put(
 pub async fn patch(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     headers: HeaderMap,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
@@ -287,7 +292,7 @@ pub async fn patch(
 pub async fn delete(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     find_as_creator(&state, id, &user).await?;

@@ -12,7 +12,8 @@ use super::requests::Feedback;
 use crate::commands::Via;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::find;
-use crate::http::extract::{AuthUser, Id, JsonBody, Viewer};
+use crate::http::extract::{AuthUser, JsonBody, Viewer};
+use crate::http::paths::EventPath;
 use crate::http::query::Params;
 use crate::state::AppState;
 
@@ -31,7 +32,7 @@ use crate::state::AppState;
 pub async fn leave(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(event_id): Id,
+    EventPath { id: event_id }: EventPath,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<FeedbackBody>), ApiError> {
     find(&state, event_id, user.viewer()).await?;
@@ -58,7 +59,7 @@ pub async fn leave(
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Id(event_id): Id,
+    EventPath { id: event_id }: EventPath,
     mut params: Params,
 ) -> Result<Json<FeedbackPage>, ApiError> {
     find(&state, event_id, viewer).await?;

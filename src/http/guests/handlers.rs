@@ -11,14 +11,16 @@ use uuid::Uuid;
 
 use super::json::GuestName as GuestNameBody;
 use super::json::{GuestPending, GuestSeat, TicketCode};
+use super::requests::GuestPath;
 use super::requests::{GuestRegistration, GuestToken};
 use crate::commands::Via;
 use crate::http::answer::{answering, Answer};
 use crate::http::client_ip::ClientIp;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::{find, find_as_creator};
-use crate::http::extract::{AuthUser, Id, Ids, JsonBody, Viewer};
+use crate::http::extract::{AuthUser, JsonBody, Viewer};
 use crate::http::idempotency::ClaimedKey;
+use crate::http::paths::EventPath;
 use crate::state::AppState;
 
 /// Registers someone without an account for an event open to guests. No seat is taken: the
@@ -37,7 +39,7 @@ use crate::state::AppState;
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn register(
     State(state): State<AppState>,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     ClientIp(client): ClientIp,
     claim: Option<Extension<ClaimedKey>>,
     body: JsonBody,
@@ -153,7 +155,7 @@ pub async fn cancel(State(state): State<AppState>, body: JsonBody) -> Result<Sta
 pub async fn remove(
     State(state): State<AppState>,
     user: AuthUser,
-    Ids(id, guest_id): Ids,
+    GuestPath { id, guest_id }: GuestPath,
 ) -> Result<StatusCode, ApiError> {
     find_as_creator(&state, id, &user).await?;
     let command = EventCommand::RemoveGuest {

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::guests::GuestRequest;
 use crate::http::error::ApiError;
+use crate::http::extract::path_params;
 use crate::http::fields::{Field, Fields};
 
 /// A guest's registration: a name and the address the confirmation link goes to.
@@ -57,15 +58,13 @@ impl GuestToken {
 }
 
 /// A guest of an event.
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
-#[expect(
-    dead_code,
-    reason = "describes the path for the OpenAPI document; the extractors parse it"
-)]
 pub struct GuestPath {
     /// The event's id.
-    id: Uuid,
+    pub id: Uuid,
     /// The guest's id (as `/members` and `/waitlist` show it).
-    guest_id: Uuid,
+    pub guest_id: Uuid,
 }
+
+path_params!(GuestPath);

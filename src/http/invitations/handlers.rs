@@ -8,11 +8,13 @@ use projections::invitations::{self, InvitationRow};
 use uuid::Uuid;
 
 use super::json::InvitationBody;
+use super::requests::InvitationPath;
 use super::requests::{Answer, InvitationFilters, Invite, Invitee};
 use crate::commands::Via;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::find_as_creator;
-use crate::http::extract::{AuthUser, Id, JsonBody};
+use crate::http::extract::{AuthUser, JsonBody};
+use crate::http::paths::EventPath;
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
 
@@ -35,7 +37,7 @@ async fn find(state: &AppState, id: Uuid) -> Result<InvitationRow, ApiError> {
 pub async fn send(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(event_id): Id,
+    EventPath { id: event_id }: EventPath,
     body: JsonBody,
 ) -> Result<(StatusCode, Json<InvitationBody>), ApiError> {
     find_as_creator(&state, event_id, &user).await?;
@@ -66,7 +68,7 @@ pub async fn send(
 pub async fn of_event(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(event_id): Id,
+    EventPath { id: event_id }: EventPath,
     mut params: Params,
 ) -> Result<Json<PageBody<InvitationBody>>, ApiError> {
     find_as_creator(&state, event_id, &user).await?;
@@ -109,7 +111,7 @@ pub async fn received(
 pub async fn answer(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    InvitationPath { id }: InvitationPath,
     body: JsonBody,
 ) -> Result<Json<InvitationBody>, ApiError> {
     let invitation = find(&state, id).await?;

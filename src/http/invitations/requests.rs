@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
+use crate::http::extract::path_params;
 use crate::http::fields::{text, Field, Fields, FromJson};
 use crate::http::query::{choice, FromParam, Param, Query};
 use crate::http::wire::{InvitationAnswer, InvitationStatus};
@@ -122,13 +123,11 @@ impl FromParam for StatusFilter {
     }
 }
 
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
-#[expect(
-    dead_code,
-    reason = "describes the path for the OpenAPI document; the extractors parse it"
-)]
 pub struct InvitationPath {
     /// The invitation's id.
-    id: Uuid,
+    pub id: Uuid,
 }
+
+path_params!(InvitationPath);

@@ -7,9 +7,11 @@ use projections::events;
 use uuid::Uuid;
 
 use super::json::{HistoryBody, LogBody};
+use super::requests::LogPath;
 use super::requests::{LogEventFilter, LogTypeFilter};
 use crate::http::error::ApiError;
-use crate::http::extract::{AuthUser, Id};
+use crate::http::extract::AuthUser;
+use crate::http::paths::EventPath;
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
 
@@ -71,7 +73,7 @@ pub async fn all(
 pub async fn of_event(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    LogPath { event_id: id }: LogPath,
     mut params: Params,
 ) -> Result<Json<PageBody<LogBody>>, ApiError> {
     check_creator(&state, id, &user).await?;
@@ -89,7 +91,7 @@ pub async fn of_event(
 pub async fn history(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     mut params: Params,
 ) -> Result<Json<PageBody<HistoryBody>>, ApiError> {
     check_creator(&state, id, &user).await?;

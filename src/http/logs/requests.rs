@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::http::extract::path_params;
 use crate::http::fields::Fields;
 use crate::http::query::{FromParam, Param, Query};
 
@@ -55,13 +56,11 @@ impl FromParam for LogType {
     }
 }
 
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
-#[expect(
-    dead_code,
-    reason = "describes the path for the OpenAPI document; the `Id` extractor parses it"
-)]
 pub struct LogPath {
     /// The event's id (also of a deleted event).
-    event_id: Uuid,
+    pub event_id: Uuid,
 }
+
+path_params!(LogPath);

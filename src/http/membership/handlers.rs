@@ -10,13 +10,15 @@ use uuid::Uuid;
 
 use super::json::{Joined, MemberBody, WaitlistBody};
 use super::requests::JoinFields;
+use super::requests::MemberPath;
 use crate::commands::Via;
 use crate::http::answer::{answering, Answer};
 use crate::http::error::ApiError;
 use crate::http::events::handlers::{find, find_as_creator};
 use crate::http::events::json::CapacityBody;
-use crate::http::extract::{AuthUser, Id, Ids, JsonBody, Viewer};
+use crate::http::extract::{AuthUser, JsonBody, Viewer};
 use crate::http::idempotency::ClaimedKey;
+use crate::http::paths::EventPath;
 use crate::http::query::{PageBody, Params};
 use crate::http::wire::UserRef;
 use crate::state::AppState;
@@ -35,7 +37,7 @@ use crate::state::AppState;
 pub async fn join(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     claim: Option<Extension<ClaimedKey>>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
@@ -96,7 +98,11 @@ fn joined(event_id: Uuid, user: &AuthUser, facts: &[EventFact]) -> Result<Answer
         (status = 409, description = "the caller is neither a member nor waitlisted"),
     ))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
-pub async fn leave(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+pub async fn leave(
+    State(state): State<AppState>,
+    user: AuthUser,
+    EventPath { id }: EventPath,
+) -> Result<StatusCode, ApiError> {
     state
         .commands
         .execute(id, EventCommand::LeaveEvent { actor: user.actor() }, Via::Api)
@@ -112,8 +118,8 @@ pub async fn leave(State(state): State<AppState>, user: AuthUser, Id(id): Id) ->
         (status = 409, description = "the caller is neither a member nor waitlisted"),
     ))]
 #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
-pub async fn leave_alias(state: State<AppState>, user: AuthUser, id: Id) -> Result<StatusCode, ApiError> {
-    leave(state, user, id).await
+pub async fn leave_alias(state: State<AppState>, user: AuthUser, path: EventPath) -> Result<StatusCode, ApiError> {
+    leave(state, user, path).await
 }
 
 /// Removes a member or waitlisted user (creator only); promotes from the waitlist.
@@ -127,7 +133,7 @@ pub async fn leave_alias(state: State<AppState>, user: AuthUser, id: Id) -> Resu
 pub async fn remove(
     State(state): State<AppState>,
     user: AuthUser,
-    Ids(id, user_id): Ids,
+    MemberPath { id, user_id }: MemberPath,
 ) -> Result<StatusCode, ApiError> {
     find_as_creator(&state, id, &user).await?;
     state
@@ -155,7 +161,7 @@ pub async fn remove(
 pub async fn list_members(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     mut params: Params,
 ) -> Result<Json<PageBody<MemberBody>>, ApiError> {
     find_as_creator(&state, id, &user).await?;
@@ -176,7 +182,7 @@ pub async fn list_members(
 pub async fn waitlist(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     mut params: Params,
 ) -> Result<Json<PageBody<WaitlistBody>>, ApiError> {
     find_as_creator(&state, id, &user).await?;
@@ -193,7 +199,7 @@ pub async fn waitlist(
 pub async fn capacity(
     State(state): State<AppState>,
     viewer: Viewer,
-    Id(id): Id,
+    EventPath { id }: EventPath,
 ) -> Result<Json<CapacityBody>, ApiError> {
     Ok(Json(CapacityBody::from(find(&state, id, viewer).await?)))
 }

@@ -5,6 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
+use crate::http::extract::path_params;
 use crate::http::fields::{Field, Fields};
 
 /// Which ticket type to join as: required when the event sells types, refused otherwise.
@@ -23,12 +24,13 @@ impl JoinFields {
 }
 
 /// An event and one of its members (or waitlisted users).
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
-#[expect(dead_code, reason = "describes the path for the OpenAPI document; `Ids` parses it")]
 pub struct MemberPath {
     /// The event's id.
-    id: Uuid,
+    pub id: Uuid,
     /// The user's id.
-    user_id: Uuid,
+    pub user_id: Uuid,
 }
+
+path_params!(MemberPath);

@@ -15,9 +15,10 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::json::{MarkedBody, NotificationBody};
+use super::requests::NotificationPath;
 use super::requests::UnreadFilter;
 use crate::http::error::ApiError;
-use crate::http::extract::{AuthUser, Id};
+use crate::http::extract::AuthUser;
 use crate::http::feed::json::SseMessage;
 use crate::http::lapse;
 use crate::http::query::{PageBody, Params};
@@ -47,7 +48,11 @@ pub async fn list(
     params(super::requests::NotificationPath),
     responses((status = 204, description = "Read")))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
-pub async fn read(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+pub async fn read(
+    State(state): State<AppState>,
+    user: AuthUser,
+    NotificationPath { id }: NotificationPath,
+) -> Result<StatusCode, ApiError> {
     let now = state.clock.now();
     match notifications::mark_read(&state.store.read, user.id, id, now).await? {
         true => Ok(StatusCode::NO_CONTENT),

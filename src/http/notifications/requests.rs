@@ -4,6 +4,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::http::extract::path_params;
 use crate::http::fields::Fields;
 use crate::http::query::{Param, Query};
 
@@ -24,12 +25,10 @@ impl Query for UnreadFilter {
     }
 }
 
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
-#[expect(
-    dead_code,
-    reason = "describes the path for the OpenAPI document; the `Id` extractor parses it"
-)]
 pub struct NotificationPath {
-    id: Uuid,
+    pub id: Uuid,
 }
+
+path_params!(NotificationPath);

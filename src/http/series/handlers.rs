@@ -13,10 +13,11 @@ use uuid::Uuid;
 
 use super::json::SeriesBody;
 use super::requests::SeriesChanges;
+use super::requests::SeriesPath;
 use crate::app;
 use crate::http::error::ApiError;
 use crate::http::events::links;
-use crate::http::extract::{AuthUser, Id, JsonBody, Viewer};
+use crate::http::extract::{AuthUser, JsonBody, Viewer};
 use crate::http::fields::Fields;
 use crate::state::AppState;
 
@@ -53,7 +54,11 @@ async fn series_body(state: &AppState, id: Uuid, viewer: Viewer) -> Result<Serie
             caller may see: private ones only for their creator, members, waitlisted users and invitees)"),
     ))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> Result<Json<SeriesBody>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    SeriesPath { id }: SeriesPath,
+) -> Result<Json<SeriesBody>, ApiError> {
     Ok(Json(series_body(&state, id, viewer).await?))
 }
 
@@ -71,7 +76,7 @@ pub async fn get(State(state): State<AppState>, viewer: Viewer, Id(id): Id) -> R
 pub async fn patch(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    SeriesPath { id }: SeriesPath,
     body: JsonBody,
 ) -> Result<Json<SeriesBody>, ApiError> {
     let rows = as_creator(&state, id, &user).await?;
@@ -92,7 +97,11 @@ pub async fn patch(
         (status = 403, description = "only the creator may delete the series"),
     ))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
-pub async fn delete(State(state): State<AppState>, user: AuthUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    user: AuthUser,
+    SeriesPath { id }: SeriesPath,
+) -> Result<StatusCode, ApiError> {
     let rows = as_creator(&state, id, &user).await?;
     app::series::delete(&state, &user.actor(), &rows).await?;
     Ok(StatusCode::NO_CONTENT)

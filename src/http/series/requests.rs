@@ -6,19 +6,18 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::http::extract::path_params;
 use crate::http::fields::{Any, Field, Fields};
 use crate::http::wire;
 /// A series named in the path.
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
-#[expect(
-    dead_code,
-    reason = "describes the path for the OpenAPI document; the extractors parse it"
-)]
 pub struct SeriesPath {
     /// The series' id.
-    id: Uuid,
+    pub id: Uuid,
 }
+
+path_params!(SeriesPath);
 
 /// The fields to change on every future occurrence of a series.
 #[derive(Deserialize, ToSchema)]

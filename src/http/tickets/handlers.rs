@@ -11,10 +11,12 @@ use uuid::Uuid;
 
 use super::json::{TicketBody, TicketTypeBody};
 use super::requests::CheckIn;
+use super::requests::TicketPath;
 use crate::commands::Via;
 use crate::http::error::ApiError;
 use crate::http::events::handlers::find_as_creator;
-use crate::http::extract::{AuthUser, Id, Ids, JsonBody};
+use crate::http::extract::{AuthUser, JsonBody};
+use crate::http::paths::EventPath;
 use crate::http::query::{PageBody, Params};
 use crate::state::AppState;
 
@@ -79,7 +81,7 @@ pub async fn mine(
 pub async fn get(
     State(state): State<AppState>,
     user: AuthUser,
-    Ids(id, code): Ids,
+    TicketPath { id, code }: TicketPath,
 ) -> Result<Json<TicketBody>, ApiError> {
     find_as_creator(&state, id, &user).await?;
     let row = find(&state, id, code).await?;
@@ -99,7 +101,7 @@ pub async fn get(
 pub async fn check_in(
     State(state): State<AppState>,
     user: AuthUser,
-    Id(id): Id,
+    EventPath { id }: EventPath,
     body: JsonBody,
 ) -> Result<Json<TicketBody>, ApiError> {
     find_as_creator(&state, id, &user).await?;

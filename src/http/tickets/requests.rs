@@ -5,21 +5,20 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
+use crate::http::extract::path_params;
 use crate::http::fields::{Field, Fields};
 
 /// An event and one of its tickets.
-#[derive(IntoParams)]
+#[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
-#[expect(
-    dead_code,
-    reason = "describes the path for the OpenAPI document; the extractors parse it"
-)]
 pub struct TicketPath {
     /// The event's id.
-    id: Uuid,
+    pub id: Uuid,
     /// The ticket's code.
-    code: Uuid,
+    pub code: Uuid,
 }
+
+path_params!(TicketPath);
 
 /// A ticket scanned at the door.
 #[derive(Deserialize, ToSchema)]
