@@ -193,6 +193,7 @@ mod tests {
     use chrono::{DateTime, TimeZone, Utc};
 
     use super::*;
+    use crate::write::Value;
     use crate::Position;
 
     fn at(second: u32) -> DateTime<Utc> {
@@ -237,6 +238,64 @@ mod tests {
             ],
             [eq("id", id)],
         )
+    }
+
+    /// The creation's insert names its columns by hand; an update's come from `columns`.
+    /// This holds them together: a new field that an update writes but a creation does not
+    /// fails here (and `every_field` fails to compile until it sets the new field).
+    #[test]
+    fn a_created_event_has_every_column_an_update_of_its_details_writes_with_the_same_value() {
+        use aggregates::event::EventDetails;
+        use aggregates::values::{Capacity, Description, Location, Title, Visibility};
+
+        let details = EventDetails {
+            description: Description::parse("Talks").unwrap(),
+            location: Some(Location::parse("Berlin").unwrap()),
+            end_time: Some(at(59)),
+            waitlist_enabled: true,
+            category: Some(Uuid::from_u128(9)),
+            visibility: Visibility::Private,
+            guest_registration: true,
+            ..EventDetails::new(Title::parse("Meetup").unwrap(), at(30), Capacity::parse(5).unwrap())
+        };
+        let every_field = DetailChanges {
+            title: Some(details.title.clone()),
+            description: Some(details.description.clone()),
+            location: Some(details.location.clone()),
+            start_time: Some(details.start_time),
+            end_time: Some(details.end_time),
+            capacity: Some(details.capacity),
+            waitlist_enabled: Some(details.waitlist_enabled),
+            category: Some(details.category),
+            visibility: Some(details.visibility),
+            guest_registration: Some(details.guest_registration),
+        };
+        let created = recorded(
+            Uuid::from_u128(1),
+            1,
+            EventFact::EventCreated {
+                details,
+                actor: user("ann"),
+                at: at(1),
+            },
+        );
+        let writes = project(&[&created]);
+        let Some(Write::Insert { columns, values, .. }) = writes.first() else {
+            panic!("a creation inserts its row first, got {writes:?}");
+        };
+        let inserted: BTreeMap<&str, &Value> = columns.iter().copied().zip(values).collect();
+        let set = updated(&every_field);
+        assert_eq!(
+            set.len(),
+            every_field.each().len() + 2,
+            "title and location also write a key"
+        );
+        for (column, change) in set {
+            let Change::To(arg) = change else {
+                panic!("{column}: a detail is set, not added to");
+            };
+            assert_eq!(inserted.get(column), Some(&&Value::Arg(arg)), "{column}");
+        }
     }
 
     #[test]
