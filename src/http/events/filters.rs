@@ -14,11 +14,11 @@ use crate::http::query::{choice, FromParam, Param, Query, Substring};
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventFilters {
-    /// Case-insensitive substring of the title (at most 200 characters, as a title).
+    /// Case-insensitive substring of the title, no longer than a title can be.
     #[serde(default)]
     #[param(value_type = Option<String>)]
     title: Param<Substring<{ Title::MAX_CHARS }>>,
-    /// Case-insensitive substring of the location (at most 200 characters, as a location).
+    /// Case-insensitive substring of the location, no longer than a location can be.
     #[serde(default)]
     #[param(value_type = Option<String>)]
     location: Param<Substring<{ Location::MAX_CHARS }>>,

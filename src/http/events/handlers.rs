@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::filters::{EventFilters, Listing};
 use super::json::EventBody;
 use super::links;
-use super::requests::{EventChanges, EventFields, EventReplacement, EventUpdate, NewEvent, Schedule};
+use super::requests::{EventChanges, EventFields, EventReplacement, EventUpdate, Extent, NewEvent, Schedule};
 use crate::app;
 use crate::categories::Category;
 use crate::commands::Via;
@@ -194,7 +194,7 @@ async fn change(
     id: Uuid,
     headers: HeaderMap,
     body: JsonBody,
-    full: bool,
+    extent: Extent,
 ) -> Result<Response, ApiError> {
     let current = find_as_creator(&state, id, &user).await?;
     let schedule = Schedule {
@@ -202,19 +202,13 @@ async fn change(
         end: current.end_time,
         now: state.clock.now(),
     };
-    let mut fields = Fields::new();
-    let update = match full {
-        true => {
-            let mut request: EventReplacement = body.parse()?;
-            let category = links::category_field(&state, &mut fields, take(&mut request.category)).await?;
-            request.validate(&mut fields, category, schedule)
-        }
-        false => {
-            let mut request: EventChanges = body.parse()?;
-            let category = links::category_field(&state, &mut fields, take(&mut request.category)).await?;
-            request.validate(&mut fields, category, schedule)
-        }
+    let mut request = match extent {
+        Extent::Whole => body.parse::<EventReplacement>()?.0,
+        Extent::Part => body.parse::<EventChanges>()?,
     };
+    let mut fields = Fields::new();
+    let category = links::category_field(&state, &mut fields, take(&mut request.category)).await?;
+    let update = request.validate(extent, &mut fields, category, schedule);
     fields.finish()?;
     let EventUpdate { changes, status } = update;
     let expected_version = if_match(&headers);
@@ -256,7 +250,7 @@ pub async fn put(
     headers: HeaderMap,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    change(state, user, id, headers, body, true).await
+    change(state, user, id, headers, body, Extent::Whole).await
 }
 
 /// Changes the given fields of an event (creator only).
@@ -277,7 +271,7 @@ pub async fn patch(
     headers: HeaderMap,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    change(state, user, id, headers, body, false).await
+    change(state, user, id, headers, body, Extent::Part).await
 }
 
 /// Deletes an event (creator only); its log stays readable.

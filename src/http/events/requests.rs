@@ -4,7 +4,9 @@ use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
 use aggregates::values::{Capacity, Description, EventStatus, Location, Recurrence, Title, Visibility};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use serde_json::json;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
 use super::recurrence::RecurrenceFields;
@@ -125,54 +127,6 @@ impl EventFields {
     }
 }
 
-/// Every writable field of an event, as `PUT` replaces them: none may be missing.
-#[derive(Deserialize, ToSchema)]
-#[schema(example = json!({"title": "Rust meetup", "description": "", "location": null, "start_time": "2027-01-15T18:00:00Z",
-    "end_time": null, "capacity": 2, "status": "open", "waitlist_enabled": true}))]
-pub struct EventReplacement {
-    #[serde(default)]
-    #[schema(value_type = String, required = true)]
-    title: Field<Title>,
-    #[serde(default)]
-    #[schema(value_type = String, required = true)]
-    description: Field<Description>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>, required = true)]
-    location: Field<Location>,
-    #[serde(default)]
-    /// In the future.
-    #[schema(value_type = DateTime<Utc>, required = true)]
-    start_time: Field<DateTime<Utc>>,
-    #[serde(default)]
-    /// After `start_time`.
-    #[schema(value_type = Option<DateTime<Utc>>, required = true)]
-    end_time: Field<DateTime<Utc>>,
-    #[serde(default)]
-    #[schema(value_type = i64, required = true)]
-    capacity: Field<Capacity>,
-    #[serde(default)]
-    #[schema(value_type = crate::http::wire::EventStatus, required = true)]
-    status: Field<EventStatus>,
-    #[serde(default)]
-    #[schema(value_type = bool, required = true)]
-    waitlist_enabled: Field<bool>,
-    #[serde(default)]
-    /// Optional even here: absent keeps the event's category, `null` removes it.
-    #[schema(value_type = Option<String>)]
-    pub category: Field<String>,
-    #[serde(default)]
-    /// `public` or `private`; optional even here: absent keeps the event's. A private event
-    /// is seen only by its creator, members, waitlisted users and invitees; to anyone else
-    /// it does not exist (404).
-    #[schema(value_type = crate::http::wire::Visibility)]
-    visibility: Field<Visibility>,
-    #[serde(default)]
-    /// Optional even here: absent keeps the event's. Refused (400) when the event would end
-    /// up private with it.
-    #[schema(value_type = bool)]
-    guest_registration: Field<bool>,
-}
-
 /// An update as asked for: the changes and the new status, if any.
 pub struct EventUpdate {
     pub changes: DetailChanges,
@@ -184,26 +138,6 @@ pub struct Schedule {
     pub start: DateTime<Utc>,
     pub end: Option<DateTime<Utc>>,
     pub now: DateTime<Utc>,
-}
-
-impl EventReplacement {
-    /// Every field but `category` (optional, and looked up first); problems go to `fields`.
-    pub fn validate(self, fields: &mut Fields, category: Option<Option<Uuid>>, schedule: Schedule) -> EventUpdate {
-        let changes = DetailChanges {
-            title: fields.required("title", self.title),
-            description: fields.required("description", self.description),
-            start_time: fields.required("start_time", self.start_time),
-            capacity: fields.required("capacity", self.capacity),
-            waitlist_enabled: fields.required("waitlist_enabled", self.waitlist_enabled),
-            location: fields.required_nullable("location", self.location),
-            end_time: fields.required_nullable("end_time", self.end_time),
-            category,
-            visibility: fields.optional("visibility", self.visibility),
-            guest_registration: fields.optional("guest_registration", self.guest_registration),
-        };
-        let status = fields.required("status", self.status);
-        checked(fields, EventUpdate { changes, status }, schedule)
-    }
 }
 
 /// The fields to change; the others keep their values.
@@ -253,23 +187,93 @@ pub struct EventChanges {
     guest_registration: Field<bool>,
 }
 
+/// What `PUT` must send: every writable field but `category`, `visibility` and
+/// `guest_registration`, which keep the event's when absent. The validation and the
+/// document both read this list.
+pub const REPLACED: [&str; 8] = [
+    "title",
+    "description",
+    "location",
+    "start_time",
+    "end_time",
+    "capacity",
+    "status",
+    "waitlist_enabled",
+];
+
+/// Whether a body replaces the event (`PUT`: the fields in [`REPLACED`] must be sent) or
+/// changes the fields it names (`PATCH`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    Whole,
+    Part,
+}
+
+impl Extent {
+    fn read<T>(self, fields: &mut Fields, name: &str, field: Field<T>) -> Option<T> {
+        match self {
+            Self::Whole if REPLACED.contains(&name) => fields.required(name, field),
+            Self::Whole | Self::Part => fields.optional(name, field),
+        }
+    }
+
+    fn read_nullable<T>(self, fields: &mut Fields, name: &str, field: Field<T>) -> Option<Option<T>> {
+        match self {
+            Self::Whole if REPLACED.contains(&name) => fields.required_nullable(name, field),
+            Self::Whole | Self::Part => fields.nullable(name, field),
+        }
+    }
+}
+
 impl EventChanges {
     /// The fields given but `category` (looked up first); problems go to `fields`.
-    pub fn validate(self, fields: &mut Fields, category: Option<Option<Uuid>>, schedule: Schedule) -> EventUpdate {
+    pub fn validate(
+        self,
+        extent: Extent,
+        fields: &mut Fields,
+        category: Option<Option<Uuid>>,
+        schedule: Schedule,
+    ) -> EventUpdate {
         let changes = DetailChanges {
-            title: fields.optional("title", self.title),
-            description: fields.optional("description", self.description),
-            start_time: fields.optional("start_time", self.start_time),
-            capacity: fields.optional("capacity", self.capacity),
-            waitlist_enabled: fields.optional("waitlist_enabled", self.waitlist_enabled),
-            location: fields.nullable("location", self.location),
-            end_time: fields.nullable("end_time", self.end_time),
+            title: extent.read(fields, "title", self.title),
+            description: extent.read(fields, "description", self.description),
+            start_time: extent.read(fields, "start_time", self.start_time),
+            capacity: extent.read(fields, "capacity", self.capacity),
+            waitlist_enabled: extent.read(fields, "waitlist_enabled", self.waitlist_enabled),
+            location: extent.read_nullable(fields, "location", self.location),
+            end_time: extent.read_nullable(fields, "end_time", self.end_time),
             category,
-            visibility: fields.optional("visibility", self.visibility),
-            guest_registration: fields.optional("guest_registration", self.guest_registration),
+            visibility: extent.read(fields, "visibility", self.visibility),
+            guest_registration: extent.read(fields, "guest_registration", self.guest_registration),
         };
-        let status = fields.optional("status", self.status);
+        let status = extent.read(fields, "status", self.status);
         checked(fields, EventUpdate { changes, status }, schedule)
+    }
+}
+
+/// `PUT`'s body: the fields of [`EventChanges`], those in [`REPLACED`] required.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct EventReplacement(pub EventChanges);
+
+impl PartialSchema for EventReplacement {
+    fn schema() -> RefOr<Schema> {
+        let mut schema = EventChanges::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.description =
+                Some("Every writable field of an event, as `PUT` replaces them: none may be missing.".to_owned());
+            object.required = REPLACED.map(str::to_owned).to_vec();
+            object.example = Some(json!({"title": "Rust meetup", "description": "", "location": null,
+                "start_time": "2027-01-15T18:00:00Z", "end_time": null, "capacity": 2, "status": "open",
+                "waitlist_enabled": true}));
+        }
+        schema
+    }
+}
+
+impl ToSchema for EventReplacement {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        EventChanges::schemas(schemas);
     }
 }
 
@@ -281,4 +285,37 @@ fn checked(fields: &mut Fields, update: EventUpdate, schedule: Schedule) -> Even
     let end = update.changes.end_time.unwrap_or(schedule.end);
     fields.problems(schedule_problems(start_time, start, end, schedule.now));
     update
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn validated(body: Value, extent: Extent) -> Fields {
+        let now = Utc::now();
+        let schedule = Schedule {
+            start: now + Duration::days(1),
+            end: None,
+            now,
+        };
+        let request = EventChanges::deserialize(body).expect("fields never fail the body");
+        let mut fields = Fields::new();
+        request.validate(extent, &mut fields, None, schedule);
+        fields
+    }
+
+    #[test]
+    fn a_replacement_requires_exactly_the_replaced_fields_and_a_change_none() {
+        let errors = validated(json!({}), Extent::Whole).problems_for_test();
+        let mut required: Vec<&str> = errors.keys().map(String::as_str).collect();
+        required.sort_unstable();
+        let mut replaced = REPLACED.to_vec();
+        replaced.sort_unstable();
+        assert_eq!(required, replaced);
+        assert!(errors.values().all(|messages| messages == &["this field is required"]));
+        assert!(validated(json!({}), Extent::Part).finish().is_ok());
+    }
 }

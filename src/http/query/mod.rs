@@ -17,8 +17,9 @@ use super::layers::PublicOrigin;
 
 /// How deep a list can be paged: every item before a page is read to skip it.
 pub const MAX_PAGED_ITEMS: u64 = 10_000;
-/// The largest `page_size`, and the one a page has unless asked.
+/// The largest `page_size`.
 pub const MAX_PAGE_SIZE: u32 = 100;
+/// The size a page has unless asked.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 
 /// One page of a list, in DRF's envelope.
