@@ -31,7 +31,9 @@ pub fn main() -> Result<(), BoxError> {
 async fn run(cli: Cli) -> Result<(), BoxError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
-            Store::connect(&cli.config.database_url).await?.migrate().await?;
+            let store = Store::connect(&cli.config.database_url).await?;
+            store.migrate().await?;
+            store.close().await;
             println!("migrations applied to {}", redact(&cli.config.database_url));
         }
         Command::Rebuild { projection } => {

@@ -22,6 +22,7 @@ pub async fn rebuild(database_url: &str, projection: Option<&str>) -> Result<(),
         bar.set_position(done);
     })
     .await?;
+    store.close().await;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let names: Vec<_> = selected.iter().map(|p| p.name).collect();
@@ -62,6 +63,7 @@ pub async fn verify(database_url: &str, projection: Option<&str>) -> Result<Vec<
     let started = Instant::now();
     let events = rebuild::count_events(&store.read).await?;
     let differences = rebuild::verify(&store.event_log(), &store.read, &selected).await?;
+    store.close().await;
     for difference in &differences {
         println!("{difference}");
     }
@@ -82,8 +84,9 @@ pub async fn promote(database_url: &str, username: &str, admin: bool, organizer:
     }
     let store = Store::connect(database_url).await?;
     store.migrate().await?;
-    Users::new(store.read.clone())
+    let promoted = Users::new(store.read.clone())
         .promote(username, admin, organizer)
-        .await?
-        .ok_or_else(|| format!("no user named {username:?}").into())
+        .await?;
+    store.close().await;
+    promoted.ok_or_else(|| format!("no user named {username:?}").into())
 }

@@ -119,6 +119,17 @@ impl Store {
     pub fn event_log(&self) -> EventLog {
         EventLog(self.backend.clone())
     }
+
+    /// Closes every connection, waiting for each: a command that exits with connections
+    /// still open leaves SQLite's last-user work (its checkpoint) undone.
+    pub async fn close(&self) {
+        self.listing.close().await;
+        self.read.close().await;
+        match &self.backend {
+            Backend::Postgres(pool) => pool.close().await,
+            Backend::Sqlite(pool) => pool.close().await,
+        }
+    }
 }
 
 /// Options of a pool of `size` over the read models, as `backend` needs them. PostgreSQL

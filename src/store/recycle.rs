@@ -19,15 +19,30 @@ use sqlx::{Connection, Executor};
 
 /// An `after_connect` check: fails (an outage: 503) while `file` cannot be opened for
 /// writing, so that the connection SQLite just opened read-only is not kept.
+///
+/// It asks `access(2)` and never opens the file: closing any descriptor of it drops every
+/// POSIX lock this process holds on it, SQLite's included. Then another process that
+/// closed its last connection took itself for the file's last user and deleted the
+/// write-ahead log that this one went on writing, and those writes were lost.
 pub fn writable(file: &Path) -> BoxFuture<'static, Result<(), sqlx::Error>> {
-    let opened = std::fs::OpenOptions::new().read(true).write(true).open(file);
-    let checked = match opened {
-        Ok(_) => Ok(()),
+    let checked = match may_write(file) {
+        Ok(()) => Ok(()),
         // An in-memory database has no file.
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(error) => Err(sqlx::Error::Io(error)),
     };
     futures_util::future::ready(checked).boxed()
+}
+
+#[cfg(unix)]
+fn may_write(file: &Path) -> std::io::Result<()> {
+    nix::unistd::access(file, nix::unistd::AccessFlags::W_OK).map_err(std::io::Error::from)
+}
+
+/// Windows locks belong to the handle that took them: closing this one leaves them alone.
+#[cfg(not(unix))]
+fn may_write(file: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().write(true).open(file).map(drop)
 }
 
 /// An `after_release` hook: answers whether the connection may be reused.

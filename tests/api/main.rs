@@ -6,6 +6,7 @@ mod helpers;
 
 mod access_matrix;
 mod auth;
+mod beside;
 mod calendar;
 mod catalogue;
 mod client_document;
