@@ -3,10 +3,16 @@
 //!
 //! On PostgreSQL they are tables of the same names in a schema of their own, built with the
 //! live tables' constraints and indexes under the same names (names are per schema), and
-//! the swap drops each live table and moves its scratch twin into the live schema. On SQLite
-//! they are `<table>__next` beside the live ones; the swap drops the live table, renames the
-//! twin and makes the live table's indexes and triggers again (an index cannot be renamed
-//! there), and rebuilds a full-text index over its rows.
+//! the swap drops each live table and moves its scratch twin into the live schema.
+//!
+//! On SQLite they are `<table>__next` beside the live ones, given the live tables' indexes
+//! as `<index>__next` before the swap (names are per database). The swap drops the live
+//! table and renames the twin; SQLite has no statement that renames an index, so the swap
+//! gives each index its live name and definition back in the schema table itself, the way
+//! SQLite's own documentation changes a schema that no ALTER statement reaches. Then it
+//! makes the live table's triggers again and rebuilds a full-text index over its rows:
+//! none of this scales with the rows but the last, whose table (`event_view`) holds a row
+//! per event, not per fact.
 
 use std::sync::Mutex;
 
@@ -27,6 +33,34 @@ async fn run_queued(queue: &Mutex<std::vec::IntoIter<String>>, conn: &mut AnyCon
     }
 }
 
+/// `definition`, the `CREATE INDEX` statement of index `name` on `table`, made to create
+/// `<name>__next` on `<table>__next`: the name is the first word to match, the table the
+/// first after it.
+fn on_twin(definition: &str, name: &str, table: &str) -> Option<String> {
+    let after_name = word_end(definition, name, 0)?;
+    let after_table = word_end(definition, table, after_name)?;
+    Some(format!(
+        "{}{TWIN}{}{TWIN}{}",
+        &definition[..after_name],
+        &definition[after_name..after_table],
+        &definition[after_table..]
+    ))
+}
+
+/// Where the first occurrence of `word` at or after `from` ends, standing alone (not part
+/// of a longer name).
+fn word_end(text: &str, word: &str, from: usize) -> Option<usize> {
+    let part_of_name = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text[from..]
+        .match_indices(word)
+        .map(|(at, _)| from + at)
+        .find_map(|at| {
+            let end = at + word.len();
+            let alone = !part_of_name(text[..at].chars().next_back()) && !part_of_name(text[end..].chars().next());
+            alone.then_some(end)
+        })
+}
+
 /// The schema of the scratch tables on PostgreSQL.
 const SCHEMA: &str = "read_model_rebuild";
 
@@ -36,12 +70,26 @@ const SHOWN: i64 = 20;
 /// Streams named per DELETE.
 const STREAMS_PER_DELETE: usize = 500;
 
+/// What the name of a scratch table or index ends with on SQLite.
+const TWIN: &str = "__next";
+
+/// A live table's index on SQLite, as its migration defined it.
+struct Index {
+    name: String,
+    /// Its `CREATE INDEX` statement, as the schema table holds it.
+    definition: String,
+    /// The same on the scratch twin, under the twin's own name.
+    on_twin: String,
+}
+
 pub struct Scratch {
     postgres: bool,
     /// Where the live tables are.
     live: String,
     tables: Vec<Table>,
-    /// SQLite: what goes with the live tables when they are dropped (indexes, triggers, and
+    /// SQLite: the live tables' indexes, built on the twins before the swap.
+    indexes: Vec<Index>,
+    /// SQLite: what else goes with the live tables when they are dropped (triggers, and
     /// full-text indexes over them), to make again after the swap.
     dependents: Vec<String>,
 }
@@ -56,6 +104,7 @@ impl Scratch {
             postgres,
             live: "main".to_owned(),
             tables,
+            indexes: Vec::new(),
             dependents: Vec::new(),
         };
         if postgres {
@@ -93,14 +142,30 @@ impl Scratch {
             sqlx::query(&definition.replacen(table.name, &next, 1))
                 .execute(&mut *conn)
                 .await?;
-            let dependents: Vec<String> = sqlx::query_scalar(
-                "SELECT sql FROM main.sqlite_master
-                  WHERE type IN ('index', 'trigger') AND tbl_name = $1 AND sql IS NOT NULL",
+            // Keys (`sql IS NULL`) are part of the table's definition and go with it.
+            let indexes: Vec<(String, String)> = sqlx::query_as(
+                "SELECT name, sql FROM main.sqlite_master
+                  WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
             )
             .bind(table.name)
             .fetch_all(&mut *conn)
             .await?;
-            scratch.dependents.extend(dependents);
+            for (name, definition) in indexes {
+                let on_twin = on_twin(&definition, &name, table.name).ok_or_else(|| {
+                    sqlx::Error::Protocol(format!("cannot read the definition of index {name}: {definition}"))
+                })?;
+                scratch.indexes.push(Index {
+                    name,
+                    definition,
+                    on_twin,
+                });
+            }
+            let triggers: Vec<String> =
+                sqlx::query_scalar("SELECT sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = $1")
+                    .bind(table.name)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            scratch.dependents.extend(triggers);
             // A full-text index over the table's own rows (its `content`) is rebuilt from
             // them after the swap: the rows it indexed by rowid are gone.
             let indexes: Vec<String> = sqlx::query_scalar(
@@ -134,7 +199,7 @@ impl Scratch {
         if self.postgres {
             format!("{SCHEMA}.{}", table.name)
         } else {
-            format!("{}__next", table.name)
+            format!("{}{TWIN}", table.name)
         }
     }
 
@@ -142,11 +207,15 @@ impl Scratch {
         format!("{}.{}", self.live, table.name)
     }
 
-    /// After the bulk of the rows: PostgreSQL gets the live tables' keys and indexes, built
-    /// once over all rows instead of kept up row by row, two at a time (keys first: adding
-    /// one locks its table).
+    /// After the bulk of the rows, the twins get the live tables' indexes, built once over
+    /// all rows instead of kept up row by row. On PostgreSQL two at a time, and the keys
+    /// too (first: adding one locks its table); SQLite builds one at a time, each in a
+    /// transaction of its own, so that the service's writes wait for one index at most.
     pub async fn index(&self, conn: &mut AnyConnection, helper: &mut AnyConnection) -> Result<(), sqlx::Error> {
         if !self.postgres {
+            for index in &self.indexes {
+                sqlx::query(&index.on_twin).execute(&mut *conn).await?;
+            }
             return Ok(());
         }
         let (mut keys, mut indexes) = (Vec::new(), Vec::new());
@@ -220,9 +289,42 @@ impl Scratch {
             };
             sqlx::Executor::execute(&mut *conn, script.as_str()).await?;
         }
+        if !self.indexes.is_empty() {
+            self.name_indexes_live(conn).await?;
+        }
         for statement in &self.dependents {
             sqlx::query(statement).execute(&mut *conn).await?;
         }
+        Ok(())
+    }
+
+    /// SQLite, in the swap's transaction: each twin's index, which the twin's rename left
+    /// on the live table under its twin's name, takes the live name and definition back.
+    /// The schema version moves on so that every connection reads the schema again, as it
+    /// does after any change of it; `RESET` makes this connection read it at once.
+    async fn name_indexes_live(&self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        sqlx::query("PRAGMA writable_schema = ON").execute(&mut *conn).await?;
+        for index in &self.indexes {
+            let renamed =
+                sqlx::query("UPDATE main.sqlite_master SET name = $1, sql = $2 WHERE type = 'index' AND name = $3")
+                    .bind(&index.name)
+                    .bind(&index.definition)
+                    .bind(format!("{}{TWIN}", index.name))
+                    .execute(&mut *conn)
+                    .await?;
+            if renamed.rows_affected() != 1 {
+                return Err(sqlx::Error::Protocol(format!("index {}{TWIN} is missing", index.name)));
+            }
+        }
+        let version: i64 = sqlx::query_scalar("PRAGMA main.schema_version")
+            .fetch_one(&mut *conn)
+            .await?;
+        sqlx::query(&format!("PRAGMA main.schema_version = {}", version + 1))
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("PRAGMA writable_schema = RESET")
+            .execute(&mut *conn)
+            .await?;
         Ok(())
     }
 
@@ -285,5 +387,25 @@ impl Scratch {
                 Ok((key_values.join(", "), all.join(" ")))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_is_retargeted_at_the_twin_by_whole_names_only() {
+        let definition =
+            "CREATE INDEX event_view_listing ON event_view (status, event_view_x)\n    WHERE deleted_at IS NULL";
+        assert_eq!(
+            on_twin(definition, "event_view_listing", "event_view").as_deref(),
+            Some("CREATE INDEX event_view_listing__next ON event_view__next (status, event_view_x)\n    WHERE deleted_at IS NULL")
+        );
+        assert_eq!(
+            on_twin("CREATE UNIQUE INDEX a ON a(b)", "a", "a").as_deref(),
+            Some("CREATE UNIQUE INDEX a__next ON a__next(b)")
+        );
+        assert_eq!(on_twin("CREATE INDEX other ON t (a)", "missing", "t"), None);
     }
 }

@@ -1,5 +1,6 @@
 //! The service under test: its settings, its database, and its start, restart and teardown.
 
+use std::collections::BTreeSet;
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -264,6 +265,37 @@ impl TestApp {
             .await
             .expect("rebuild runs")
             .events
+    }
+
+    /// The database's tables, indexes, keys and triggers, one definition per line, sorted.
+    /// A SQLite file must pass `PRAGMA integrity_check` first, which checks every index
+    /// against its table. SQLite quotes a table's name in its definition or not depending
+    /// on how it was last renamed; the quotes are left out.
+    pub async fn schema(&self) -> BTreeSet<String> {
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT type || ' ' || name || ' on ' || tbl_name || ': '
+                                       || replace(coalesce(sql, '(key)'), '\"', '')
+                                  FROM sqlite_master",
+            Backend::Postgres => "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()
+                                  UNION ALL
+                                  SELECT conrelid::regclass::text || ' ' || conname || ': ' || pg_get_constraintdef(oid)
+                                    FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+                                  UNION ALL
+                                  SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal",
+        };
+        let store = Store::connect(&self.database_url).await.expect("the store opens");
+        if self.backend == Backend::Sqlite {
+            let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_all(&store.read)
+                .await
+                .expect("the check runs");
+            assert_eq!(integrity, ["ok"]);
+        }
+        let schema: Vec<String> = sqlx::query_scalar(sql)
+            .fetch_all(&store.read)
+            .await
+            .expect("the schema is read");
+        schema.into_iter().collect()
     }
 
     /// Runs a statement on the service's database behind its back.
