@@ -96,3 +96,27 @@ async fn fifty_joins_during_a_rebuild_are_all_answered_and_none_waits_for_it(app
     let log = app.all_pages(&format!("/api/logs/{event}"), &creator).await;
     assert_eq!(log.len(), 51, "the creation and 50 joins");
 }
+
+/// SQLite stages a replay's rows in a file beside the database. A file left there by a replay
+/// that did not finish (here, one that is not even a database) is replaced, and none is left
+/// after a rebuild.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rebuild_on_sqlite_replaces_a_stale_staging_file_and_leaves_none() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let creator = app.user("creator").await;
+    let event = app.event_id(&creator, json!({"capacity": 10})).await;
+    app.join_all(&event, &app.users("early", 3).await).await;
+    let database = app
+        .database_url()
+        .strip_prefix("sqlite:")
+        .expect("a SQLite URL")
+        .to_owned();
+    let staging = format!("{database}-rebuild");
+    std::fs::write(&staging, "not a database").expect("a stale staging file");
+
+    app.rebuild().await;
+
+    assert!(!std::path::Path::new(&staging).exists(), "{staging} is left");
+    assert_eq!(app.capacity(&event).await["members_count"], 3);
+    app.assert_verified().await;
+}

@@ -307,7 +307,7 @@ impl<'a, S: EventSource> Replay<'a, S> {
             let mut copy = copy;
             while let Some(page) = written.recv().await {
                 for (table, rows) in page {
-                    let name = scratch.name(&table);
+                    let name = scratch.bulk_name(&table);
                     match &mut copy {
                         Some(copy) => load::copy(copy, &name, &rows).await?,
                         None => {

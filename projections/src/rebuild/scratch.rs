@@ -5,8 +5,14 @@
 //! live tables' constraints and indexes under the same names (names are per schema), and
 //! the swap drops each live table and moves its scratch twin into the live schema.
 //!
-//! On SQLite they are `<table>__next` beside the live ones, given the live tables' indexes
-//! as `<index>__next` before the swap (names are per database). The swap drops the live
+//! On SQLite they are `<table>__next` beside the live ones. A replay's bulk goes first into
+//! tables of the same definitions in a file of their own beside the database, attached to
+//! the replay's connection (`STAGING`): writing there takes no lock the service waits for,
+//! and needs no write-ahead log. Then each table is copied into its twin in the order of its
+//! key, a chunk per transaction, so that the key's index grows at its end instead of at
+//! random places (rows arrive in the order of the histories, and most keys hold random
+//! ids). The twins are given the live tables' indexes as `<index>__next` before the swap
+//! (names are per database). The swap drops the live
 //! table and renames the twin; SQLite has no statement that renames an index, so the swap
 //! gives each index its live name and definition back in the schema table itself, the way
 //! SQLite's own documentation changes a schema that no ALTER statement reaches. Then it
@@ -14,6 +20,7 @@
 //! none of this scales with the rows but the last, whose table (`event_view`) holds a row
 //! per event, not per fact.
 
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use sqlx::{AnyConnection, Row as _};
@@ -61,6 +68,51 @@ fn word_end(text: &str, word: &str, from: usize) -> Option<usize> {
         })
 }
 
+/// SQLite: attaches the staging file beside the database to `conn`, emptied of what a
+/// replay that did not finish left there, and answers its path.
+async fn attach_staging(conn: &mut AnyConnection) -> Result<Option<PathBuf>, sqlx::Error> {
+    let file: String = sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .fetch_one(&mut *conn)
+        .await?;
+    let staging = (!file.is_empty()).then(|| PathBuf::from(format!("{file}-rebuild")));
+    remove_staging(staging.as_deref())?;
+    // An empty file is an empty database; the connection may not be allowed to create one
+    // (a pool opened without `mode=rwc`). It is not the database's own file, whose locks
+    // closing a descriptor would drop.
+    if let Some(staging) = &staging {
+        std::fs::File::create(staging).map_err(sqlx::Error::Io)?;
+    }
+    let path = staging.as_ref().map(|path| path.to_string_lossy().into_owned());
+    sqlx::query(&format!("ATTACH DATABASE $1 AS {STAGING}"))
+        .bind(path.unwrap_or_default())
+        .execute(&mut *conn)
+        .await?;
+    // Scratch: a crash loses nothing that a replay cannot make again.
+    for pragma in ["journal_mode = OFF", "synchronous = OFF"] {
+        sqlx::query(&format!("PRAGMA {STAGING}.{pragma}"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(staging)
+}
+
+fn remove_staging(staging: Option<&Path>) -> Result<(), sqlx::Error> {
+    match staging.map(std::fs::remove_file) {
+        None | Some(Ok(())) => Ok(()),
+        Some(Err(error)) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Some(Err(error)) => Err(sqlx::Error::Io(error)),
+    }
+}
+
+/// `definition`, the `CREATE TABLE` statement of `table`, made to create it in `schema`.
+fn in_schema(definition: &str, table: &str, schema: &str) -> Option<String> {
+    let mut at = word_end(definition, table, 0)? - table.len();
+    if definition[..at].ends_with(['"', '`', '[']) {
+        at -= 1;
+    }
+    Some(format!("{}{schema}.{}", &definition[..at], &definition[at..]))
+}
+
 /// The schema of the scratch tables on PostgreSQL.
 const SCHEMA: &str = "read_model_rebuild";
 
@@ -72,6 +124,13 @@ const STREAMS_PER_DELETE: usize = 500;
 
 /// What the name of a scratch table or index ends with on SQLite.
 const TWIN: &str = "__next";
+
+/// SQLite: the schema name of the staging file.
+const STAGING: &str = "rebuild_staging";
+
+/// SQLite: rows copied from the staging file into a twin per transaction; the service's
+/// writes wait for one such copy at most.
+const ROWS_PER_COPY: usize = 50_000;
 
 /// A live table's index on SQLite, as its migration defined it.
 struct Index {
@@ -92,6 +151,9 @@ pub struct Scratch {
     /// SQLite: what else goes with the live tables when they are dropped (triggers, and
     /// full-text indexes over them), to make again after the swap.
     dependents: Vec<String>,
+    /// SQLite: the staging file, attached until its rows are in the twins; `None` for a
+    /// database in memory, whose staging is a temporary database SQLite removes itself.
+    staging: Option<PathBuf>,
 }
 
 impl Scratch {
@@ -106,6 +168,7 @@ impl Scratch {
             tables,
             indexes: Vec::new(),
             dependents: Vec::new(),
+            staging: None,
         };
         if postgres {
             sqlx::query("SELECT pg_advisory_lock(hashtext('read_model_rebuild'))::text")
@@ -129,6 +192,7 @@ impl Scratch {
             }
             return Ok(scratch);
         }
+        scratch.staging = attach_staging(conn).await?;
         for table in scratch.tables.clone() {
             let definition: String =
                 sqlx::query_scalar("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = $1")
@@ -142,6 +206,9 @@ impl Scratch {
             sqlx::query(&definition.replacen(table.name, &next, 1))
                 .execute(&mut *conn)
                 .await?;
+            let staged = in_schema(&definition, table.name, STAGING)
+                .ok_or_else(|| sqlx::Error::Protocol(format!("cannot read the definition of table {}", table.name)))?;
+            sqlx::query(&staged).execute(&mut *conn).await?;
             // Keys (`sql IS NULL`) are part of the table's definition and go with it.
             let indexes: Vec<(String, String)> = sqlx::query_as(
                 "SELECT name, sql FROM main.sqlite_master
@@ -203,16 +270,34 @@ impl Scratch {
         }
     }
 
+    /// Where a replay's bulk goes: on SQLite the staging file, copied into the twins by
+    /// [`Scratch::index`].
+    pub fn bulk_name(&self, table: &Table) -> String {
+        if self.postgres {
+            self.name(table)
+        } else {
+            format!("{STAGING}.{}", table.name)
+        }
+    }
+
     fn live_name(&self, table: &Table) -> String {
         format!("{}.{}", self.live, table.name)
     }
 
     /// After the bulk of the rows, the twins get the live tables' indexes, built once over
     /// all rows instead of kept up row by row. On PostgreSQL two at a time, and the keys
-    /// too (first: adding one locks its table); SQLite builds one at a time, each in a
-    /// transaction of its own, so that the service's writes wait for one index at most.
+    /// too (first: adding one locks its table). SQLite first copies the staged rows into
+    /// the twins, then builds one index at a time, each in a transaction of its own, so
+    /// that the service's writes wait for one index at most.
     pub async fn index(&self, conn: &mut AnyConnection, helper: &mut AnyConnection) -> Result<(), sqlx::Error> {
         if !self.postgres {
+            for table in &self.tables {
+                self.copy_staged(conn, table).await?;
+            }
+            sqlx::query(&format!("DETACH DATABASE {STAGING}"))
+                .execute(&mut *conn)
+                .await?;
+            remove_staging(self.staging.as_deref())?;
             for index in &self.indexes {
                 sqlx::query(&index.on_twin).execute(&mut *conn).await?;
             }
@@ -252,6 +337,28 @@ impl Scratch {
             two?;
         }
         Ok(())
+    }
+
+    /// SQLite: copies `table`'s staged rows into its twin in the order of its key, a chunk
+    /// per transaction, each chunk after the last key the twin holds.
+    async fn copy_staged(&self, conn: &mut AnyConnection, table: &Table) -> Result<(), sqlx::Error> {
+        let (twin, staged, key) = (self.name(table), self.bulk_name(table), table.key);
+        let last: Vec<String> = key.split(", ").map(|column| format!("{column} DESC")).collect();
+        let mut after = String::new();
+        loop {
+            let copied = sqlx::query(&format!(
+                "INSERT INTO {twin} SELECT * FROM {staged}{after} ORDER BY {key} LIMIT {ROWS_PER_COPY}"
+            ))
+            .execute(&mut *conn)
+            .await?;
+            if copied.rows_affected() < ROWS_PER_COPY as u64 {
+                return Ok(());
+            }
+            after = format!(
+                " WHERE ({key}) > (SELECT {key} FROM {twin} ORDER BY {} LIMIT 1)",
+                last.join(", ")
+            );
+        }
     }
 
     /// Deletes the rows of `streams` from the scratch tables of `tables`, to fold their
@@ -407,5 +514,22 @@ mod tests {
             Some("CREATE UNIQUE INDEX a__next ON a__next(b)")
         );
         assert_eq!(on_twin("CREATE INDEX other ON t (a)", "missing", "t"), None);
+    }
+
+    #[test]
+    fn a_table_is_put_in_another_schema_quoted_or_not() {
+        assert_eq!(
+            in_schema(
+                "CREATE TABLE \"member_view\"\n(member_view_id TEXT)",
+                "member_view",
+                "s"
+            )
+            .as_deref(),
+            Some("CREATE TABLE s.\"member_view\"\n(member_view_id TEXT)")
+        );
+        assert_eq!(
+            in_schema("CREATE TABLE t (a)", "t", "s").as_deref(),
+            Some("CREATE TABLE s.t (a)")
+        );
     }
 }
