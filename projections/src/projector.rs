@@ -198,7 +198,7 @@ impl<S: EventSource> Projector<S> {
             if self.apply(&batch, &checkpoints, last).await? {
                 total += batch.len();
                 self.applied.send_replace(last);
-                checkpoints.values_mut().for_each(|done| *done = last);
+                checkpoints.values_mut().for_each(|done| *done = (*done).max(last));
             } else {
                 checkpoints = load_checkpoints(&self.pool).await?;
             }
@@ -246,8 +246,9 @@ fn batch_writes(batch: &[Recorded], checkpoints: &HashMap<String, Position>) -> 
 }
 
 /// Moves every projection's checkpoint to `last`, if each is still where `checkpoints`
-/// says: in one statement when they are all at one place, as they are but after a rebuild
-/// of one projection.
+/// says: in one statement when they are all at one place, as they are but after a rebuild.
+/// A checkpoint already past `last` stays: moved back, its projection would fold again
+/// what it holds.
 async fn move_checkpoints(
     tx: &mut AnyConnection,
     checkpoints: &HashMap<String, Position>,
@@ -273,11 +274,12 @@ async fn move_checkpoints(
     }
     for projection in &PROJECTIONS {
         let done = at(projection.name);
+        let to = done.max(last);
         let moved =
             sqlx::query("UPDATE projection_checkpoints SET tx = $2, pos = $3 WHERE name = $1 AND tx = $4 AND pos = $5")
                 .bind(projection.name)
-                .bind(last.tx)
-                .bind(last.pos)
+                .bind(to.tx)
+                .bind(to.pos)
                 .bind(done.tx)
                 .bind(done.pos)
                 .execute(&mut *tx)

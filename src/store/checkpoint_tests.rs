@@ -106,3 +106,73 @@ async fn a_checkpoint_lost_while_projecting_stops_the_projector_with_an_error() 
     );
     create.abort();
 }
+
+/// After a replay of every projection but the email outbox (a `rebuild` of a store whose
+/// outbox lags), the others' checkpoints stand more than a batch ahead of the outbox's.
+/// A projector catches the outbox up and must leave the others where they are: moved back
+/// to the end of its first batch, they would fold again what they hold (a second member
+/// row for the same join) and the projector would fail at every try.
+async fn a_projection_behind_the_others_moves_none_of_them_back(db: TestDatabase) {
+    let store = migrated(&db).await;
+    let projector = Projector::new(store.event_log(), store.read.clone());
+    let services = crate::startup::event_services(Arc::new(SystemClock));
+    let commands = Commands::new(store.aggregates(), services, projector.handle());
+    let running = tokio::spawn(projector.run());
+    let event = Uuid::new_v4();
+    let creator = Actor::new(Uuid::new_v4(), "ali");
+    let create = EventCommand::CreateEvent {
+        details: crate::testing::event_details(1_000),
+        actor: creator,
+    };
+    commands.execute(event, create, Via::Api).await.unwrap();
+    // More joins than a projector's batch.
+    let joins = 520;
+    for n in 0..joins {
+        let actor = Actor::new(Uuid::new_v4(), format!("member{n}"));
+        let join = EventCommand::JoinEvent {
+            ticket_type: None,
+            actor,
+        };
+        commands.execute(event, join, Via::Api).await.unwrap();
+    }
+    running.abort();
+    let _ = running.await;
+    // The outbox as if it had never seen these events.
+    for sql in [
+        "DELETE FROM email_outbox",
+        "DELETE FROM email_audience",
+        "UPDATE projection_checkpoints SET tx = 0, pos = 0 WHERE name = 'email'",
+    ] {
+        sqlx::query(sql).execute(&store.read).await.unwrap();
+    }
+
+    let projector = Projector::new(store.event_log(), store.read.clone());
+    let applied = projector.catch_up().await.expect("the outbox catches up");
+
+    assert_eq!(applied, joins + 1, "the outbox's events, once");
+    let positions: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT name, tx, pos FROM projection_checkpoints ORDER BY name")
+            .fetch_all(&store.read)
+            .await
+            .unwrap();
+    let head = positions.iter().map(|(_, tx, pos)| (*tx, *pos)).max().unwrap();
+    let behind: Vec<_> = positions.iter().filter(|(_, tx, pos)| (*tx, *pos) != head).collect();
+    assert!(behind.is_empty(), "behind the head {head:?}: {behind:?}");
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_view WHERE event_id = $1")
+        .bind(event.to_string())
+        .fetch_one(&store.read)
+        .await
+        .unwrap();
+    assert_eq!(members, joins as i64);
+}
+
+#[tokio::test]
+async fn sqlite_a_projection_behind_the_others_moves_none_of_them_back() {
+    a_projection_behind_the_others_moves_none_of_them_back(TestDatabase::sqlite()).await;
+}
+
+#[tokio::test]
+#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
+async fn postgres_a_projection_behind_the_others_moves_none_of_them_back() {
+    a_projection_behind_the_others_moves_none_of_them_back(TestDatabase::postgres().await).await;
+}
