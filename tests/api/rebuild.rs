@@ -7,6 +7,17 @@ use serde_json::json;
 
 use crate::helpers::*;
 
+/// Sends a join to `event` for each of `users` at once; the statuses come as they are
+/// answered, while the caller goes on.
+fn joins_meanwhile(app: &TestApp, event: &str, users: Vec<TestUser>) -> tokio::task::JoinSet<u16> {
+    let mut joins = tokio::task::JoinSet::new();
+    for user in users {
+        let (api, event) = (app.api.clone(), event.to_owned());
+        joins.spawn(async move { api.join(&event, &user).await.status });
+    }
+    joins
+}
+
 both_stores!(a_rebuild_repairs_damaged_read_models_while_joins_go_on);
 async fn a_rebuild_repairs_damaged_read_models_while_joins_go_on(app: TestApp) {
     let creator = app.user("creator").await;
@@ -18,11 +29,7 @@ async fn a_rebuild_repairs_damaged_read_models_while_joins_go_on(app: TestApp) {
     let damaged: BTreeSet<&str> = app.differences().await.iter().map(|d| d.table).collect();
     assert_eq!(damaged, BTreeSet::from(["activity_log", "event_view"]));
 
-    let mut joins = tokio::task::JoinSet::new();
-    for user in app.users("late", 20).await {
-        let (api, event) = (app.api.clone(), event.clone());
-        joins.spawn(async move { api.join(&event, &user).await.status });
-    }
+    let joins = joins_meanwhile(&app, &event, app.users("late", 20).await);
     let replayed = app.rebuild().await;
     assert_eq!(joins.join_all().await, [201; 20]);
     assert!(
@@ -78,11 +85,7 @@ async fn fifty_joins_during_a_rebuild_are_all_answered_and_none_waits_for_it(app
     let event = app.event_id(&creator, json!({"capacity": 100})).await;
     let users = app.users("joiner", 50).await;
 
-    let mut joins = tokio::task::JoinSet::new();
-    for user in users {
-        let (api, event) = (app.api.clone(), event.clone());
-        joins.spawn(async move { api.join(&event, &user).await.status });
-    }
+    let joins = joins_meanwhile(&app, &event, users);
     let replayed = app.rebuild().await;
     let statuses = joins.join_all().await;
 
@@ -95,6 +98,32 @@ async fn fifty_joins_during_a_rebuild_are_all_answered_and_none_waits_for_it(app
     assert_eq!(app.capacity(&event).await["members_count"], 50);
     let log = app.all_pages(&format!("/api/logs/{event}"), &creator).await;
     assert_eq!(log.len(), 51, "the creation and 50 joins");
+}
+
+both_stores!(a_verify_during_fifty_joins_answers_them_all_and_finds_only_the_planted_damage);
+async fn a_verify_during_fifty_joins_answers_them_all_and_finds_only_the_planted_damage(app: TestApp) {
+    let creator = app.user("creator").await;
+    let damaged = app.event_id(&creator, json!({"capacity": 10})).await;
+    app.join_all(&damaged, &app.users("early", 5).await).await;
+    app.execute_sql(&format!(
+        "UPDATE event_view SET title = 'tampered' WHERE id = '{damaged}'"
+    ))
+    .await;
+    let event = app.event_id(&creator, json!({"capacity": 100})).await;
+    let users = app.users("joiner", 50).await;
+
+    // The joins go on while verify replays, catches up and compares: the live tables it
+    // compares must be those at the checkpoints it caught up to, or a join that lands
+    // meanwhile would show as a difference.
+    let joins = joins_meanwhile(&app, &event, users);
+    let differences = app.differences().await;
+    let statuses = joins.join_all().await;
+
+    assert_eq!(statuses, [201; 50], "every join is answered 201, none 503");
+    let found: Vec<(&str, &str)> = differences.iter().map(|d| (d.table, d.key.as_str())).collect();
+    let key = format!("{:?}", damaged.to_string());
+    assert_eq!(found, [("event_view", key.as_str())], "{differences:#?}");
+    assert_eq!(app.capacity(&event).await["members_count"], 50);
 }
 
 /// SQLite stages a replay's rows in a file beside the database. A file left there by a replay

@@ -12,7 +12,8 @@
 //! key, a chunk per transaction, so that the key's index grows at its end instead of at
 //! random places (rows arrive in the order of the histories, and most keys hold random
 //! ids). The twins are given the live tables' indexes as `<index>__next` before the swap
-//! (names are per database). The swap drops the live
+//! (names are per database); a verify compares the staged tables themselves, read by a
+//! connection of its own in a snapshot. The swap drops the live
 //! table and renames the twin; SQLite has no statement that renames an index, so the swap
 //! gives each index its live name and definition back in the schema table itself, the way
 //! SQLite's own documentation changes a schema that no ALTER statement reaches. Then it
@@ -23,7 +24,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use sqlx::{AnyConnection, Row as _};
+use sqlx::{AnyConnection, AnyPool, Row as _};
 use uuid::Uuid;
 
 use super::{cell, Difference};
@@ -141,8 +142,19 @@ struct Index {
     on_twin: String,
 }
 
+/// What the scratch tables are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// To be swapped in: on SQLite, twins beside the live tables with their indexes.
+    Rebuild,
+    /// To be compared with the live tables: on SQLite the staged tables themselves, which
+    /// another connection can read in a snapshot of its own.
+    Verify,
+}
+
 pub struct Scratch {
     postgres: bool,
+    purpose: Purpose,
     /// Where the live tables are.
     live: String,
     tables: Vec<Table>,
@@ -160,10 +172,11 @@ impl Scratch {
     /// Creates empty scratch tables for `tables`, replacing any left by a replay that did
     /// not finish. On PostgreSQL a session lock keeps a second replay out until this
     /// connection closes.
-    pub async fn create(conn: &mut AnyConnection, tables: Vec<Table>) -> Result<Self, sqlx::Error> {
+    pub async fn create(conn: &mut AnyConnection, tables: Vec<Table>, purpose: Purpose) -> Result<Self, sqlx::Error> {
         let postgres = conn.backend_name() == "PostgreSQL";
         let mut scratch = Self {
             postgres,
+            purpose,
             live: "main".to_owned(),
             tables,
             indexes: Vec::new(),
@@ -199,16 +212,19 @@ impl Scratch {
                     .bind(table.name)
                     .fetch_one(&mut *conn)
                     .await?;
-            let next = scratch.name(&table);
+            let staged = in_schema(&definition, table.name, STAGING)
+                .ok_or_else(|| sqlx::Error::Protocol(format!("cannot read the definition of table {}", table.name)))?;
+            sqlx::query(&staged).execute(&mut *conn).await?;
+            if purpose == Purpose::Verify {
+                continue;
+            }
+            let next = format!("{}{TWIN}", table.name);
             sqlx::query(&format!("DROP TABLE IF EXISTS {next}"))
                 .execute(&mut *conn)
                 .await?;
             sqlx::query(&definition.replacen(table.name, &next, 1))
                 .execute(&mut *conn)
                 .await?;
-            let staged = in_schema(&definition, table.name, STAGING)
-                .ok_or_else(|| sqlx::Error::Protocol(format!("cannot read the definition of table {}", table.name)))?;
-            sqlx::query(&staged).execute(&mut *conn).await?;
             // Keys (`sql IS NULL`) are part of the table's definition and go with it.
             let indexes: Vec<(String, String)> = sqlx::query_as(
                 "SELECT name, sql FROM main.sqlite_master
@@ -263,21 +279,36 @@ impl Scratch {
 
     /// A table's scratch twin.
     pub fn name(&self, table: &Table) -> String {
-        if self.postgres {
-            format!("{SCHEMA}.{}", table.name)
-        } else {
-            format!("{}{TWIN}", table.name)
+        match (self.postgres, self.purpose) {
+            (true, _) => format!("{SCHEMA}.{}", table.name),
+            (false, Purpose::Rebuild) => format!("{}{TWIN}", table.name),
+            (false, Purpose::Verify) => self.bulk_name(table),
         }
     }
 
     /// Where a replay's bulk goes: on SQLite the staging file, copied into the twins by
-    /// [`Scratch::index`].
+    /// [`Scratch::index`] for a rebuild.
     pub fn bulk_name(&self, table: &Table) -> String {
         if self.postgres {
             self.name(table)
         } else {
             format!("{STAGING}.{}", table.name)
         }
+    }
+
+    /// SQLite, for a verify: a connection of `pool`'s own, out of the pool, that reads the
+    /// staged tables beside the live ones; `None` for a database in memory, whose staging
+    /// no other connection sees.
+    pub async fn reader(&self, pool: &AnyPool) -> Result<Option<AnyConnection>, sqlx::Error> {
+        let Some(staging) = &self.staging else {
+            return Ok(None);
+        };
+        let mut reader = pool.acquire().await?.detach();
+        sqlx::query(&format!("ATTACH DATABASE $1 AS {STAGING}"))
+            .bind(staging.to_string_lossy().into_owned())
+            .execute(&mut reader)
+            .await?;
+        Ok(Some(reader))
     }
 
     fn live_name(&self, table: &Table) -> String {
@@ -290,6 +321,9 @@ impl Scratch {
     /// the twins, then builds one index at a time, each in a transaction of its own, so
     /// that the service's writes wait for one index at most.
     pub async fn index(&self, conn: &mut AnyConnection, helper: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        if !self.postgres && self.purpose == Purpose::Verify {
+            return Ok(());
+        }
         if !self.postgres {
             for table in &self.tables {
                 self.copy_staged(conn, table).await?;
@@ -442,6 +476,12 @@ impl Scratch {
                 .execute(&mut *conn)
                 .await?;
             return Ok(());
+        }
+        if self.purpose == Purpose::Verify {
+            sqlx::query(&format!("DETACH DATABASE {STAGING}"))
+                .execute(&mut *conn)
+                .await?;
+            return remove_staging(self.staging.as_deref());
         }
         for table in &self.tables {
             sqlx::query(&format!("DROP TABLE IF EXISTS {}", self.name(table)))
