@@ -336,23 +336,25 @@ impl<'a, S: EventSource> Replay<'a, S> {
             None
         };
         let (scratch, conn) = (&self.scratch, &mut self.conn);
+        let names: BTreeMap<&'static str, String> = scratch
+            .tables()
+            .iter()
+            .map(|table| (table.name, scratch.bulk_name(table)))
+            .collect();
         let writer = async move {
-            let mut copy = copy;
-            while let Some(page) = written.recv().await {
-                for (table, rows) in page {
-                    let name = scratch.bulk_name(&table);
-                    match &mut copy {
-                        Some(copy) => load::copy(copy, &name, &rows).await?,
-                        None => {
+            match copy {
+                // A task of its own, so that making COPY's text takes the other core while
+                // this one decodes the next page.
+                Some(copy) => tokio::spawn(copy_pages(copy, names, written)).await??,
+                None => {
+                    while let Some(page) = written.recv().await {
+                        for (table, rows) in page {
                             let mut tx = conn.begin().await?;
-                            load::insert(&mut tx, &name, &rows).await?;
+                            load::insert(&mut tx, &names[table.name], &rows).await?;
                             tx.commit().await?;
                         }
                     }
                 }
-            }
-            if let Some(copy) = copy {
-                copy.close().await?;
             }
             Ok::<_, Error>(())
         };
@@ -425,6 +427,21 @@ impl<'a, S: EventSource> Replay<'a, S> {
         progress(Phase::CatchUp, self.events);
         Ok(arrived)
     }
+}
+
+/// PostgreSQL: writes each page that comes into the scratch tables named in `names`.
+async fn copy_pages(
+    mut copy: PgConnection,
+    names: BTreeMap<&'static str, String>,
+    mut pages: mpsc::Receiver<Vec<(Table, Vec<Rows>)>>,
+) -> Result<(), Error> {
+    while let Some(page) = pages.recv().await {
+        for (table, rows) in page {
+            load::copy(&mut copy, &names[table.name], &rows).await?;
+        }
+    }
+    copy.close().await?;
+    Ok(())
 }
 
 /// How many histories the next page reads, so that it holds about [`PAGE_EVENTS`] events.
