@@ -12,8 +12,8 @@
 //! key, a chunk per transaction, so that the key's index grows at its end instead of at
 //! random places (rows arrive in the order of the histories, and most keys hold random
 //! ids). The twins are given the live tables' indexes as `<index>__next` before the swap
-//! (names are per database); a verify compares the staged tables themselves, read by a
-//! connection of its own in a snapshot. The swap drops the live
+//! (names are per database). A verify needs no twins: it compares the staged tables
+//! themselves, read by a connection of its own in a snapshot. The swap drops the live
 //! table and renames the twin; SQLite has no statement that renames an index, so the swap
 //! gives each index its live name and definition back in the schema table itself, the way
 //! SQLite's own documentation changes a schema that no ALTER statement reaches. Then it
@@ -83,11 +83,7 @@ async fn attach_staging(conn: &mut AnyConnection) -> Result<Option<PathBuf>, sql
     if let Some(staging) = &staging {
         std::fs::File::create(staging).map_err(sqlx::Error::Io)?;
     }
-    let path = staging.as_ref().map(|path| path.to_string_lossy().into_owned());
-    sqlx::query(&format!("ATTACH DATABASE $1 AS {STAGING}"))
-        .bind(path.unwrap_or_default())
-        .execute(&mut *conn)
-        .await?;
+    attach(conn, staging.as_deref()).await?;
     // Scratch: a crash loses nothing that a replay cannot make again.
     for pragma in ["journal_mode = OFF", "synchronous = OFF"] {
         sqlx::query(&format!("PRAGMA {STAGING}.{pragma}"))
@@ -95,6 +91,29 @@ async fn attach_staging(conn: &mut AnyConnection) -> Result<Option<PathBuf>, sql
             .await?;
     }
     Ok(staging)
+}
+
+/// SQLite: a table's copy in the staging file.
+fn staged_name(table: &Table) -> String {
+    format!("{STAGING}.{}", table.name)
+}
+
+/// SQLite: attaches `staging` to `conn` as [`STAGING`]; `None`, a temporary database.
+async fn attach(conn: &mut AnyConnection, staging: Option<&Path>) -> Result<(), sqlx::Error> {
+    let path = staging.map(|path| path.to_string_lossy().into_owned());
+    sqlx::query(&format!("ATTACH DATABASE $1 AS {STAGING}"))
+        .bind(path.unwrap_or_default())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// SQLite: detaches the staging file from `conn` and removes it.
+async fn detach_staging(conn: &mut AnyConnection, staging: Option<&Path>) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("DETACH DATABASE {STAGING}"))
+        .execute(&mut *conn)
+        .await?;
+    remove_staging(staging)
 }
 
 fn remove_staging(staging: Option<&Path>) -> Result<(), sqlx::Error> {
@@ -163,8 +182,9 @@ pub struct Scratch {
     /// SQLite: what else goes with the live tables when they are dropped (triggers, and
     /// full-text indexes over them), to make again after the swap.
     dependents: Vec<String>,
-    /// SQLite: the staging file, attached until its rows are in the twins; `None` for a
-    /// database in memory, whose staging is a temporary database SQLite removes itself.
+    /// SQLite: the staging file, attached until its rows are in the twins (a rebuild) or
+    /// compared (a verify); `None` for a database in memory, whose staging is a temporary
+    /// database SQLite removes itself.
     staging: Option<PathBuf>,
 }
 
@@ -282,7 +302,7 @@ impl Scratch {
         match (self.postgres, self.purpose) {
             (true, _) => format!("{SCHEMA}.{}", table.name),
             (false, Purpose::Rebuild) => format!("{}{TWIN}", table.name),
-            (false, Purpose::Verify) => self.bulk_name(table),
+            (false, Purpose::Verify) => staged_name(table),
         }
     }
 
@@ -292,7 +312,7 @@ impl Scratch {
         if self.postgres {
             self.name(table)
         } else {
-            format!("{STAGING}.{}", table.name)
+            staged_name(table)
         }
     }
 
@@ -304,10 +324,7 @@ impl Scratch {
             return Ok(None);
         };
         let mut reader = pool.acquire().await?.detach();
-        sqlx::query(&format!("ATTACH DATABASE $1 AS {STAGING}"))
-            .bind(staging.to_string_lossy().into_owned())
-            .execute(&mut reader)
-            .await?;
+        attach(&mut reader, Some(staging)).await?;
         Ok(Some(reader))
     }
 
@@ -321,17 +338,14 @@ impl Scratch {
     /// the twins, then builds one index at a time, each in a transaction of its own, so
     /// that the service's writes wait for one index at most.
     pub async fn index(&self, conn: &mut AnyConnection, helper: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        if !self.postgres && self.purpose == Purpose::Verify {
-            return Ok(());
-        }
         if !self.postgres {
+            if self.purpose == Purpose::Verify {
+                return Ok(());
+            }
             for table in &self.tables {
                 self.copy_staged(conn, table).await?;
             }
-            sqlx::query(&format!("DETACH DATABASE {STAGING}"))
-                .execute(&mut *conn)
-                .await?;
-            remove_staging(self.staging.as_deref())?;
+            detach_staging(conn, self.staging.as_deref()).await?;
             for index in &self.indexes {
                 sqlx::query(&index.on_twin).execute(&mut *conn).await?;
             }
@@ -478,10 +492,7 @@ impl Scratch {
             return Ok(());
         }
         if self.purpose == Purpose::Verify {
-            sqlx::query(&format!("DETACH DATABASE {STAGING}"))
-                .execute(&mut *conn)
-                .await?;
-            return remove_staging(self.staging.as_deref());
+            return detach_staging(conn, self.staging.as_deref()).await;
         }
         for table in &self.tables {
             sqlx::query(&format!("DROP TABLE IF EXISTS {}", self.name(table)))
