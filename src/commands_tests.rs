@@ -22,7 +22,7 @@ async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
     let handle = projector.handle();
     tokio::spawn(projector.run());
     let instance = || {
-        let services = crate::startup::event_services(Arc::new(SystemClock));
+        let services = crate::services::event_services(Arc::new(SystemClock));
         Commands::new(store.aggregates(), services, handle.clone())
     };
     let instances = [instance(), instance()];

@@ -8,6 +8,8 @@ pub mod accounts;
 pub mod app;
 pub mod box_error;
 pub mod categories;
+#[cfg(test)]
+mod checkpoint_tests;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -20,6 +22,7 @@ pub mod live;
 pub mod maintenance;
 pub mod networks;
 pub mod probe;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod store;

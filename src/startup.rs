@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use aggregates::{Clock, EventServices, SystemClock, TicketCodes};
+use aggregates::{Clock, SystemClock};
 use projections::Projector;
 use tokio::net::TcpListener;
 use tower::util::MapRequestLayer;
@@ -22,6 +22,7 @@ use crate::http::serve::{serve, ConnectionLimits};
 use crate::http::{ics_paths, recorder, router, HttpSettings};
 use crate::idempotency::IdempotencyKeys;
 use crate::live::{Feed, Notices};
+use crate::services::event_services;
 use crate::state::AppState;
 use crate::store::{patiently, Store};
 use crate::throttle::CreationThrottle;
@@ -192,21 +193,4 @@ fn spawn_heartbeat(keys: IdempotencyKeys) {
             }
         }
     });
-}
-
-/// What the `Event` aggregate needs from the service: the clock, and random ticket codes.
-pub fn event_services(clock: Arc<dyn Clock>) -> EventServices {
-    EventServices {
-        clock,
-        codes: Arc::new(RandomCodes),
-    }
-}
-
-/// Ticket codes as random version 4 UUIDs (122 random bits): nobody guesses one.
-pub struct RandomCodes;
-
-impl TicketCodes for RandomCodes {
-    fn issue(&self, _holder: uuid::Uuid) -> uuid::Uuid {
-        uuid::Uuid::new_v4()
-    }
 }

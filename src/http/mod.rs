@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource; `router` wires paths to handlers.
 
+mod access;
 mod accounts;
 mod answer;
 mod bounds;

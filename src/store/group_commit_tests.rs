@@ -17,7 +17,7 @@ use crate::store::Store;
 use crate::testing::TestDatabase;
 
 fn services() -> EventServices {
-    crate::startup::event_services(Arc::new(SystemClock))
+    crate::services::event_services(Arc::new(SystemClock))
 }
 
 fn submission(command: EventCommand) -> Submission<Event> {

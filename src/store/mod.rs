@@ -3,8 +3,6 @@
 mod aggregate_events;
 mod aggregate_store;
 mod append;
-#[cfg(test)]
-mod checkpoint_tests;
 mod event_log;
 mod migrations;
 mod outage;

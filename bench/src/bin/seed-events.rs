@@ -20,7 +20,7 @@ use clap::Parser;
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use event_manager::box_error::BoxError;
-use event_manager::startup::RandomCodes;
+use event_manager::services::RandomCodes;
 use event_manager::store::{Backend, Store};
 use sqlx::{QueryBuilder, Row, Sqlite};
 use uuid::Uuid;

@@ -4,8 +4,8 @@ use std::mem::take;
 
 use aggregates::{EventCommand, EventFact};
 use axum::extract::State;
-use axum::http::header::{ETAG, IF_MATCH, LOCATION};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::{ETAG, LOCATION};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use projections::events::{self, EventRow};
@@ -14,10 +14,12 @@ use uuid::Uuid;
 use super::filters::{EventFilters, Listing};
 use super::json::EventBody;
 use super::links;
+use super::preconditions::{ChangeAnswers, IfMatch};
 use super::requests::{EventChanges, EventFields, EventReplacement, EventUpdate, Extent, NewEvent, Schedule};
 use crate::app;
 use crate::categories::Category;
 use crate::commands::Via;
+use crate::http::access::{find, find_as_creator};
 use crate::http::answer::{answering, Answer};
 use crate::http::categories::json::CategoryBody;
 use crate::http::error::ApiError;
@@ -40,24 +42,6 @@ async fn with_etag(state: &AppState, status: StatusCode, row: EventRow) -> Resul
 /// An event version's `ETag`.
 fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).expect("a number is a valid header")
-}
-
-/// The live event, or 404: also when it is private and `viewer` may not see it, with the
-/// same answer as for an unknown id.
-pub async fn find(state: &AppState, id: Uuid, viewer: Viewer) -> Result<EventRow, ApiError> {
-    events::get(&state.store.read, id, viewer.0)
-        .await?
-        .ok_or(ApiError::NotFound("event not found"))
-}
-
-/// The live event, if the caller created it: 404 (also a private event they may not see),
-/// then 403.
-pub async fn find_as_creator(state: &AppState, id: Uuid, user: &AuthUser) -> Result<EventRow, ApiError> {
-    let row = find(state, id, user.viewer()).await?;
-    if row.creator_id != user.id {
-        return Err(ApiError::Forbidden("only the creator of the event may do this"));
-    }
-    Ok(row)
 }
 
 /// Events that are not deleted and that the caller may see: private events only to their
@@ -192,7 +176,7 @@ async fn change(
     state: AppState,
     user: AuthUser,
     id: Uuid,
-    headers: HeaderMap,
+    if_match: IfMatch,
     body: JsonBody,
     extent: Extent,
 ) -> Result<Response, ApiError> {
@@ -211,72 +195,49 @@ async fn change(
     let update = request.validate(extent, &mut fields, category, schedule);
     fields.finish()?;
     let EventUpdate { changes, status } = update;
-    let expected_version = if_match(&headers);
     let command = EventCommand::UpdateEvent {
         changes,
         status,
-        expected_version,
+        expected_version: if_match.version,
         actor: user.actor(),
     };
     state.commands.execute(id, command, Via::Api).await?;
     with_etag(&state, StatusCode::OK, find(&state, id, user.viewer()).await?).await
 }
 
-/// The version an `If-Match` header asks for (`"7"`, `7` or `W/"7"`); `*` or none asks for
-/// none. An ETag we never issued asks for version 0, which never matches.
-fn if_match(headers: &HeaderMap) -> Option<u64> {
-    let raw = headers.get(IF_MATCH)?.to_str().unwrap_or("").trim();
-    if raw == "*" {
-        return None;
-    }
-    Some(raw.trim_start_matches("W/").trim_matches('"').parse().unwrap_or(0))
-}
-
 /// Replaces every writable field of an event (creator only).
 #[utoipa::path(put, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(crate::http::paths::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
-    request_body = super::requests::EventReplacement,
-    responses(
-        (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
-        (status = 403, description = "only the creator may change the event"),
-        (status = 409, description = "the change conflicts with the event's state (capacity below members_count, …)"),
-        (status = 412, description = "`If-Match` does not match the event's version"),
-    ))]
+    params(crate::http::paths::EventPath, IfMatch), request_body = super::requests::EventReplacement,
+    responses(ChangeAnswers))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn put(
     State(state): State<AppState>,
     user: AuthUser,
     EventPath { id }: EventPath,
-    headers: HeaderMap,
+    if_match: IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    change(state, user, id, headers, body, Extent::Whole).await
+    change(state, user, id, if_match, body, Extent::Whole).await
 }
 
 /// Changes the given fields of an event (creator only).
 #[utoipa::path(patch, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(crate::http::paths::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the change is based on")),
-    request_body = super::requests::EventChanges,
-    responses(
-        (status = 200, description = "The changed event", body = EventBody, headers(("ETag" = String, description = "The event's version"))),
-        (status = 403, description = "only the creator may change the event"),
-        (status = 409, description = "the change conflicts with the event's state (capacity below members_count, …)"),
-        (status = 412, description = "`If-Match` does not match the event's version"),
-    ))]
+    params(crate::http::paths::EventPath, IfMatch), request_body = super::requests::EventChanges,
+    responses(ChangeAnswers))]
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id, user = %user.id))]
 pub async fn patch(
     State(state): State<AppState>,
     user: AuthUser,
     EventPath { id }: EventPath,
-    headers: HeaderMap,
+    if_match: IfMatch,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    change(state, user, id, headers, body, Extent::Part).await
+    change(state, user, id, if_match, body, Extent::Part).await
 }
 
 /// Deletes an event (creator only); its log stays readable.
 #[utoipa::path(delete, path = "/events/{id}", tag = "events", security(("bearer" = [])),
-    params(crate::http::paths::EventPath, ("If-Match" = Option<String>, Header, nullable = false, description = "The ETag the deletion is based on")),
+    params(crate::http::paths::EventPath, IfMatch),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "only the creator may delete the event"),
@@ -287,16 +248,15 @@ pub async fn delete(
     State(state): State<AppState>,
     user: AuthUser,
     EventPath { id }: EventPath,
-    headers: HeaderMap,
+    if_match: IfMatch,
 ) -> Result<StatusCode, ApiError> {
     find_as_creator(&state, id, &user).await?;
-    let expected_version = if_match(&headers);
     state
         .commands
         .execute(
             id,
             EventCommand::DeleteEvent {
-                expected_version,
+                expected_version: if_match.version,
                 actor: user.actor(),
             },
             Via::Api,

@@ -4,6 +4,7 @@ pub mod filters;
 pub mod handlers;
 pub mod json;
 pub mod links;
+mod preconditions;
 mod recurrence;
 pub mod requests;
 mod ticket_types;
