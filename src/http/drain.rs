@@ -69,6 +69,9 @@ where
 
 /// Reads `body` to its end; false when it is longer than the limit or too slow.
 async fn drained(mut body: Body) -> bool {
+    if body.size_hint().lower() > BODY_LIMIT as u64 {
+        return false;
+    }
     let read = async {
         let mut seen = 0usize;
         while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {

@@ -1,6 +1,8 @@
 //! Extractors whose rejections are `ApiError`s, so every bad request gets our problem+json.
 
-use axum::body::Bytes;
+use std::time::Duration;
+
+use axum::body::{Bytes, HttpBody};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -9,6 +11,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::error::ApiError;
+use super::BODY_LIMIT;
 use crate::accounts::Claims;
 use crate::state::AppState;
 
@@ -137,6 +140,9 @@ impl JsonBody {
 
 const EMPTY: &str = "a JSON body is required";
 
+/// How long a request body (at most [`BODY_LIMIT`]) may take to arrive once its head has.
+pub const BODY_WITHIN: Duration = Duration::from_secs(10);
+
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
@@ -148,9 +154,15 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .and_then(|value| value.split(';').next())
             .map(|mime| mime.trim().to_ascii_lowercase())
             .map(|mime| mime == "application/json" || mime.ends_with("+json"));
-        let bytes = match Bytes::from_request(request, state).await {
-            Ok(bytes) => bytes,
-            Err(_) => return Ok(Self(Err(ApiError::PayloadTooLarge), false)),
+        // A declared length over the limit is refused before a byte is read, and a body that
+        // stops arriving before its end is refused after its time, not at the request's.
+        if request.body().size_hint().lower() > BODY_LIMIT as u64 {
+            return Ok(Self(Err(ApiError::PayloadTooLarge), false));
+        }
+        let bytes = match tokio::time::timeout(BODY_WITHIN, Bytes::from_request(request, state)).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(_)) => return Ok(Self(Err(ApiError::PayloadTooLarge), false)),
+            Err(_) => return Ok(Self(Err(ApiError::RequestTimeout), false)),
         };
         // No body, or a JSON `null`: nothing sent (the document allows both where it is optional).
         let text = bytes.trim_ascii();

@@ -44,6 +44,7 @@ use utoipa_axum::routes;
 
 pub use calendar::ics_paths;
 pub use error::ApiError;
+pub use extract::BODY_WITHIN;
 pub use layers::HttpSettings;
 pub use metrics::recorder;
 

@@ -149,7 +149,21 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
             "400",
             problem("malformed JSON, or invalid fields (`errors` names each)"),
         );
-        add(operation, "413", problem("the body is larger than 64 KiB"));
+        add(
+            operation,
+            "408",
+            problem(&format!(
+                "the body did not arrive within {} s of the request's head",
+                super::extract::BODY_WITHIN.as_secs()
+            )),
+        );
+        add(
+            operation,
+            "413",
+            problem(
+                "the body is larger than 64 KiB (also: a declared `Content-Length` over it, refused before it is read)",
+            ),
+        );
         add(
             operation,
             "415",

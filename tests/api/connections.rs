@@ -233,3 +233,45 @@ async fn a_refused_request_with_a_body_beyond_the_limit_is_answered_with_connect
     assert_eq!(refused.header("connection"), Some("close"), "{refused:?}");
     writer.abort();
 }
+
+both_stores!(a_body_declared_over_the_limit_is_refused_before_it_arrives);
+async fn a_body_declared_over_the_limit_is_refused_before_it_arrives(app: TestApp) {
+    let alice = app.user("alice").await;
+    let mut stream = raw::connect(&app.address).await;
+    let started = Instant::now();
+    raw::write(&mut stream, refused_post("/api/events", &alice.access, 100_000_000)).await;
+    raw::write(&mut stream, "{").await;
+    // The hole: the service waited for the 100 MB until the request's own timeout (45 s),
+    // then answered 503 and logged an error.
+    let answer = raw::read_answer(&mut stream).await.expect("an answer before the body");
+    let waited = started.elapsed();
+    assert_eq!(answer.status, 413, "{answer:?}");
+    assert_eq!(answer.header("content-type"), Some("application/problem+json"));
+    assert_eq!(answer.header("connection"), Some("close"), "the rest is never read");
+    assert!(waited < Duration::from_secs(2), "answered after {waited:?}");
+}
+
+both_stores!(a_body_that_stops_arriving_is_answered_408_after_its_time);
+async fn a_body_that_stops_arriving_is_answered_408_after_its_time(app: TestApp) {
+    let alice = app.user("alice").await;
+    let mut stream = raw::connect(&app.address).await;
+    let started = Instant::now();
+    raw::write(&mut stream, refused_post("/api/events", &alice.access, 10)).await;
+    raw::write(&mut stream, "{").await;
+    // `read_answer` waits 10 s: the answer is due BODY_WITHIN after the head, and may take
+    // the drain's 2 s more to go out.
+    tokio::time::sleep(event_manager::http::BODY_WITHIN / 2).await;
+    let answer = raw::read_answer(&mut stream)
+        .await
+        .expect("an answer within the body's time");
+    let waited = started.elapsed();
+    assert_eq!(answer.status, 408, "{answer:?}");
+    assert_eq!(answer.header("content-type"), Some("application/problem+json"));
+    assert!(waited >= event_manager::http::BODY_WITHIN, "answered after {waited:?}");
+    assert!(
+        waited < event_manager::http::BODY_WITHIN + SLACK,
+        "answered after {waited:?}"
+    );
+    let events = app.get("/api/events", &alice).await.expect(200);
+    assert_eq!(events["count"], 0, "a body that never arrived created nothing");
+}
