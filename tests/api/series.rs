@@ -213,3 +213,43 @@ async fn a_null_recurrence_creates_one_plain_event(app: TestApp) {
     assert_eq!(created.get("series_id"), None, "{created}");
     assert_eq!(results(&app.get("/api/events", Anon).await.expect(200)).len(), 1);
 }
+
+both_stores!(a_series_that_would_go_past_the_year_9999_is_refused_whole);
+async fn a_series_that_would_go_past_the_year_9999_is_refused_whole(app: TestApp) {
+    let alice = app.user("alice").await;
+    let late = |start: &str, end: Option<&str>, recurrence: Value| {
+        let body = merge(
+            event_body("Late"),
+            json!({"start_time": start, "end_time": end, "recurrence": recurrence}),
+        );
+        app.post("/api/events", &alice, body)
+    };
+    // Before, each was created: occurrences at `+10000-01-20T00:00:00Z`, which no request
+    // can send back and no calendar can read, or fewer than counted.
+    late("9999-12-20T00:00:00Z", None, json!({"freq": "monthly", "count": 3}))
+        .await
+        .invalid(&["recurrence"]);
+    late("9999-10-31T23:00:00Z", None, json!({"freq": "weekly", "count": 200}))
+        .await
+        .invalid(&["recurrence"]);
+    late(
+        "9999-12-20T00:00:00Z",
+        Some("9999-12-26T00:00:00Z"),
+        json!({"freq": "weekly", "count": 2}),
+    )
+    .await
+    .invalid(&["recurrence"]);
+    let listed = app.get("/api/events?page_size=1", Anon).await.expect(200);
+    assert_eq!(listed["count"], json!(0), "nothing of a refused series is created");
+    let fits = late("9999-12-20T00:00:00Z", None, json!({"freq": "weekly", "count": 2}))
+        .await
+        .expect(201);
+    let series = app
+        .get(
+            &format!("/api/series/{}", fits["series_id"].as_str().expect("a series")),
+            Anon,
+        )
+        .await
+        .expect(200);
+    assert_eq!(series["occurrences"].as_array().map(Vec::len), Some(2), "{series}");
+}

@@ -11,7 +11,7 @@ mod tickets;
 pub use account::{Email, Password, Username};
 pub use event::{Capacity, Comment, Description, EventStatus, Location, Rating, Title, Visibility};
 pub use guest::{GuestEmail, GuestName};
-pub use recurrence::{Ending, Frequency, Recurrence, MAX_OCCURRENCES};
+pub use recurrence::{latest, Ending, Frequency, Recurrence, MAX_OCCURRENCES};
 pub use tickets::{Currency, Price, Ticket, TicketType, TicketTypeName};
 
 /// Checks that `value` has between `min` and `max` characters (not bytes).

@@ -1,9 +1,20 @@
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 use rrule::{Frequency as RuleFrequency, RRule, Tz};
 use serde::{Deserialize, Serialize};
 
 /// A series never has more occurrences than this.
 pub const MAX_OCCURRENCES: usize = 200;
+
+/// The last instant a time of the API can name: RFC 3339 writes years with four digits, so
+/// an occurrence after it could be neither read back nor sent again.
+pub fn latest() -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|day| day.and_hms_micro_opt(23, 59, 59, 999_999))
+        .expect("a valid date")
+        .and_utc()
+}
+
+const PAST_LATEST: &str = "the series would go past the year 9999";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,9 +71,10 @@ impl Recurrence {
     }
 
     /// The start times of the occurrences, the first at `start`, expanded by RFC 5545's rules
-    /// (a monthly series from the 31st skips months without one). More than
-    /// [`MAX_OCCURRENCES`] is an error, as is an `until` before `start`.
-    pub fn expand(&self, start: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, String> {
+    /// (a monthly series from the 31st skips months without one), each lasting `length`.
+    /// More than [`MAX_OCCURRENCES`] is an error, as is an `until` before `start` and an
+    /// occurrence that would end after [`latest`].
+    pub fn expand(&self, start: DateTime<Utc>, length: Duration) -> Result<Vec<DateTime<Utc>>, String> {
         let freq = match self.freq {
             Frequency::Weekly => RuleFrequency::Weekly,
             Frequency::Monthly => RuleFrequency::Monthly,
@@ -92,6 +104,14 @@ impl Recurrence {
         if dates.len() > MAX_OCCURRENCES {
             return Err(format!("a series has at most {MAX_OCCURRENCES} occurrences"));
         }
+        // The rule stops of itself some years on: fewer than counted went past that too.
+        let cut_short = match self.ending {
+            Ending::Count(count) => dates.len() < count as usize,
+            Ending::Until(_) => false,
+        };
+        if cut_short || dates.last().is_some_and(|last| *last + length > latest()) {
+            return Err(PAST_LATEST.to_owned());
+        }
         Ok(dates)
     }
 }
@@ -112,7 +132,9 @@ mod tests {
 
     #[test]
     fn a_weekly_series_of_ten_starts_every_seven_days_at_the_same_time() {
-        let starts = every(Frequency::Weekly, 1, Ending::Count(10)).expand(start()).unwrap();
+        let starts = every(Frequency::Weekly, 1, Ending::Count(10))
+            .expand(start(), Duration::zero())
+            .unwrap();
         assert_eq!(starts.len(), 10);
         assert_eq!(starts[0], start(), "the first occurrence is the event itself");
         for (i, at) in starts.iter().enumerate() {
@@ -122,7 +144,9 @@ mod tests {
 
     #[test]
     fn an_interval_skips_periods() {
-        let starts = every(Frequency::Weekly, 2, Ending::Count(3)).expand(start()).unwrap();
+        let starts = every(Frequency::Weekly, 2, Ending::Count(3))
+            .expand(start(), Duration::zero())
+            .unwrap();
         assert_eq!(
             starts,
             [start(), start() + Duration::weeks(2), start() + Duration::weeks(4)]
@@ -131,7 +155,9 @@ mod tests {
 
     #[test]
     fn a_monthly_series_from_the_31st_skips_months_without_one() {
-        let starts = every(Frequency::Monthly, 1, Ending::Count(3)).expand(start()).unwrap();
+        let starts = every(Frequency::Monthly, 1, Ending::Count(3))
+            .expand(start(), Duration::zero())
+            .unwrap();
         let days: Vec<String> = starts.iter().map(|t| t.format("%Y-%m-%d").to_string()).collect();
         assert_eq!(days, ["2027-01-31", "2027-03-31", "2027-05-31"]);
     }
@@ -140,7 +166,7 @@ mod tests {
     fn until_is_inclusive() {
         let until = start() + Duration::weeks(3);
         let starts = every(Frequency::Weekly, 1, Ending::Until(until))
-            .expand(start())
+            .expand(start(), Duration::zero())
             .unwrap();
         assert_eq!(starts.len(), 4);
         assert_eq!(starts.last(), Some(&until));
@@ -149,7 +175,7 @@ mod tests {
     #[test]
     fn until_before_the_start_is_rejected() {
         let until = start() - Duration::days(1);
-        let result = every(Frequency::Weekly, 1, Ending::Until(until)).expand(start());
+        let result = every(Frequency::Weekly, 1, Ending::Until(until)).expand(start(), Duration::zero());
         assert_eq!(result, Err("until: must not be before start_time".to_owned()));
     }
 
@@ -157,7 +183,7 @@ mod tests {
     fn a_series_is_capped_at_200_occurrences() {
         assert_eq!(
             every(Frequency::Weekly, 1, Ending::Count(200))
-                .expand(start())
+                .expand(start(), Duration::zero())
                 .unwrap()
                 .len(),
             200
@@ -167,8 +193,26 @@ mod tests {
             Err("count: ensure this value is between 1 and 200".to_owned())
         );
         let far = start() + Duration::weeks(200);
-        let result = every(Frequency::Weekly, 1, Ending::Until(far)).expand(start());
+        let result = every(Frequency::Weekly, 1, Ending::Until(far)).expand(start(), Duration::zero());
         assert_eq!(result, Err("a series has at most 200 occurrences".to_owned()));
+    }
+
+    #[test]
+    fn no_occurrence_starts_or_ends_after_the_year_9999() {
+        let late = Utc.with_ymd_and_hms(9999, 12, 20, 0, 0, 0).unwrap();
+        let monthly = every(Frequency::Monthly, 1, Ending::Count(3));
+        assert_eq!(monthly.expand(late, Duration::zero()), Err(PAST_LATEST.to_owned()));
+        let weekly = every(Frequency::Weekly, 1, Ending::Count(200));
+        let autumn = Utc.with_ymd_and_hms(9999, 10, 31, 23, 0, 0).unwrap();
+        assert_eq!(weekly.expand(autumn, Duration::zero()), Err(PAST_LATEST.to_owned()));
+        let twice = every(Frequency::Weekly, 1, Ending::Count(2));
+        let last_week = Utc.with_ymd_and_hms(9999, 12, 20, 0, 0, 0).unwrap();
+        assert_eq!(
+            twice.expand(last_week, Duration::zero()).map(|starts| starts.len()),
+            Ok(2)
+        );
+        assert_eq!(twice.expand(last_week, Duration::days(5)), Err(PAST_LATEST.to_owned()));
+        assert_eq!(latest().to_rfc3339(), "9999-12-31T23:59:59.999999+00:00");
     }
 
     #[test]

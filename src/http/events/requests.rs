@@ -2,7 +2,7 @@
 
 use aggregates::event::{schedule_problems, DetailChanges, EventDetails};
 use aggregates::values::{Capacity, Description, EventStatus, Location, Recurrence, Title, Visibility};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::openapi::{RefOr, Schema};
@@ -102,7 +102,7 @@ impl EventFields {
         let starts = match (recurrence, start_time) {
             (Some(recurrence), Some(start)) => Some(
                 recurrence
-                    .expand(start)
+                    .expand(start, end_time.map_or(Duration::zero(), |end| end - start))
                     .map_err(|problem| fields.error("recurrence", problem))
                     .ok()?,
             ),
