@@ -82,7 +82,12 @@ async fn a_checkpoint_lost_while_projecting_stops_the_projector_with_an_error() 
     forget_checkpoint(&store, "tickets").await;
 
     let services = crate::services::event_services(Arc::new(SystemClock));
-    let commands = Commands::new(store.aggregates(), services, projector.handle());
+    let commands = Commands::new(
+        store.aggregates(),
+        services,
+        projector.handle(),
+        crate::commands::never_closing(),
+    );
     let creator = Actor::new(Uuid::new_v4(), "ali");
     let details = crate::testing::event_details(20);
     let command = EventCommand::CreateEvent {
@@ -116,7 +121,12 @@ async fn a_projection_behind_the_others_moves_none_of_them_back(db: TestDatabase
     let store = migrated(&db).await;
     let projector = Projector::new(store.event_log(), store.read.clone());
     let services = crate::services::event_services(Arc::new(SystemClock));
-    let commands = Commands::new(store.aggregates(), services, projector.handle());
+    let commands = Commands::new(
+        store.aggregates(),
+        services,
+        projector.handle(),
+        crate::commands::never_closing(),
+    );
     let running = tokio::spawn(projector.run());
     let event = Uuid::new_v4();
     let creator = Actor::new(Uuid::new_v4(), "ali");

@@ -8,13 +8,16 @@
 //!   (which swallows errors). Once committed, a command is answered as done, however slow
 //!   the read models are.
 //! - A command runs in its own task, so a client that hangs up cannot abandon it half-way.
+//! - A user's command that commits while their account is being deleted is undone and
+//!   refused: the deletion may already have swept past it (see `app::accounts`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aggregates::{Event, EventCommand, EventError, EventFact, EventServices};
+use aggregates::{Actor, Event, EventCommand, EventError, EventFact, EventServices};
 use cqrs_es::{Aggregate, AggregateError};
+use futures_util::future::BoxFuture;
 use projections::ProjectorHandle;
 use uuid::Uuid;
 
@@ -34,6 +37,9 @@ pub enum CommandError {
     Unavailable(Box<dyn std::error::Error + Send + Sync>),
     #[error("store failure: {0}")]
     Store(Box<dyn std::error::Error + Send + Sync>),
+    /// The actor's account is being deleted; what the command did was undone.
+    #[error("this account is being deleted")]
+    AccountClosing,
 }
 
 /// A read that a workflow's next command depends on failed.
@@ -45,6 +51,15 @@ impl From<sqlx::Error> for CommandError {
 
 /// Builds the `Idempotency-Key` record of a command's answer from its facts.
 pub type Answering = AnswerFn<EventFact>;
+
+/// Whether a user's account is being deleted, or is gone (`accounts::Users::is_closing`).
+pub type Closing = Arc<dyn Fn(Uuid) -> BoxFuture<'static, Result<bool, sqlx::Error>> + Send + Sync>;
+
+/// For commands outside the service (tests): no account is ever being deleted.
+#[cfg(test)]
+pub fn never_closing() -> Closing {
+    Arc::new(|_| Box::pin(async { Ok(false) }))
+}
 
 /// How a command arrived, recorded as `via` in every event's metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,15 +93,22 @@ struct Inner {
     store: AggregateStore<Event>,
     services: EventServices,
     projector: ProjectorHandle,
+    closing: Closing,
 }
 
 impl Commands {
-    pub fn new(store: AggregateStore<Event>, services: EventServices, projector: ProjectorHandle) -> Self {
+    pub fn new(
+        store: AggregateStore<Event>,
+        services: EventServices,
+        projector: ProjectorHandle,
+        closing: Closing,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
                 services,
                 projector,
+                closing,
             }),
         }
     }
@@ -117,14 +139,27 @@ impl Commands {
         via: Via,
         answer: Option<Answering>,
     ) -> Result<Vec<EventFact>, CommandError> {
-        let submission = Submission {
-            command,
-            metadata: HashMap::from([("via".to_owned(), via.as_str().to_owned())]),
-            answer,
+        let user = match via {
+            Via::Api => command.actor().cloned(),
+            Via::AccountDeletion | Via::Prune | Via::Series | Via::Reminder => None,
         };
         let inner = self.inner.clone();
-        let task = tokio::spawn(async move { inner.execute(event_id, submission).await });
+        let task = tokio::spawn(async move {
+            let facts = inner.execute(event_id, submission(command, via, answer)).await?;
+            match user {
+                Some(user) => inner.unless_closing(event_id, user, facts).await,
+                None => Ok(facts),
+            }
+        });
         task.await.map_err(|e| CommandError::Store(Box::new(e)))?
+    }
+}
+
+fn submission(command: EventCommand, via: Via, answer: Option<Answering>) -> Submission<Event> {
+    Submission {
+        command,
+        metadata: HashMap::from([("via".to_owned(), via.as_str().to_owned())]),
+        answer,
     }
 }
 
@@ -147,6 +182,37 @@ impl Inner {
             }
         }
         Ok(facts)
+    }
+
+    /// `facts`, unless `user`'s account is being deleted: then what they did is undone (the
+    /// event they created goes, or they leave the event and their invitations and feedback
+    /// go) and the command is refused. Asked after the commit, this misses no command: one
+    /// that committed before the account was marked is found by the deletion's sweep.
+    async fn unless_closing(
+        &self,
+        event_id: Uuid,
+        user: Actor,
+        facts: Vec<EventFact>,
+    ) -> Result<Vec<EventFact>, CommandError> {
+        if facts.is_empty() || !(self.closing)(user.id).await? {
+            return Ok(facts);
+        }
+        let created = facts.iter().any(|fact| matches!(fact, EventFact::EventCreated { .. }));
+        let undo = if created {
+            EventCommand::DeleteEvent {
+                expected_version: None,
+                actor: user,
+            }
+        } else {
+            EventCommand::ForgetParticipant { actor: user }
+        };
+        match self
+            .execute(event_id, submission(undo, Via::AccountDeletion, None))
+            .await
+        {
+            Ok(_) | Err(CommandError::Rejected(_)) => Err(CommandError::AccountClosing),
+            Err(error) => Err(error),
+        }
     }
 }
 

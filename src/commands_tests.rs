@@ -23,7 +23,12 @@ async fn two_instances_agree_with_a_full_replay(db: TestDatabase) {
     tokio::spawn(projector.run());
     let instance = || {
         let services = crate::services::event_services(Arc::new(SystemClock));
-        Commands::new(store.aggregates(), services, handle.clone())
+        Commands::new(
+            store.aggregates(),
+            services,
+            handle.clone(),
+            crate::commands::never_closing(),
+        )
     };
     let instances = [instance(), instance()];
     let creator = Actor::new(Uuid::new_v4(), "creator");

@@ -13,7 +13,7 @@ use tracing_subscriber::EnvFilter;
 use crate::accounts::{CalendarTokens, Passwords, Tokens, Users};
 use crate::box_error::BoxError;
 use crate::categories::Categories;
-use crate::commands::Commands;
+use crate::commands::{Closing, Commands};
 use crate::config::Config;
 use crate::email::SenderSettings;
 use crate::email::{Mailer, SenderTask};
@@ -127,7 +127,20 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
     let projector = Projector::new(store.event_log(), store.read.clone());
     let handle = projector.handle();
     tokio::spawn(projector.run());
-    let commands = Commands::new(store.aggregates(), event_services(clock.clone()), handle.clone());
+    let users = Users::new(store.read.clone());
+    let closing: Closing = {
+        let users = users.clone();
+        Arc::new(move |id| {
+            let users = users.clone();
+            Box::pin(async move { users.is_closing(id).await })
+        })
+    };
+    let commands = Commands::new(
+        store.aggregates(),
+        event_services(clock.clone()),
+        handle.clone(),
+        closing,
+    );
     let tokens = patiently(patience, "loading the token secret", || {
         Tokens::load(
             store.read.clone(),
@@ -152,7 +165,7 @@ pub async fn app_state(config: &Config, clock: Arc<dyn Clock>) -> Result<AppStat
         event_log,
         feed,
         notices,
-        users: Users::new(store.read.clone()),
+        users,
         categories: Categories::new(store.read.clone()),
         calendar_tokens: CalendarTokens::new(store.read.clone()),
         idempotency: IdempotencyKeys::new(store.read.clone()),

@@ -212,6 +212,28 @@ impl Users {
         self.find(user.id).await
     }
 
+    /// Marks the account as being deleted. Commands its user commits from now on are undone
+    /// (see [`crate::commands`]), so that the deletion's sweep misses none of them.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
+    pub async fn close(&self, id: Uuid) -> Result<(), sqlx::Error> {
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query("UPDATE users SET closing = 1 WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Whether the account is being deleted, or is gone.
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
+    pub async fn is_closing(&self, id: Uuid) -> Result<bool, sqlx::Error> {
+        let closing: Option<i64> = sqlx::query_scalar("SELECT closing FROM users WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(closing.is_none_or(|closing| closing != 0))
+    }
+
     /// Deletes the account; its refresh tokens go with it and the username is free again.
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn delete(&self, id: Uuid) -> Result<(), sqlx::Error> {

@@ -273,6 +273,7 @@ impl From<CommandError> for ApiError {
             CommandError::Contended => Self::Unavailable("the event is too busy right now; try again"),
             CommandError::Unavailable(error) => Self::store_unavailable(&error),
             CommandError::Store(error) => Self::internal(error),
+            CommandError::AccountClosing => Self::Unauthorized("this account is being deleted"),
         }
     }
 }

@@ -250,6 +250,24 @@ fn recorded(event: SerializedEvent, position: Position, recorded_at: DateTime<Ut
 }
 
 impl EventLog {
+    /// The position of the last event committed; `None` for an empty store. Once the read
+    /// models pass it, they show every command that committed before this was asked.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn last(&self) -> Result<Option<Position>, sqlx::Error> {
+        Ok(match &self.0 {
+            Backend::Postgres(pool) => {
+                sqlx::query_as("SELECT tx::text::bigint, position FROM events ORDER BY tx DESC, position DESC LIMIT 1")
+                    .fetch_optional(pool)
+                    .await?
+                    .map(|(tx, pos)| Position { tx, pos })
+            }
+            Backend::Sqlite(pool) => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(rowid) FROM events")
+                .fetch_one(pool)
+                .await?
+                .map(|pos| Position { tx: 0, pos }),
+        })
+    }
+
     /// Who created an event, read from its first fact in the store (not from a read model,
     /// which may lag behind); `None` if the store holds no such event.
     #[tracing::instrument(level = "debug", skip_all, fields(event_id = %event_id))]

@@ -454,3 +454,45 @@ async fn a_fullwidth_username_is_the_same_username(app: TestApp) {
         .expect(201);
     assert_eq!(bob["username"], "bob", "kept in NFKC");
 }
+
+both_stores!(joins_and_creations_racing_an_account_deletion_leave_nothing_of_it);
+async fn joins_and_creations_racing_an_account_deletion_leave_nothing_of_it(app: TestApp) {
+    let alice = app.user("alice").await;
+    let mut events = Vec::new();
+    for _ in 0..8 {
+        events.push(app.event_id(&alice, json!({"capacity": 5})).await);
+    }
+    for round in 0..4 {
+        let bob = app.user(&format!("bob{round}")).await;
+        // The hole: the deletion listed bob's seats and events first, so a join or a creation
+        // that committed after that list stayed, held by an account that no longer existed.
+        let mut tasks = tokio::task::JoinSet::new();
+        for event in &events {
+            let (api, bob, event) = (app.api.clone(), bob.clone(), event.clone());
+            tasks.spawn(async move { api.join(&event, &bob).await.status });
+        }
+        for _ in 0..3 {
+            let (api, bob) = (app.api.clone(), bob.clone());
+            tasks.spawn(async move { api.post("/api/events", &bob, event_body("Bob's")).await.status });
+        }
+        let deletion = app.delete("/api/users/me", &bob).await;
+        assert_eq!(deletion.status, 204, "round {round}: {}", deletion.body);
+        for status in tasks.join_all().await {
+            assert!([201, 401].contains(&status), "round {round}: {status}");
+        }
+        for event in &events {
+            let members = app.all_pages(&format!("/api/events/{event}/members"), &alice).await;
+            assert!(
+                members.iter().all(|m| m["user"]["id"] != json!(bob.id)),
+                "round {round}: the deleted bob holds a seat of {event}: {members:?}"
+            );
+            assert_eq!(app.capacity(event).await["members_count"], json!(members.len()));
+        }
+        let listed = app.all_pages("/api/events", Anon).await;
+        assert!(
+            listed.iter().all(|e| e["creator"]["id"] != json!(bob.id)),
+            "round {round}: an event of the deleted bob is listed"
+        );
+    }
+    app.assert_verified().await;
+}

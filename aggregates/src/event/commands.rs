@@ -87,3 +87,25 @@ pub enum EventCommand {
         actor: Actor,
     },
 }
+
+impl EventCommand {
+    /// The user who asks: `None` for what a guest asks through their links.
+    pub fn actor(&self) -> Option<&Actor> {
+        match self {
+            Self::CreateEvent { actor, .. }
+            | Self::UpdateEvent { actor, .. }
+            | Self::DeleteEvent { actor, .. }
+            | Self::JoinEvent { actor, .. }
+            | Self::LeaveEvent { actor }
+            | Self::RemoveMember { actor, .. }
+            | Self::SendInvitation { actor, .. }
+            | Self::AnswerInvitation { actor, .. }
+            | Self::CheckInTicket { actor, .. }
+            | Self::LeaveFeedback { actor, .. }
+            | Self::ForgetParticipant { actor }
+            | Self::SendReminder { actor }
+            | Self::RemoveGuest { actor, .. } => Some(actor),
+            Self::RegisterGuest { .. } | Self::ConfirmGuest { .. } | Self::CancelGuest { .. } => None,
+        }
+    }
+}
