@@ -145,10 +145,11 @@ impl Commands {
         };
         let inner = self.inner.clone();
         let task = tokio::spawn(async move {
-            let facts = inner.execute(event_id, submission(command, via, answer)).await?;
+            let asker = user.as_ref().map(|user| user.id);
+            let (facts, closing) = inner.execute(event_id, submission(command, via, answer), asker).await?;
             match user {
-                Some(user) => inner.unless_closing(event_id, user, facts).await,
-                None => Ok(facts),
+                Some(user) if closing => inner.undo(event_id, user, &facts).await,
+                Some(_) | None => Ok(facts),
             }
         });
         task.await.map_err(|e| CommandError::Store(Box::new(e)))?
@@ -164,7 +165,16 @@ fn submission(command: EventCommand, via: Via, answer: Option<Answering>) -> Sub
 }
 
 impl Inner {
-    async fn execute(&self, event_id: Uuid, submission: Submission<Event>) -> Result<Vec<EventFact>, CommandError> {
+    /// Commits `submission` and waits for the read models to show it; answers its facts and
+    /// whether the account of `asker` turned out to be closing. Asked after the commit (while
+    /// the read models catch up), this misses no command: one that committed before the
+    /// account was marked is found by the deletion's sweep.
+    async fn execute(
+        &self,
+        event_id: Uuid,
+        submission: Submission<Event>,
+        asker: Option<Uuid>,
+    ) -> Result<(Vec<EventFact>, bool), CommandError> {
         let committed = self
             .store
             .submit(&event_id.to_string(), submission, &self.services)
@@ -175,28 +185,27 @@ impl Inner {
         };
         count("ok");
         metrics::counter!("events_appended_total", "aggregate" => Event::TYPE).increment(facts.len() as u64);
-        if let Some(position) = position {
-            if !self.projector.wait_for(position, READ_YOUR_WRITES_LIMIT).await {
-                metrics::counter!("read_your_writes_timeouts_total").increment(1);
-                tracing::warn!(%event_id, %position, "answered before the read models showed the change");
+        let settled = async {
+            if let Some(position) = position {
+                if !self.projector.wait_for(position, READ_YOUR_WRITES_LIMIT).await {
+                    metrics::counter!("read_your_writes_timeouts_total").increment(1);
+                    tracing::warn!(%event_id, %position, "answered before the read models showed the change");
+                }
             }
-        }
-        Ok(facts)
+        };
+        let closing = async {
+            match asker {
+                Some(user) if !facts.is_empty() => (self.closing)(user).await,
+                Some(_) | None => Ok(false),
+            }
+        };
+        let ((), closing) = tokio::join!(settled, closing);
+        Ok((facts, closing?))
     }
 
-    /// `facts`, unless `user`'s account is being deleted: then what they did is undone (the
-    /// event they created goes, or they leave the event and their invitations and feedback
-    /// go) and the command is refused. Asked after the commit, this misses no command: one
-    /// that committed before the account was marked is found by the deletion's sweep.
-    async fn unless_closing(
-        &self,
-        event_id: Uuid,
-        user: Actor,
-        facts: Vec<EventFact>,
-    ) -> Result<Vec<EventFact>, CommandError> {
-        if facts.is_empty() || !(self.closing)(user.id).await? {
-            return Ok(facts);
-        }
+    /// Undoes what `user`, whose account is being deleted, just did: the event they created
+    /// goes, or they leave the event and their invitations and feedback go.
+    async fn undo(&self, event_id: Uuid, user: Actor, facts: &[EventFact]) -> Result<Vec<EventFact>, CommandError> {
         let created = facts.iter().any(|fact| matches!(fact, EventFact::EventCreated { .. }));
         let undo = if created {
             EventCommand::DeleteEvent {
@@ -207,7 +216,7 @@ impl Inner {
             EventCommand::ForgetParticipant { actor: user }
         };
         match self
-            .execute(event_id, submission(undo, Via::AccountDeletion, None))
+            .execute(event_id, submission(undo, Via::AccountDeletion, None), None)
             .await
         {
             Ok(_) | Err(CommandError::Rejected(_)) => Err(CommandError::AccountClosing),
