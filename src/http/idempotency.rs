@@ -91,19 +91,22 @@ pub fn keeps_anonymous_keys(path: &str) -> bool {
 
 /// Whose keys these are: the signed-in user's, or for registration (the one `POST` open to
 /// anyone whose answer holds no credentials) no one's, scoped by the request itself (see
-/// [`Owner::scope`]). Other requests run as usual: their handler answers 401 first.
-async fn owner(parts: &mut Parts, state: &AppState) -> Option<Owner> {
+/// [`Owner::scope`]). Other requests run as usual: their handler answers 401 first. A caller
+/// who cannot be told (the store out of reach) is an error: run without its key, a retry of
+/// the request would run it twice.
+async fn owner(parts: &mut Parts, state: &AppState) -> Result<Option<Owner>, ApiError> {
     let path = parts.uri.path();
     if WITH_CREDENTIALS.iter().any(|credentials| path.ends_with(credentials)) {
-        return None;
+        return Ok(None);
     }
     if !parts.headers.contains_key(AUTHORIZATION) && keeps_anonymous_keys(path) {
-        return Some(Owner::Anonymous);
+        return Ok(Some(Owner::Anonymous));
     }
-    AuthUser::from_request_parts(parts, state)
-        .await
-        .ok()
-        .map(|user| Owner::User(user.id))
+    match AuthUser::from_request_parts(parts, state).await {
+        Ok(user) => Ok(Some(Owner::User(user.id))),
+        Err(ApiError::Unauthorized(_)) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 enum Owner {
@@ -130,7 +133,7 @@ async fn handle(state: &AppState, key: HeaderValue, request: Request, next: Next
         .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned);
     let (mut parts, body) = request.into_parts();
-    let Some(owner) = owner(&mut parts, state).await else {
+    let Some(owner) = owner(&mut parts, state).await? else {
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };
     // Checked once the caller is known: an anonymous request is 401 whatever its key.
@@ -168,13 +171,18 @@ async fn handle(state: &AppState, key: HeaderValue, request: Request, next: Next
     settle(state, &claim, response).await
 }
 
-/// Records the answer, or gives the key back when we failed (so that a retry may succeed).
+/// Records the answer, or gives the key back when nothing ran: when we failed (so that a
+/// retry may succeed), and, as at Stripe, when the request was refused before its command
+/// (invalid fields, no such event, not allowed, throttled), so that the corrected request may
+/// use the key. A 409 is the command's own answer, and is kept.
 async fn settle(state: &AppState, claim: &ClaimedKey, response: Response) -> Result<Response, ApiError> {
     if response.extensions().get::<RecordedWithFacts>().is_some() {
         return Ok(response);
     }
     let (user_id, key) = (claim.owner, claim.key.as_str());
-    if response.status().is_server_error() {
+    let status = response.status();
+    let ran = status.is_success() || status == StatusCode::CONFLICT;
+    if !ran {
         // Should this fail too, the claim is found abandoned once this request has ended.
         let _ = state.idempotency.release(user_id, key).await;
         return Ok(response);

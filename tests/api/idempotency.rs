@@ -159,3 +159,25 @@ async fn strangers_registering_with_one_key_do_not_collide(app: TestApp) {
     assert_eq!(retried.header("idempotent-replayed"), Some("true"));
     assert_eq!(retried.expect(201), ann);
 }
+
+both_stores!(a_key_refused_before_its_command_ran_is_free_for_the_corrected_request);
+async fn a_key_refused_before_its_command_ran_is_free_for_the_corrected_request(app: TestApp) {
+    let alice = app.user("alice").await;
+    let key = "fix-and-retry";
+    let invalid = keyed(&app, "/api/events", &alice, key).json(&json!({"title": "", "capacity": 0}));
+    app.send(invalid).await.problem(400);
+    // Before, the 400 was kept as the key's answer: the corrected body got 422.
+    let corrected = keyed(&app, "/api/events", &alice, key).json(&event_body("Fixed"));
+    let created = app.send(corrected).await.expect(201);
+    let retried = keyed(&app, "/api/events", &alice, key).json(&event_body("Fixed"));
+    let retried = app.send(retried).await;
+    assert_eq!(retried.header("idempotent-replayed"), Some("true"));
+    assert_eq!(
+        retried.expect(201),
+        created,
+        "the corrected request's answer is the key's now"
+    );
+    let unknown = format!("/api/events/{}/join", uuid::Uuid::new_v4());
+    app.send(keyed(&app, &unknown, &alice, "join-key")).await.problem(404);
+    assert_eq!(app.get("/api/events", Anon).await.expect(200)["count"], json!(1));
+}
