@@ -253,8 +253,10 @@ fn idempotency(operation: &mut Operation) {
     key.schema = Some(RefOr::T(Schema::Object(schema)));
     key.description = Some(
         "1–255 visible ASCII characters. A retry with the same key by the same user within 24 hours \
-         gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing; a \
-         first answer of 5xx is not kept, since nothing was committed. A retry while the first \
+         gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing. As at \
+         Stripe, a first answer that ran no command is not kept: a 5xx, or a refusal before the \
+         command (400, 401, 403, 404, 408, 412, 413, 415, 429), so the corrected request may use \
+         the key; a 409 is the command's own answer and is kept. A retry while the first \
          request runs waits for its answer (up to 30 s, then 409). The first request runs to its \
          end even if the client hangs up; creating an event and joining record their answer in \
          the transaction that commits them, so once committed they are always replayed."
