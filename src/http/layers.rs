@@ -75,6 +75,7 @@ pub fn wrap(router: Router, settings: &HttpSettings) -> Router {
         .make_span_with(span)
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     let layers = ServiceBuilder::new()
+        .layer(middleware::from_fn(foreign_request_id))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -87,6 +88,26 @@ pub fn wrap(router: Router, settings: &HttpSettings) -> Router {
         .option_layer(cors)
         .layer(middleware::from_fn_with_state(settings.request_timeout, time_limit));
     router.layer(layers)
+}
+
+/// The longest `X-Request-Id` a client may choose (a UUID is 36 characters).
+const REQUEST_ID_MAX: usize = 128;
+
+/// Drops a client's `X-Request-Id` that is longer than [`REQUEST_ID_MAX`] or holds more than
+/// letters, digits and `-._:/`: it goes into every log line of its request and comes back in
+/// the answer, so it is ours to bound. The request gets a UUID of its own instead.
+async fn foreign_request_id(mut request: Request, next: Next) -> Response {
+    let fits = |id: &HeaderValue| {
+        id.len() <= REQUEST_ID_MAX
+            && id
+                .as_bytes()
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._:/".contains(b))
+    };
+    if request.headers().get(REQUEST_ID).is_some_and(|id| !fits(id)) {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(request).await
 }
 
 fn header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -335,6 +335,15 @@ async fn responses_carry_a_request_id_security_headers_and_compression(app: Test
     assert_eq!(given.header("x-request-id"), Some("trace-me-42"));
     assert_eq!(given.header("x-frame-options"), Some("DENY"));
     given.problem(404);
+    // Before, any id came back and went into the logs whole (10,000 characters seen).
+    for foreign in ["x".repeat(129), "two words".to_owned(), "<b>id</b>".to_owned()] {
+        let answer = get_with(&app, "/api/events", ("x-request-id", foreign.as_str())).await;
+        let id = answer.header("x-request-id").expect("an id");
+        assert!(Uuid::parse_str(id).is_ok(), "{foreign:?} came back as {id:?}");
+    }
+    let longest = "y".repeat(128);
+    let kept = get_with(&app, "/api/events", ("x-request-id", longest.as_str())).await;
+    assert_eq!(kept.header("x-request-id"), Some(longest.as_str()));
     let gzipped = get_with(&app, "/api/openapi.json", ("accept-encoding", "gzip")).await;
     assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
     let foreign = get_with(&app, "/api/events", ("origin", "https://elsewhere.example")).await;
