@@ -61,6 +61,8 @@ pub enum ApiError {
     RequestTimeout,
     #[error("request body must be JSON (Content-Type: application/json)")]
     UnsupportedMediaType,
+    #[error("request bodies are not decoded: send the body without Content-Encoding")]
+    UnsupportedEncoding,
     #[error("{0}")]
     Unprocessable(&'static str),
     #[error("{detail}")]
@@ -102,7 +104,7 @@ impl ApiError {
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType | Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::body::{Bytes, HttpBody};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -158,6 +158,14 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         // stops arriving before its end is refused after its time, not at the request's.
         if request.body().size_hint().lower() > BODY_LIMIT as u64 {
             return Ok(Self(Err(ApiError::PayloadTooLarge), false));
+        }
+        // Read as it came, an encoded body would be taken for another one.
+        let encoded = request
+            .headers()
+            .get(CONTENT_ENCODING)
+            .is_some_and(|coding| !coding.as_bytes().eq_ignore_ascii_case(b"identity"));
+        if encoded {
+            return Ok(Self(Err(ApiError::UnsupportedEncoding), false));
         }
         let bytes = match tokio::time::timeout(BODY_WITHIN, Bytes::from_request(request, state)).await {
             Ok(Ok(bytes)) => bytes,

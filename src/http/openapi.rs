@@ -167,7 +167,7 @@ fn conventions(path: &str, is_post: bool, operation: &mut Operation) {
         add(
             operation,
             "415",
-            problem("the body is not JSON (`Content-Type: application/json`)"),
+            problem("the body is not JSON (`Content-Type: application/json`), or comes with a `Content-Encoding` (bodies are not decoded)"),
         );
     }
     if paginated {

@@ -408,3 +408,25 @@ async fn every_error_is_problem_json_with_status_and_detail(app: TestApp) {
         .invalid(&["title"]);
     assert_eq!(invalid["title"], json!("Bad Request"));
 }
+
+both_stores!(an_encoded_body_is_415_and_creates_nothing);
+async fn an_encoded_body_is_415_and_creates_nothing(app: TestApp) {
+    let alice = app.user("alice").await;
+    // Before, the encoding was ignored: plain JSON labelled gzip created an event, and a
+    // real gzip body was "malformed JSON".
+    for coding in ["gzip", "br", "deflate"] {
+        let labelled = app
+            .request(Method::POST, "/api/events", &alice)
+            .header("content-type", "application/json")
+            .header("content-encoding", coding)
+            .body(event_body("Encoded").to_string());
+        app.send(labelled).await.problem(415);
+    }
+    let plain = app
+        .request(Method::POST, "/api/events", &alice)
+        .header("content-type", "application/json")
+        .header("content-encoding", "identity")
+        .body(event_body("Plain").to_string());
+    app.send(plain).await.expect(201);
+    assert_eq!(app.get("/api/events", Anon).await.expect(200)["count"], json!(1));
+}
