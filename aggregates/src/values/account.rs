@@ -75,7 +75,8 @@ impl Password {
         if value.chars().count() > max {
             return Err(format!("ensure this field has no more than {max} characters"));
         }
-        if value.chars().all(|c| c.is_ascii_digit()) {
+        // Digits of any script, as Django's NumericPasswordValidator (`str.isdigit`) has it.
+        if value.chars().all(char::is_numeric) {
             return Err("this password is entirely numeric".to_owned());
         }
         Ok(Self(value.to_owned()))
@@ -136,6 +137,8 @@ mod tests {
         assert!(Password::parse("correct horse").is_ok());
         assert!(Password::parse("short").is_err());
         assert!(Password::parse("1234567890").is_err());
+        assert!(Password::parse("١٢٣٤٥٦٧٨").is_err(), "Arabic-Indic digits are digits");
+        assert!(Password::parse("１２３４５６７８").is_err(), "so are full-width ones");
     }
 
     #[test]

@@ -136,6 +136,7 @@ mod tests {
     fn titles_are_one_line_with_something_visible() {
         assert!(Title::parse("Rust meetup").is_ok());
         assert!(Title::parse("Ärger – 東京").is_ok());
+        assert!(Title::parse("\u{200f}שלום").is_ok(), "a direction mark beside a word");
         for bad in [
             "",
             " ",
@@ -146,6 +147,10 @@ mod tests {
             "tab\there",
             "esc\u{1b}[0m",
             "c1\u{85}",
+            "\u{200b}",
+            "\u{202e}",
+            " \u{200d}\u{feff} ",
+            "\u{3164}",
         ] {
             assert!(Title::parse(bad).is_err(), "{bad:?} should be refused");
         }

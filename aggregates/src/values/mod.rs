@@ -42,10 +42,22 @@ fn one_line(value: &str) -> Result<(), String> {
 /// A one-line field that also needs something visible in it.
 fn visible_line(value: &str) -> Result<(), String> {
     one_line(value)?;
-    if value.chars().all(char::is_whitespace) {
+    if value.chars().all(invisible) {
         return Err("this field may not be blank".to_owned());
     }
     Ok(())
+}
+
+/// White space, and what Unicode says to draw as nothing where it is not supported
+/// (Default_Ignorable_Code_Point): zero-width spaces and joiners, direction marks and
+/// overrides, variation selectors, the Hangul fillers, tags.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+            | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// A string newtype with a length rule (and optionally another check); serialises as the
