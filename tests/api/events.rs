@@ -717,6 +717,13 @@ async fn if_match_guards_put_patch_and_delete(app: TestApp) {
         .await
         .problem(412);
     app.send(with_if_match(Method::DELETE, stale, None)).await.problem(412);
+    app.send(with_if_match(
+        Method::PATCH,
+        "\"998\", \"999\"",
+        Some(json!({"title": "Nope"})),
+    ))
+    .await
+    .problem(412);
     assert_eq!(app.event_of(&id_of(&event), Anon).await, event, "nothing changed");
 
     let patched = app
@@ -733,11 +740,23 @@ async fn if_match_guards_put_patch_and_delete(app: TestApp) {
     let put = app.send(with_if_match(Method::PUT, &new_etag, Some(full))).await;
     let put_etag = put.etag();
     assert_eq!(put.expect(200)["title"], json!("Nope"));
-    app.send(with_if_match(Method::DELETE, &new_etag, None))
+    // Any ETag of a list may match (before, a list matched nothing).
+    let listed = app
+        .send(with_if_match(
+            Method::PATCH,
+            &format!("\"998\", {put_etag}"),
+            Some(json!({"title": "Listed"})),
+        ))
+        .await;
+    let listed_etag = listed.etag();
+    assert_eq!(listed.expect(200)["title"], json!("Listed"));
+    app.send(with_if_match(Method::DELETE, &format!("{put_etag}, {new_etag}"), None))
         .await
         .problem(412);
     assert_eq!(
-        app.send(with_if_match(Method::DELETE, &put_etag, None)).await.status,
+        app.send(with_if_match(Method::DELETE, &format!("\"1\", {listed_etag}"), None))
+            .await
+            .status,
         204
     );
 }

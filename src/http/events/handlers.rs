@@ -198,7 +198,7 @@ async fn change(
     let command = EventCommand::UpdateEvent {
         changes,
         status,
-        expected_version: if_match.version,
+        expected_version: if_match.expected(current.version),
         actor: user.actor(),
     };
     state.commands.execute(id, command, Via::Api).await?;
@@ -250,13 +250,13 @@ pub async fn delete(
     EventPath { id }: EventPath,
     if_match: IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    find_as_creator(&state, id, &user).await?;
+    let current = find_as_creator(&state, id, &user).await?;
     state
         .commands
         .execute(
             id,
             EventCommand::DeleteEvent {
-                expected_version: if_match.version,
+                expected_version: if_match.expected(current.version),
                 actor: user.actor(),
             },
             Via::Api,
