@@ -120,6 +120,14 @@ async fn a_series_change_overrides_what_an_occurrence_changed_alone_in_the_same_
     app.patch(&series, &alice, json!({"start_time": in_days(3)}))
         .await
         .invalid(&["start_time"]);
+    // Before, these were ignored: 200 with nothing changed.
+    app.patch(
+        &series,
+        &alice,
+        json!({"visibility": "private", "guest_registration": true}),
+    )
+    .await
+    .invalid(&["guest_registration", "visibility"]);
     app.patch(&series, &alice, json!({"capacity": 0, "title": ""}))
         .await
         .invalid(&["capacity", "title"]);

@@ -46,7 +46,8 @@ pub struct SeriesChanges {
     #[schema(value_type = Option<String>)]
     pub category: Field<String>,
     #[serde(default)]
-    /// Times and seats are changed one occurrence at a time: named only to be refused.
+    /// Times, seats, visibility and guests are changed one occurrence at a time: named only
+    /// to be refused.
     #[schema(ignore)]
     start_time: Field<Any>,
     #[serde(default)]
@@ -58,6 +59,12 @@ pub struct SeriesChanges {
     #[serde(default)]
     #[schema(ignore)]
     recurrence: Field<Any>,
+    #[serde(default)]
+    #[schema(ignore)]
+    visibility: Field<Any>,
+    #[serde(default)]
+    #[schema(ignore)]
+    guest_registration: Field<Any>,
 }
 
 impl SeriesChanges {
@@ -69,6 +76,9 @@ impl SeriesChanges {
             ("end_time", self.end_time),
             ("ticket_types", self.ticket_types),
             ("recurrence", self.recurrence),
+            // Who may see and who may join are each occurrence's: named, not ignored.
+            ("visibility", self.visibility),
+            ("guest_registration", self.guest_registration),
         ];
         for (name, field) in one_at_a_time {
             if fields.optional(name, field).is_some() {
