@@ -18,6 +18,8 @@ pub mod guests;
 pub mod html;
 pub mod http;
 pub mod idempotency;
+#[cfg(test)]
+mod layering_tests;
 pub mod live;
 pub mod maintenance;
 pub mod networks;
