@@ -12,6 +12,27 @@ use crate::commands::{Commands, Via};
 use crate::store::Store;
 use crate::testing::TestDatabase;
 
+/// Runs the async fn of the same name on a fresh SQLite file and on a fresh PostgreSQL
+/// database, as the tests `<name>::sqlite` and `<name>::postgres`.
+macro_rules! both_stores {
+    ($name:ident) => {
+        mod $name {
+            use crate::testing::TestDatabase;
+
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(TestDatabase::sqlite()).await;
+            }
+
+            #[tokio::test]
+            #[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
+            async fn postgres() {
+                super::$name(TestDatabase::postgres().await).await;
+            }
+        }
+    };
+}
+
 async fn migrated(db: &TestDatabase) -> Store {
     let store = Store::connect(&db.url).await.unwrap();
     store.migrate().await.unwrap();
@@ -34,16 +55,7 @@ async fn every_projection_has_a_checkpoint_after_migrate(db: TestDatabase) {
     assert_eq!(checkpoint_names(&store).await, expected);
 }
 
-#[tokio::test]
-async fn sqlite_every_projection_has_a_checkpoint_after_migrate() {
-    every_projection_has_a_checkpoint_after_migrate(TestDatabase::sqlite()).await;
-}
-
-#[tokio::test]
-#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
-async fn postgres_every_projection_has_a_checkpoint_after_migrate() {
-    every_projection_has_a_checkpoint_after_migrate(TestDatabase::postgres().await).await;
-}
+both_stores!(every_projection_has_a_checkpoint_after_migrate);
 
 async fn forget_checkpoint(store: &Store, name: &str) {
     sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
@@ -176,13 +188,4 @@ async fn a_projection_behind_the_others_moves_none_of_them_back(db: TestDatabase
     assert_eq!(members, joins as i64);
 }
 
-#[tokio::test]
-async fn sqlite_a_projection_behind_the_others_moves_none_of_them_back() {
-    a_projection_behind_the_others_moves_none_of_them_back(TestDatabase::sqlite()).await;
-}
-
-#[tokio::test]
-#[cfg_attr(not(postgres_tests), ignore = "set TEST_DATABASE_URL")]
-async fn postgres_a_projection_behind_the_others_moves_none_of_them_back() {
-    a_projection_behind_the_others_moves_none_of_them_back(TestDatabase::postgres().await).await;
-}
+both_stores!(a_projection_behind_the_others_moves_none_of_them_back);
