@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use aggregates::{Actor, EventCommand, SystemClock};
-use projections::{Projector, ProjectorError, PROJECTIONS};
+use projections::{Projector, ProjectorError, ProjectorHandle, PROJECTIONS};
 use uuid::Uuid;
 
 use crate::commands::{Commands, Via};
@@ -57,6 +57,17 @@ async fn every_projection_has_a_checkpoint_after_migrate(db: TestDatabase) {
 
 both_stores!(every_projection_has_a_checkpoint_after_migrate);
 
+/// Commands on `store` that wait for `projector`.
+fn commands_on(store: &Store, projector: ProjectorHandle) -> Commands {
+    let services = crate::services::event_services(Arc::new(SystemClock));
+    Commands::new(
+        store.aggregates(),
+        services,
+        projector,
+        crate::commands::never_closing(),
+    )
+}
+
 async fn forget_checkpoint(store: &Store, name: &str) {
     sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
         .bind(name)
@@ -93,13 +104,7 @@ async fn a_checkpoint_lost_while_projecting_stops_the_projector_with_an_error() 
     );
     forget_checkpoint(&store, "tickets").await;
 
-    let services = crate::services::event_services(Arc::new(SystemClock));
-    let commands = Commands::new(
-        store.aggregates(),
-        services,
-        projector.handle(),
-        crate::commands::never_closing(),
-    );
+    let commands = commands_on(&store, projector.handle());
     let creator = Actor::new(Uuid::new_v4(), "ali");
     let details = crate::testing::event_details(20);
     let command = EventCommand::CreateEvent {
@@ -132,13 +137,7 @@ async fn a_checkpoint_lost_while_projecting_stops_the_projector_with_an_error() 
 async fn a_projection_behind_the_others_moves_none_of_them_back(db: TestDatabase) {
     let store = migrated(&db).await;
     let projector = Projector::new(store.event_log(), store.read.clone());
-    let services = crate::services::event_services(Arc::new(SystemClock));
-    let commands = Commands::new(
-        store.aggregates(),
-        services,
-        projector.handle(),
-        crate::commands::never_closing(),
-    );
+    let commands = commands_on(&store, projector.handle());
     let running = tokio::spawn(projector.run());
     let event = Uuid::new_v4();
     let creator = Actor::new(Uuid::new_v4(), "ali");
