@@ -216,12 +216,11 @@ impl Users {
     /// (see [`crate::commands`]), so that the deletion's sweep misses none of them.
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     pub async fn close(&self, id: Uuid) -> Result<(), sqlx::Error> {
-        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("UPDATE users SET closing = 1 WHERE id = $1")
             .bind(id.to_string())
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await?;
-        tx.commit().await
+        Ok(())
     }
 
     /// Whether the account is being deleted, or is gone.

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use axum::body::{Bytes, HttpBody};
+use axum::body::{to_bytes, Body, Bytes, HttpBody};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
 use axum::http::request::Parts;
@@ -143,10 +143,25 @@ const EMPTY: &str = "a JSON body is required";
 /// How long a request body (at most [`BODY_LIMIT`]) may take to arrive once its head has.
 pub const BODY_WITHIN: Duration = Duration::from_secs(10);
 
+/// A request body, read whole: 413 for a declared length over [`BODY_LIMIT`] (before a byte
+/// is read) or a body that grows past it, 408 for one that stops arriving within
+/// [`BODY_WITHIN`] (not 503 at the request's own deadline). Every reader of a body reads it
+/// here: [`JsonBody`], and the `Idempotency-Key` middleware that hashes it first.
+pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    if body.size_hint().lower() > BODY_LIMIT as u64 {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    match tokio::time::timeout(BODY_WITHIN, to_bytes(body, BODY_LIMIT)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(_)) => Err(ApiError::PayloadTooLarge),
+        Err(_) => Err(ApiError::RequestTimeout),
+    }
+}
+
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, _state: &S) -> Result<Self, ApiError> {
         let is_json = request
             .headers()
             .get(CONTENT_TYPE)
@@ -154,11 +169,6 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .and_then(|value| value.split(';').next())
             .map(|mime| mime.trim().to_ascii_lowercase())
             .map(|mime| mime == "application/json" || mime.ends_with("+json"));
-        // A declared length over the limit is refused before a byte is read, and a body that
-        // stops arriving before its end is refused after its time, not at the request's.
-        if request.body().size_hint().lower() > BODY_LIMIT as u64 {
-            return Ok(Self(Err(ApiError::PayloadTooLarge), false));
-        }
         // Read as it came, an encoded body would be taken for another one.
         let encoded = request
             .headers()
@@ -167,10 +177,9 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if encoded {
             return Ok(Self(Err(ApiError::UnsupportedEncoding), false));
         }
-        let bytes = match tokio::time::timeout(BODY_WITHIN, Bytes::from_request(request, state)).await {
-            Ok(Ok(bytes)) => bytes,
-            Ok(Err(_)) => return Ok(Self(Err(ApiError::PayloadTooLarge), false)),
-            Err(_) => return Ok(Self(Err(ApiError::RequestTimeout), false)),
+        let bytes = match read_body(request.into_body()).await {
+            Ok(bytes) => bytes,
+            Err(error) => return Ok(Self(Err(error), false)),
         };
         // No body, or a JSON `null`: nothing sent (the document allows both where it is optional).
         let text = bytes.trim_ascii();

@@ -16,8 +16,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::error::ApiError;
-use super::extract::AuthUser;
-use super::BODY_LIMIT;
+use super::extract::{read_body, AuthUser};
 use crate::idempotency::{Claim, StoredAnswer};
 use crate::state::AppState;
 use crate::store::AnswerRecord;
@@ -139,9 +138,7 @@ async fn handle(state: &AppState, key: HeaderValue, request: Request, next: Next
     // Checked once the caller is known: an anonymous request is 401 whatever its key.
     let key =
         key.ok_or_else(|| ApiError::BadRequest("Idempotency-Key must be 1–255 visible ASCII characters".to_owned()))?;
-    let bytes = to_bytes(body, BODY_LIMIT)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge)?;
+    let bytes = read_body(body).await?;
     let fingerprint = fingerprint(&parts.uri.to_string(), &bytes);
     let owner = owner.scope(&fingerprint);
     let keys = &state.idempotency;
