@@ -51,7 +51,7 @@ fn visible_line(value: &str) -> Result<(), String> {
 /// White space, and what Unicode says to draw as nothing where it is not supported
 /// (Default_Ignorable_Code_Point): zero-width spaces and joiners, direction marks and
 /// overrides, variation selectors, the Hangul fillers, tags.
-fn invisible(c: char) -> bool {
+pub(crate) fn invisible(c: char) -> bool {
     c.is_whitespace()
         || matches!(c,
             '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
